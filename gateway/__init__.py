@@ -1,0 +1,7 @@
+"""Unigate: a self-hostable unified API gateway."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+__all__ = ["__version__"]

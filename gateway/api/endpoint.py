@@ -1,0 +1,126 @@
+"""Declaring an API route once: its method, path, auth, input and output models.
+
+``Endpoint`` turns a handler into a Starlette route that checks the secret key, reads and validates the query
+string and the JSON body against pydantic models (bad input becomes a 400 naming the field), and keeps the
+models so ``gateway.api.openapi`` can describe the route.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from gateway.errors import GatewayError, validation_error
+
+BodyT = TypeVar("BodyT", bound=BaseModel)
+QueryT = TypeVar("QueryT", bound=BaseModel)
+
+
+class NoInput(BaseModel):
+    """An endpoint that takes no body or no query parameters."""
+
+
+@dataclass
+class Call(Generic[BodyT, QueryT]):
+    """What a handler receives: the raw request plus its validated body and query."""
+
+    request: Request
+    body: BodyT
+    query: QueryT
+
+    @property
+    def path(self) -> dict[str, Any]:
+        return self.request.path_params
+
+
+Handler = Callable[[Call[Any, Any]], Awaitable[Response]]
+
+
+@dataclass
+class Endpoint:
+    method: str
+    path: str
+    handler: Handler
+    summary: str
+    tag: str
+    body: type[BaseModel] | None = None
+    query: type[BaseModel] | None = None
+    response: type[BaseModel] | None = None
+    status: int = 200
+    public: bool = False
+    errors: Sequence[int] = field(default_factory=tuple)
+    description: str = ""
+
+    def route(self) -> Route:
+        return Route(self.path, self._serve, methods=[self.method], name=self.handler.__name__)
+
+    async def _serve(self, request: Request) -> Response:
+        if not self.public:
+            await request.app.state.gateway.api_keys.authenticate(request)
+        query = _validate_query(self.query, request) if self.query else NoInput()
+        body = await read_json(request, self.body) if self.body else NoInput()
+        return await self.handler(Call(request, body, query))
+
+
+def _validate_query(model: type[QueryT], request: Request) -> QueryT:
+    params: dict[str, Any] = {}
+    for key in request.query_params:
+        values = request.query_params.getlist(key)
+        params[key] = values if len(values) > 1 else values[0]
+    try:
+        return model.model_validate(params)
+    except ValidationError as exc:
+        raise validation_error(exc, "query_params") from None
+
+
+async def read_body(request: Request) -> bytes:
+    """The request body, refused with 413 once it passes ``UNIGATE_MAX_BODY_BYTES``."""
+    limit: int = request.app.state.gateway.settings.max_body_bytes
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise _too_large(limit)
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise _too_large(limit)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _too_large(limit: int) -> GatewayError:
+    return GatewayError(
+        413,
+        "payload_too_large",
+        f"Request body is larger than {limit} bytes; send less or raise UNIGATE_MAX_BODY_BYTES",
+    )
+
+
+async def read_json(request: Request, model: type[BodyT]) -> BodyT:
+    raw = await read_body(request)
+    if not raw.strip():
+        raise GatewayError(400, "invalid_body", "Request body is empty; send a JSON object")
+    try:
+        data = json.loads(raw)
+    except UnicodeDecodeError:
+        raise GatewayError(400, "invalid_json", "Request body is not UTF-8 text; send UTF-8 JSON") from None
+    except json.JSONDecodeError as exc:
+        raise GatewayError(
+            400,
+            "invalid_json",
+            f"Request body is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})",
+        ) from None
+    if not isinstance(data, dict):
+        raise GatewayError(400, "invalid_body", f"Request body is a JSON {type(data).__name__}; send a JSON object")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise validation_error(exc, "body") from None

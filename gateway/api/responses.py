@@ -1,0 +1,38 @@
+"""JSON responses and the envelope models shared by the routes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel
+from starlette.responses import JSONResponse
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat().replace("+00:00", "Z")
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+class Json(JSONResponse):
+    """A JSON response that also serialises datetimes (ISO-8601, UTC ``Z``) and pydantic models."""
+
+    def render(self, content: Any) -> bytes:
+        import json
+
+        return json.dumps(content, default=_default, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def iso(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat().replace("+00:00", "Z")
+
+
+class Success(BaseModel):
+    success: bool = True
+
+
+def success() -> Json:
+    return Json({"success": True})

@@ -1,0 +1,83 @@
+"""``create_app``: the Starlette application, its routes, error handlers and lifespan."""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import Response
+
+from gateway.api import connections, docs, integrations, metadata, providers
+from gateway.api.endpoint import Endpoint
+from gateway.errors import GatewayError
+from gateway.request_log import RequestLogMiddleware
+from gateway.runtime import Gateway
+
+logger = logging.getLogger("unigate")
+
+HTTP_CODES = {404: "not_found", 405: "method_not_allowed"}
+
+
+def all_endpoints() -> list[Endpoint]:
+    # metadata before connections: /connections/metadata must not match /connections/{connection_id}
+    return [
+        *docs.ENDPOINTS,
+        *providers.ENDPOINTS,
+        *integrations.ENDPOINTS,
+        *metadata.ENDPOINTS,
+        *connections.ENDPOINTS,
+    ]
+
+
+async def _gateway_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, GatewayError)
+    return exc.response()
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    code = HTTP_CODES.get(exc.status_code, "http_error")
+    message = (
+        f"No route {request.method} {request.url.path}; see /docs for the API"
+        if exc.status_code in (404, 405)
+        else str(exc.detail)
+    )
+    return GatewayError(exc.status_code, code, message, headers=dict(exc.headers or {})).response()
+
+
+async def _server_error(request: Request, exc: Exception) -> Response:
+    # The traceback's frames, not the exception's text: messages of library errors can echo input values.
+    frames = "".join(traceback.format_tb(exc.__traceback__))
+    logger.error("unhandled %s on %s %s\n%s", type(exc).__name__, request.method, request.url.path, frames)
+    return GatewayError(500, "server_error", "Unigate failed to handle this request; the error was logged").response()
+
+
+def create_app(gateway: Gateway) -> Starlette:
+    endpoints = all_endpoints()
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await gateway.start()
+        try:
+            yield
+        finally:
+            await gateway.stop()
+
+    app = Starlette(
+        routes=[*(e.route() for e in endpoints), *docs.documentation_routes(endpoints)],
+        middleware=[Middleware(RequestLogMiddleware)],
+        exception_handlers={
+            GatewayError: _gateway_error,
+            HTTPException: _http_error,
+            Exception: _server_error,
+        },
+        lifespan=lifespan,
+    )
+    app.state.gateway = gateway
+    return app

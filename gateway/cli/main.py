@@ -1,0 +1,105 @@
+"""``unigate``: serve, migrate, and manage providers, integrations, connections and keys."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from gateway import __version__
+from gateway.cli.common import fail, handled, load_settings
+from gateway.cli.keys import keys
+from gateway.cli.resources import connections, integrations, providers
+
+app = typer.Typer(
+    name="unigate",
+    help="Unigate, a self-hostable unified API gateway. Configuration comes from UNIGATE_* variables (see README).",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(providers, name="providers")
+app.add_typer(integrations, name="integrations")
+app.add_typer(connections, name="connections")
+app.add_typer(keys, name="keys")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"unigate {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+    ] = False,
+) -> None:
+    """Unigate's command line."""
+
+
+@app.command()
+def migrate() -> None:
+    """Create or upgrade the database schema (Alembic migrations)."""
+    from gateway.store.migrate import upgrade
+
+    settings = load_settings()
+    with handled():
+        upgrade(settings.resolved_database_url)
+    typer.echo(f"database is up to date ({_describe_db(settings.resolved_database_url)})")
+
+
+def _describe_db(url: str) -> str:
+    from gateway.store.engine import parse_database_url
+
+    return parse_database_url(url).render_as_string(hide_password=True)
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface to bind (default UNIGATE_HOST).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default UNIGATE_PORT).")] = None,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+) -> None:
+    """Start the gateway server."""
+    import os
+
+    import uvicorn
+
+    from gateway.catalog import load_catalog
+    from gateway.instance_secrets import load_instance_secrets
+    from gateway.store.migrate import is_current
+
+    if host:
+        os.environ["UNIGATE_HOST"] = host
+    if port:
+        os.environ["UNIGATE_PORT"] = str(port)
+    settings = load_settings()
+    with handled():
+        secrets = load_instance_secrets(settings)
+        load_catalog(overrides=settings.extra_provider_files)
+        if not is_current(settings.resolved_database_url):
+            fail("the database schema is not up to date; run `unigate migrate` first")
+    typer.echo(f"Unigate {__version__} at {settings.resolved_public_url}  (API reference: /docs)")
+    typer.echo(f"database: {_describe_db(settings.resolved_database_url)}")
+    if secrets.secret_key_file is not None:
+        typer.echo(f"secret key: {secrets.secret_key}  (kept in {secrets.secret_key_file})")
+    if secrets.keyring.path is not None:
+        typer.echo(f"encryption keys: {secrets.keyring.path}")
+    for path in secrets.generated:
+        typer.echo(f"generated {path} (mode 0600)")
+    uvicorn.run(
+        "gateway.asgi:app_factory",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=workers,
+        access_log=False,
+        log_level=settings.log_level,
+        lifespan="on",
+    )
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,57 @@
+"""Instance configuration: every ``UNIGATE_*`` environment variable, read once by pydantic-settings."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 3003
+
+
+class Settings(BaseSettings):
+    """Unigate's settings; each field is the environment variable ``UNIGATE_<FIELD>``."""
+
+    model_config = SettingsConfigDict(env_prefix="UNIGATE_", extra="ignore")
+
+    env: Literal["development", "production"] = "development"
+    data_dir: Path = Field(default=Path(".unigate"))
+    database_url: str | None = None
+    secret_key: str | None = None
+    encryption_key: str | None = None
+    public_url: str | None = None
+    host: str = DEFAULT_HOST
+    port: int = Field(default=DEFAULT_PORT, ge=1, le=65535)
+    providers_files: str = ""
+    max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+
+    @field_validator("public_url")
+    @classmethod
+    def _strip_trailing_slash(cls, value: str | None) -> str | None:
+        return value.rstrip("/") if value else value
+
+    @property
+    def resolved_public_url(self) -> str:
+        """The URL users reach Unigate at; the OAuth callback hangs off it."""
+        return self.public_url or f"http://{self.host}:{self.port}"
+
+    @property
+    def oauth_callback_url(self) -> str:
+        return f"{self.resolved_public_url}/oauth/callback"
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The configured database URL, or SQLite inside the data directory."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'unigate.db').resolve()}"
+
+    @property
+    def extra_provider_files(self) -> list[Path]:
+        """Files named by ``UNIGATE_PROVIDERS_FILES``, separated like ``PATH``."""
+        return [Path(p) for p in self.providers_files.split(os.pathsep) if p.strip()]

@@ -1,0 +1,69 @@
+"""Database engines: one URL setting, the right driver for async serving and for sync migrations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+SQLITE_PRAGMAS = ("PRAGMA foreign_keys=ON", "PRAGMA journal_mode=WAL", "PRAGMA busy_timeout=10000")
+
+
+class DatabaseUrlError(ValueError):
+    """The database URL names a database Unigate cannot use."""
+
+
+def parse_database_url(url: str) -> URL:
+    try:
+        parsed = make_url(url)
+    except Exception:
+        raise DatabaseUrlError(
+            "UNIGATE_DATABASE_URL is not a database URL; use sqlite:///path/to/unigate.db "
+            "or postgresql+psycopg://user@host:5432/dbname"
+        ) from None
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        raise DatabaseUrlError(
+            f"UNIGATE_DATABASE_URL: {parsed.get_backend_name()} is not supported; use sqlite or postgresql+psycopg"
+        )
+    return parsed
+
+
+def async_url(url: str) -> URL:
+    """The URL with the async driver: aiosqlite for SQLite, psycopg 3 for PostgreSQL."""
+    parsed = parse_database_url(url)
+    driver = "sqlite+aiosqlite" if parsed.get_backend_name() == "sqlite" else "postgresql+psycopg"
+    return parsed.set(drivername=driver)
+
+
+def sync_url(url: str) -> URL:
+    """The URL with a sync driver, for Alembic and maintenance commands."""
+    parsed = parse_database_url(url)
+    driver = "sqlite" if parsed.get_backend_name() == "sqlite" else "postgresql+psycopg"
+    return parsed.set(drivername=driver)
+
+
+def _apply_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    for pragma in SQLITE_PRAGMAS:
+        cursor.execute(pragma)
+    cursor.close()
+
+
+def configure_sqlite(engine: Engine) -> None:
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _apply_sqlite_pragmas)
+
+
+def create_engine_for(url: str) -> AsyncEngine:
+    target = async_url(url)
+    options: dict[str, Any] = {"pool_pre_ping": target.get_backend_name() == "postgresql"}
+    engine = create_async_engine(target, **options)
+    configure_sqlite(engine.sync_engine)
+    return engine
+
+
+def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)

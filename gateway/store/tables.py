@@ -1,0 +1,93 @@
+"""The database tables. Columns holding secrets are listed in ``ENCRYPTED_COLUMNS`` and hold ciphertext only."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from gateway.store.types import UTCDateTime, utcnow
+
+
+def _json_column(name: str | None = None, nullable: bool = False) -> Any:
+    if name is None:
+        return Field(default_factory=dict, sa_type=JSON, nullable=nullable)
+    return Field(default_factory=dict, sa_column=Column(name, JSON, nullable=nullable))
+
+
+def _timestamp(nullable: bool = False, **kwargs: Any) -> Any:
+    return Field(sa_type=UTCDateTime, nullable=nullable, **kwargs)
+
+
+class Integration(SQLModel, table=True):
+    """A configured use of a catalog provider, e.g. ``github-prod`` using ``github`` with our OAuth app."""
+
+    __tablename__ = "integrations"
+
+    id: int | None = Field(default=None, primary_key=True)
+    unique_key: str = Field(sa_column=Column(String(255), nullable=False, unique=True, index=True))
+    provider: str = Field(sa_type=String(255), nullable=False, index=True)
+    display_name: str | None = Field(default=None, sa_type=String(255))
+    credentials_type: str | None = Field(default=None, sa_type=String(32))
+    client_id: str | None = Field(default=None, sa_type=Text)
+    scopes: str | None = Field(default=None, sa_type=Text)
+    app_id: str | None = Field(default=None, sa_type=String(255))
+    app_link: str | None = Field(default=None, sa_type=Text)
+    secrets: str | None = Field(default=None, sa_type=Text)  # encrypted JSON: client_secret, private_key
+    custom: dict[str, Any] = _json_column()
+    created_at: datetime = _timestamp(default_factory=utcnow)
+    updated_at: datetime = _timestamp(default_factory=utcnow)
+
+
+class Connection(SQLModel, table=True):
+    """One end user's authorised account at a provider, through an integration."""
+
+    __tablename__ = "connections"
+    __table_args__ = (UniqueConstraint("integration_id", "connection_id", name="uq_connections_integration"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    connection_id: str = Field(sa_type=String(255), nullable=False, index=True)
+    integration_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("integrations.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    credentials_type: str = Field(sa_type=String(32), nullable=False)
+    credentials: str = Field(sa_type=Text, nullable=False)  # encrypted JSON
+    expires_at: datetime | None = _timestamp(nullable=True, default=None)
+    connection_config: dict[str, Any] = _json_column()
+    metadata_: dict[str, Any] = _json_column("metadata")
+    end_user_id: str | None = Field(default=None, sa_type=String(255), index=True)
+    end_user: dict[str, Any] | None = Field(default=None, sa_type=JSON, nullable=True)
+    tags: dict[str, str] = _json_column()
+    created_at: datetime = _timestamp(default_factory=utcnow)
+    updated_at: datetime = _timestamp(default_factory=utcnow)
+    last_fetched_at: datetime | None = _timestamp(nullable=True, default=None)
+    last_refresh_at: datetime | None = _timestamp(nullable=True, default=None)
+    last_refresh_failure_at: datetime | None = _timestamp(nullable=True, default=None)
+    last_refresh_error: str | None = Field(default=None, sa_type=Text)
+    refresh_attempts: int = Field(default=0, nullable=False)
+    refresh_exhausted: bool = Field(default=False, nullable=False)
+
+
+class ApiKey(SQLModel, table=True):
+    """A secret key accepted as ``Authorization: Bearer``; only its SHA-256 is stored."""
+
+    __tablename__ = "api_keys"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(sa_type=String(255), nullable=False)
+    key_hash: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
+    created_at: datetime = _timestamp(default_factory=utcnow)
+
+
+# Every column that holds ciphertext: (table, column). Key rotation and the at-rest tests walk this list.
+ENCRYPTED_COLUMNS: tuple[tuple[type[SQLModel], str], ...] = (
+    (Integration, "secrets"),
+    (Connection, "credentials"),
+)
+
+
+def encryption_context(model: type[SQLModel], column: str) -> str:
+    """The associated data a column's ciphertext is bound to: a value cannot be moved to another column."""
+    return f"{model.__tablename__}.{column}"

@@ -1,0 +1,205 @@
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.conftest import error_of
+
+EXPIRES = "2030-01-01T00:00:00Z"
+OAUTH = {
+    "type": "OAUTH2",
+    "access_token": "gho_access",
+    "refresh_token": "ghr_refresh",
+    "expires_at": EXPIRES,
+    "raw": {"token_type": "bearer"},
+}
+
+
+@pytest.fixture
+async def integrations(client: httpx.AsyncClient) -> None:
+    for body in (
+        {"provider": "github", "unique_key": "github-prod"},
+        {"provider": "linear-api-key", "unique_key": "linear"},
+        {"provider": "zendesk-api-token", "unique_key": "zendesk"},
+    ):
+        assert (await client.post("/integrations", json=body)).status_code == 200
+
+
+def import_body(connection_id: str = "user-1", **extra: Any) -> dict[str, Any]:
+    return {
+        "provider_config_key": "github-prod",
+        "connection_id": connection_id,
+        "credentials": OAUTH,
+        **extra,
+    }
+
+
+@pytest.mark.usefixtures("integrations")
+async def test_import_get_list_patch_delete(client: httpx.AsyncClient) -> None:
+    body = import_body(
+        metadata={"plan": "pro"},
+        connection_config={"owner": "acme"},
+        end_user={"id": "u1", "email": "u1@example.com"},
+        tags={"team": "core"},
+    )
+    created = await client.post("/connections", json=body)
+    assert created.status_code == 201, created.text
+    got = (await client.get("/connections/user-1", params={"provider_config_key": "github-prod"})).json()
+    assert got["provider"] == "github" and got["connection_config"] == {"owner": "acme"}
+    assert got["metadata"] == {"plan": "pro"} and got["tags"] == {"team": "core"}
+    assert got["end_user"] == {"id": "u1", "email": "u1@example.com"}
+    assert got["credentials"] == {
+        "type": "OAUTH2",
+        "access_token": "gho_access",
+        "expires_at": EXPIRES,
+        "raw": {"token_type": "bearer"},
+    }
+    assert got["last_fetched_at"] is not None and got["errors"] == []
+    with_refresh = await client.get(
+        "/connections/user-1", params={"provider_config_key": "github-prod", "refresh_token": "true"}
+    )
+    assert with_refresh.json()["credentials"]["refresh_token"] == "ghr_refresh"
+
+    listed = (await client.get("/connections")).json()["connections"]
+    assert [c["connection_id"] for c in listed] == ["user-1"]
+    assert "credentials" not in listed[0] and "gho_access" not in str(listed)
+
+    patched = await client.patch(
+        "/connections/user-1",
+        params={"provider_config_key": "github-prod"},
+        json={"tags": {"team": "growth"}, "end_user": {"id": "u2"}},
+    )
+    assert patched.json() == {"success": True}
+    got = (await client.get("/connections/user-1", params={"provider_config_key": "github-prod"})).json()
+    assert got["tags"] == {"team": "growth"} and got["end_user"] == {"id": "u2"}
+
+    deleted = await client.delete("/connections/user-1", params={"provider_config_key": "github-prod"})
+    assert deleted.json() == {"success": True}
+    again = await client.delete("/connections/user-1", params={"provider_config_key": "github-prod"})
+    assert again.status_code == 404 and error_of(again)["code"] == "unknown_connection"
+
+
+@pytest.mark.usefixtures("integrations")
+async def test_import_of_each_credential_type(client: httpx.AsyncClient) -> None:
+    api_key = {
+        "provider_config_key": "linear",
+        "connection_id": "l1",
+        "credentials": {"type": "API_KEY", "apiKey": "lin_api_123"},
+    }
+    basic = {
+        "provider_config_key": "zendesk",
+        "connection_id": "z1",
+        "connection_config": {"subdomain": "acme"},
+        "credentials": {"type": "BASIC", "username": "me@acme.com/token", "password": "zd-token"},
+    }
+    for body in (api_key, basic):
+        response = await client.post("/connections", json=body)
+        assert response.status_code == 201, response.text
+        assert response.json()["credentials"] == body["credentials"]
+
+
+@pytest.mark.usefixtures("integrations")
+async def test_reimport_overrides_the_connection(client: httpx.AsyncClient) -> None:
+    await client.post("/connections", json=import_body())
+    second = await client.post("/connections", json=import_body(credentials={**OAUTH, "access_token": "new"}))
+    assert second.status_code == 200
+    got = (await client.get("/connections/user-1", params={"provider_config_key": "github-prod"})).json()
+    assert got["credentials"]["access_token"] == "new"
+    assert len((await client.get("/connections")).json()["connections"]) == 1
+
+
+@pytest.mark.usefixtures("integrations")
+async def test_generated_connection_id(client: httpx.AsyncClient) -> None:
+    body = import_body()
+    del body["connection_id"]
+    response = await client.post("/connections", json=body)
+    assert response.status_code == 201
+    assert len(response.json()["connection_id"]) == 36
+
+
+@pytest.mark.usefixtures("integrations")
+async def test_list_filters(client: httpx.AsyncClient) -> None:
+    await client.post("/connections", json=import_body("a", end_user={"id": "alice"}, tags={"env": "prod"}))
+    await client.post("/connections", json=import_body("b", end_user={"id": "bob"}, tags={"env": "dev"}))
+    await client.post(
+        "/connections",
+        json={
+            "provider_config_key": "linear",
+            "connection_id": "c",
+            "credentials": {"type": "API_KEY", "apiKey": "k"},
+        },
+    )
+
+    async def ids(**params: str) -> list[str]:
+        response = await client.get("/connections", params=params)
+        assert response.status_code == 200, response.text
+        return sorted(c["connection_id"] for c in response.json()["connections"])
+
+    assert await ids() == ["a", "b", "c"]
+    assert await ids(connectionId="a") == ["a"]
+    assert await ids(endUserId="bob") == ["b"]
+    assert await ids(integrationId="linear") == ["c"]
+    assert await ids(integrationId="linear,github-prod") == ["a", "b", "c"]
+    assert await ids(search="ALI") == ["a"]
+    assert await ids(**{"tags[env]": "prod"}) == ["a"]
+    assert await ids(limit="2", page="1") == ["a"]
+
+
+@pytest.mark.usefixtures("integrations")
+@pytest.mark.parametrize(
+    ("patch", "field"),
+    [
+        ({"provider_config_key": None}, "provider_config_key"),
+        ({"credentials": {"type": "OAUTH2"}}, "access_token"),
+        ({"credentials": {"type": "OAUTH2", "access_token": "t"}}, "credentials.expires_at"),
+        ({"credentials": {**OAUTH, "expires_at": "2030-01-01T00:00:00"}}, "expires_at"),
+        ({"credentials": {**OAUTH, "expires_at": "next tuesday"}}, "expires_at"),
+        ({"credentials": {"type": "MAGIC"}}, "credentials"),
+        ({"credentials": {"type": "API_KEY", "apiKey": "k"}}, "credentials.type"),
+        ({"connection_id": "has space"}, "connection_id"),
+        ({"connection_id": 12}, "connection_id"),
+        ({"metadata": []}, "metadata"),
+        ({"tags": {"a": 1}}, "tags.a"),
+        ({"end_user": {"email": "x@y.z"}}, "end_user.id"),
+    ],
+)
+async def test_bad_import_names_the_field(client: httpx.AsyncClient, patch: dict[str, Any], field: str) -> None:
+    body = {**import_body(), **patch}
+    body = {k: v for k, v in body.items() if v is not None}
+    response = await client.post("/connections", json=body)
+    assert response.status_code == 400, response.text
+    assert field in error_of(response)["message"]
+    assert (await client.get("/connections")).json() == {"connections": []}
+
+
+async def test_import_into_unknown_integration_is_404(client: httpx.AsyncClient) -> None:
+    response = await client.post("/connections", json=import_body())
+    assert response.status_code == 404
+    assert error_of(response)["code"] == "unknown_provider_config"
+
+
+@pytest.mark.usefixtures("integrations")
+async def test_get_needs_provider_config_key(client: httpx.AsyncClient) -> None:
+    await client.post("/connections", json=import_body())
+    response = await client.get("/connections/user-1")
+    assert response.status_code == 400
+    assert "provider_config_key" in error_of(response)["message"]
+    wrong = await client.get("/connections/user-1", params={"provider_config_key": "linear"})
+    assert wrong.status_code == 404 and error_of(wrong)["code"] == "unknown_connection"
+
+
+@pytest.mark.usefixtures("integrations")
+async def test_unknown_list_parameter_is_400(client: httpx.AsyncClient) -> None:
+    response = await client.get("/connections", params={"colour": "red"})
+    assert response.status_code == 400 and "colour" in error_of(response)["message"]
+    response = await client.get("/connections", params={"limit": "5000"})
+    assert response.status_code == 400 and "limit" in error_of(response)["message"]
+
+
+@pytest.mark.usefixtures("integrations")
+async def test_deleting_integration_deletes_its_connections(client: httpx.AsyncClient) -> None:
+    await client.post("/connections", json=import_body())
+    await client.delete("/integrations/github-prod")
+    assert (await client.get("/connections")).json() == {"connections": []}

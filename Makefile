@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PLUGINS := $(wildcard plugins/*/pyproject.toml)
 
-.PHONY: run test lint pytest bench clean
+.PHONY: run test lint pytest system-deps clean
 
 $(STAMP): pyproject.toml $(PLUGINS)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,10 +17,16 @@ run: $(STAMP)
 	$(BIN)/unigate migrate
 	$(BIN)/unigate serve
 
-test: $(STAMP) lint pytest
+test: $(STAMP) system-deps lint pytest
+
+# Headless Chromium renders pages in the tests; installed from Debian's packages when missing (needs root).
+system-deps:
+	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
+		{ echo 'make test needs chromium: apt-get install chromium' >&2; exit 1; }
 
 lint: $(STAMP)
-	$(BIN)/ruff check gateway unified_models tests
+	$(BIN)/ruff check gateway tests
 	$(BIN)/mypy
 
 pytest: $(STAMP)

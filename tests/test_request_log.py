@@ -24,6 +24,7 @@ async def test_one_line_per_request_without_secrets(
     )
     caplog.clear()
     with caplog.at_level(logging.INFO, logger="unigate.request"):
+        await client.get("/connections/c1", params={"provider_config_key": "lin"})
         await client.get("/connections/c1", params={"provider_config_key": "lin", "token": "QUERY_SECRET"})
         await client.get(
             "/connections/c1",
@@ -31,7 +32,7 @@ async def test_one_line_per_request_without_secrets(
             params={"provider_config_key": "lin"},
         )
     records = [r for r in caplog.records if r.name == "unigate.request"]
-    assert len(records) == 2
+    assert len(records) == 3
     lines = [json.loads(JsonFormatter().format(r)) for r in records]
     assert {k: lines[0][k] for k in ("method", "path", "status", "connection")} == {
         "method": "GET",
@@ -39,7 +40,7 @@ async def test_one_line_per_request_without_secrets(
         "status": 200,
         "connection": "c1",
     }
-    assert lines[1]["status"] == 401 and lines[0]["duration_ms"] >= 0
+    assert [line["status"] for line in lines] == [200, 400, 401] and lines[0]["duration_ms"] >= 0
     text = "\n".join(JsonFormatter().format(r) for r in caplog.records)
     for secret in ("lin_api_SECRET", "QUERY_SECRET", "WRONG_KEY", gateway.secrets.secret_key):
         assert secret not in text

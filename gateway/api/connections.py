@@ -77,7 +77,7 @@ class ListQuery(BaseModel):
     endUserId: str | None = None
     endUserOrganizationId: str | None = None
     integrationId: str | None = Field(default=None, description="Comma-separated integration keys")
-    page: int = Field(default=0, ge=0)
+    page: int = Field(default=0, ge=0, le=1_000_000)
     limit: int = Field(default=100, ge=1, le=2000)
 
     @model_validator(mode="after")

@@ -64,6 +64,8 @@ class Endpoint:
     async def _serve(self, request: Request) -> Response:
         if not self.public:
             await request.app.state.gateway.api_keys.authenticate(request)
+        if _has_nul(dict(request.path_params)) or _has_nul(request.query_params.multi_items()):
+            raise GatewayError(400, "invalid_uri_params", "The URL contains a NUL character (%00); remove it")
         query = _validate_query(self.query, request) if self.query else NoInput()
         body = await read_json(request, self.body) if self.body else NoInput()
         return await self.handler(Call(request, body, query))
@@ -104,22 +106,48 @@ def _too_large(limit: int) -> GatewayError:
     )
 
 
+def _has_nul(value: Any) -> bool:
+    """Whether any string or key holds U+0000, which PostgreSQL cannot store in text."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any("\x00" in k or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+class _NonStandardNumber(ValueError):
+    pass
+
+
+def _reject_constant(name: str) -> Any:
+    raise _NonStandardNumber(name)
+
+
 async def read_json(request: Request, model: type[BodyT]) -> BodyT:
     raw = await read_body(request)
     if not raw.strip():
         raise GatewayError(400, "invalid_body", "Request body is empty; send a JSON object")
     try:
-        data = json.loads(raw)
+        data = json.loads(raw, parse_constant=_reject_constant)
     except UnicodeDecodeError:
         raise GatewayError(400, "invalid_json", "Request body is not UTF-8 text; send UTF-8 JSON") from None
+    except _NonStandardNumber as exc:
+        raise GatewayError(
+            400, "invalid_json", f"Request body contains {exc}, which JSON does not allow; send a number or null"
+        ) from None
     except json.JSONDecodeError as exc:
         raise GatewayError(
             400,
             "invalid_json",
             f"Request body is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})",
         ) from None
+    if _has_nul(data):
+        raise GatewayError(400, "invalid_json", "Request body contains a NUL character (\\u0000); remove it")
     if not isinstance(data, dict):
-        raise GatewayError(400, "invalid_body", f"Request body is a JSON {type(data).__name__}; send a JSON object")
+        kind = {list: "array", str: "string", bool: "boolean", int: "number", float: "number"}.get(type(data), "null")
+        raise GatewayError(400, "invalid_body", f"Request body is a JSON {kind}; send a JSON object")
     try:
         return model.model_validate(data)
     except ValidationError as exc:

@@ -203,3 +203,14 @@ async def test_deleting_integration_deletes_its_connections(client: httpx.AsyncC
     await client.post("/connections", json=import_body())
     await client.delete("/integrations/github-prod")
     assert (await client.get("/connections")).json() == {"connections": []}
+
+
+async def test_nul_in_url_is_400(client: httpx.AsyncClient) -> None:
+    for url in (
+        "/connections/a%00b?provider_config_key=gh",
+        "/connections/a?provider_config_key=g%00h",
+        "/integrations/x%00y",
+    ):
+        response = await client.get(url)
+        assert response.status_code == 400, (url, response.text)
+        assert error_of(response)["code"] == "invalid_uri_params"

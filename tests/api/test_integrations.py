@@ -132,6 +132,8 @@ async def test_credentials_must_match_the_auth_mode(client: httpx.AsyncClient) -
         (b"", "invalid_body"),
         (b"[1, 2]", "invalid_body"),
         (b"\xff\xfe", "invalid_json"),
+        (b'{"provider": "github", "unique_key": "x", "custom": {"a": NaN}}', "invalid_json"),
+        (b'{"provider": "github", "unique_key": "x", "custom": {"a": Infinity}}', "invalid_json"),
     ],
 )
 async def test_malformed_json_is_400(client: httpx.AsyncClient, raw: bytes, code: str) -> None:
@@ -162,3 +164,14 @@ async def test_bad_include_parameter_is_400(client: httpx.AsyncClient) -> None:
     assert response.status_code == 400
     error = error_of(response)
     assert error["code"] == "invalid_query_params" and "includes" in error["message"]
+
+
+async def test_nul_characters_are_refused_not_stored(client: httpx.AsyncClient) -> None:
+    for body in (
+        {"provider": "github", "unique_key": "x", "display_name": "a\u0000b"},
+        {"provider": "github", "unique_key": "x", "custom": {"k\u0000": "v"}},
+    ):
+        response = await client.post("/integrations", json=body)
+        assert response.status_code == 400, response.text
+        assert "NUL" in error_of(response)["message"]
+    assert (await client.get("/integrations")).json() == {"data": []}

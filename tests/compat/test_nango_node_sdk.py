@@ -1,0 +1,57 @@
+"""Nango's own Node SDK (``@nangohq/node``, installed from npm at test time) works against Unigate."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.servers import running_server, unigate_env
+
+SDK = "@nangohq/node@0.71.10"
+CACHE = Path(os.environ.get("UNIGATE_TEST_CACHE", Path.home() / ".cache" / "unigate-tests")) / "npm-nango-node"
+SCRIPT = Path(__file__).with_name("nango_node_client.mjs")
+
+
+@pytest.fixture(scope="session")
+def nango_node_modules() -> Path:
+    """The SDK installed into a cache outside the repository (nothing of it is committed)."""
+    modules = CACHE / "node_modules"
+    if not (modules / "@nangohq" / "node" / "package.json").exists():
+        CACHE.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            ["npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix", str(CACHE), SDK],
+            check=True,
+            timeout=300,
+        )
+    return modules
+
+
+def test_nango_node_sdk_round_trip(nango_node_modules: Path, database_url: str, tmp_path: Path) -> None:
+    with running_server(unigate_env(tmp_path / "data", database_url)) as server:
+        result = subprocess.run(
+            ["node", str(SCRIPT), str(nango_node_modules), server.url, server.secret_key],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert out["created"]["data"]["unique_key"] == "gh"
+    assert [c["unique_key"] for c in out["integrations"]["configs"]] == ["gh"]
+    assert out["integration"]["data"]["credentials"]["client_secret"] == "client-secret"
+    assert out["import_status"] == 201
+    assert [c["connection_id"] for c in out["connections"]["connections"]] == ["user-1"]
+    assert [c["connection_id"] for c in out["connections_by_user"]["connections"]] == ["user-1"]
+    assert out["connection"]["credentials"]["access_token"] == "gho_token"
+    assert "refresh_token" not in out["connection"]["credentials"]
+    assert out["connection_with_refresh"]["credentials"]["refresh_token"] == "ghr_refresh"
+    assert out["token"] == "gho_token"
+    assert out["metadata"] == {"plan": "pro", "seats": 3}
+    assert out["patched"] == {"success": True}
+    assert out["deleted_status"] == 200
+    assert out["missing"]["status"] == 404 and out["missing"]["body"]["error"]["code"] == "unknown_connection"
+    assert out["bad_key"]["status"] == 401 and out["bad_key"]["body"]["error"]["code"] == "invalid_secret_key"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
@@ -13,6 +14,8 @@ from gateway.secret_keys import SecretKeys
 from gateway.settings import Settings
 from gateway.store.engine import create_engine_for, session_factory
 from gateway.vault import Vault
+
+logger = logging.getLogger("unigate.catalog")
 
 
 @dataclass
@@ -38,7 +41,9 @@ def build_gateway(settings: Settings, catalog: Catalog | None = None) -> Gateway
     engine = create_engine_for(settings.resolved_database_url)
     sessions = session_factory(engine)
     if catalog is None:
-        catalog = load_catalog(overrides=settings.extra_provider_files)
+        catalog = load_catalog(overrides=settings.extra_provider_files, cache_dir=settings.cache_dir)
+        for warning in catalog.warnings:
+            logger.warning("catalog: %s", warning)
     return Gateway(
         settings=settings,
         secrets=secrets,

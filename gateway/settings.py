@@ -52,6 +52,11 @@ class Settings(BaseSettings):
         return f"sqlite:///{(self.data_dir / 'unigate.db').resolve()}"
 
     @property
+    def cache_dir(self) -> Path:
+        """Where derived data (the checked catalog) is cached; safe to delete."""
+        return self.data_dir / "cache"
+
+    @property
     def extra_provider_files(self) -> list[Path]:
         """Files named by ``UNIGATE_PROVIDERS_FILES``, separated like ``PATH``."""
         return [Path(p) for p in self.providers_files.split(os.pathsep) if p.strip()]

@@ -73,6 +73,7 @@ async def test_no_secret_is_stored_in_plaintext(client: httpx.AsyncClient, gatew
         {
             "provider_config_key": "zd",
             "connection_id": "c3",
+            "connection_config": {"subdomain": "acme"},
             "credentials": {"type": "BASIC", "username": "me", "password": SECRETS[4]},
         },
     ):

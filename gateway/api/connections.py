@@ -12,6 +12,7 @@ from starlette.responses import Response
 
 from gateway.api.endpoint import Call, Endpoint
 from gateway.api.responses import Json, Success, success
+from gateway.catalog.forms import FormError, check_connection_config
 from gateway.credentials import (
     CREDENTIAL_TYPE_FOR_AUTH_MODE,
     ON_REQUEST_FIELDS,
@@ -176,6 +177,10 @@ def detail(gateway: Gateway, row: Connection, integration: Integration, with_ref
 
 
 def _check_import(entry: dict[str, Any], integration: Integration, body: ImportConnection) -> None:
+    try:
+        check_connection_config(entry, body.connection_config)
+    except FormError as exc:
+        raise GatewayError(400, "invalid_connection_config", str(exc)) from None
     mode = str(entry.get("auth_mode", "NONE"))
     expected = CREDENTIAL_TYPE_FOR_AUTH_MODE.get(mode)
     if expected is not None and body.credentials.type != expected:

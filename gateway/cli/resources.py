@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from gateway.catalog import Catalog, load_catalog
+from gateway.catalog.capabilities import coverage, serving
+from gateway.catalog.loader import check_catalog_files
 from gateway.cli.common import call_api, fail, handled, load_settings, print_json, print_table, run
 
 providers = typer.Typer(help="The API catalog (providers.yaml and overrides).", no_args_is_help=True)
@@ -17,9 +20,51 @@ JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a 
 
 
 def _catalog() -> Catalog:
+    settings = load_settings()
     with handled():
-        return load_catalog(overrides=load_settings().extra_provider_files)
+        return load_catalog(overrides=settings.extra_provider_files, cache_dir=settings.cache_dir)
     raise AssertionError("unreachable")
+
+
+@providers.command("validate")
+def providers_validate(
+    files: Annotated[list[Path], typer.Argument(help="providers.yaml files, loaded together in order.")],
+    lenient: Annotated[bool, typer.Option(help="Check as a foreign catalog: unknown keys are warnings.")] = False,
+) -> None:
+    """Check catalog files: one line per problem, then a summary; exit 1 on errors."""
+    with handled():
+        count, problems = check_catalog_files(files, strict=not lenient)
+    for problem in problems:
+        typer.echo(f"{problem.severity}: {problem}")
+    failing = {p.provider for p in problems if p.severity == "error"}
+    typer.echo(f"{count} providers, {count - len(failing)} ok, {len(failing)} with errors")
+    if any(p.severity == "error" for p in problems):
+        raise typer.Exit(1)
+
+
+@providers.command("coverage")
+def providers_coverage(
+    as_json: JsonFlag = False,
+    unserved: Annotated[bool, typer.Option("--unserved", help="List only entries Unigate cannot serve.")] = False,
+) -> None:
+    """Whether Unigate can serve each entry's auth mode, and the share per auth mode."""
+    catalog = _catalog()
+    rows = [(name, entry.get("auth_mode") or "", serving(entry)) for name, entry in catalog.items()]
+    if as_json:
+        print_json([{"name": n, "auth_mode": m, "served": s.served, "reason": s.reason} for n, m, s in rows])
+        return
+    print_table(
+        ("name", "auth mode", "served", "why not"),
+        [(n, m, "yes" if s.served else "no", s.reason or "") for n, m, s in rows if not (unserved and s.served)],
+    )
+    total, served = coverage(catalog)
+    typer.echo("")
+    for mode, count in total.most_common():
+        typer.echo(f"{mode}: {served[mode]}/{count} served")
+    typer.echo(
+        f"{sum(served.values())} of {len(catalog)} providers served "
+        f"({100 * sum(served.values()) / max(len(catalog), 1):.1f}%)"
+    )
 
 
 @providers.command("list")

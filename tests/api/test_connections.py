@@ -214,3 +214,20 @@ async def test_nul_in_url_is_400(client: httpx.AsyncClient) -> None:
         response = await client.get(url)
         assert response.status_code == 400, (url, response.text)
         assert error_of(response)["code"] == "invalid_uri_params"
+
+
+@pytest.mark.usefixtures("integrations")
+@pytest.mark.parametrize("subdomain", ["evil.com/x?", "a.b@evil.com", "../", "%2e%2e", "acme\nx", ""])
+async def test_hostile_connection_config_is_refused(client: httpx.AsyncClient, subdomain: str) -> None:
+    body = {
+        "provider_config_key": "zendesk",
+        "connection_id": "z1",
+        "connection_config": {"subdomain": subdomain},
+        "credentials": {"type": "BASIC", "username": "me", "password": "pw"},
+    }
+    response = await client.post("/connections", json=body)
+    assert response.status_code == 400
+    error = error_of(response)
+    assert error["code"] == "invalid_connection_config"
+    assert error["message"].startswith("connection_config.subdomain:")
+    assert (await client.get("/connections")).json() == {"connections": []}

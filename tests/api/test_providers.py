@@ -22,3 +22,11 @@ async def test_search(client: httpx.AsyncClient) -> None:
 async def test_unknown_provider_is_404(client: httpx.AsyncClient) -> None:
     response = await client.get("/providers/githib")
     assert response.status_code == 404 and error_of(response)["code"] == "unknown_provider"
+
+
+async def test_entries_carry_the_connect_form_schema(client: httpx.AsyncClient) -> None:
+    zendesk = (await client.get("/providers/zendesk")).json()["data"]
+    field = zendesk["connection_config"]["subdomain"]
+    assert field["type"] == "string" and field["title"] and field["pattern"]
+    api_key = (await client.get("/providers/linear-api-key")).json()["data"]
+    assert api_key["credentials"]["apiKey"]["secret"] is True

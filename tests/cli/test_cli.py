@@ -117,3 +117,28 @@ def test_migrate_is_idempotent(tmp_path: Path) -> None:
 def test_keys_generate_prints_a_usable_key(tmp_path: Path) -> None:
     key = unigate(unigate_env(tmp_path, "sqlite:///x.db"), "keys", "generate").stdout.strip()
     assert len(key) == 44
+
+
+def test_providers_validate_summarises(tmp_path: Path) -> None:
+    env = unigate_env(tmp_path, "sqlite:///unused.db")
+    good = unigate(env, "providers", "validate", "providers.yaml")
+    assert good.returncode == 0, good.stdout
+    assert good.stdout.strip().splitlines()[-1].endswith(" ok, 0 with errors")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "acme:\n  display_name: Acme\n  docs: https://acme.test\n  auth_mode: API_KEY\n"
+        "  categories: [crm]\n  proxy:\n    base_ur: https://api.acme.test\n"
+        "widget:\n  display_name: W\n  docs: https://w.test\n  auth_mode: NONE\n  categories: [crm]\n"
+        "  proxy:\n    base_url: https://w.test\n"
+    )
+    result = unigate(env, "providers", "validate", str(bad))
+    assert result.returncode == 1
+    lines = result.stdout.strip().splitlines()
+    assert lines[0] == f"error: {bad}: acme: proxy.base_ur: unknown key (did you mean base_url?)"
+    assert lines[-1] == "2 providers, 1 ok, 1 with errors"
+
+
+def test_providers_coverage_reports_share(tmp_path: Path) -> None:
+    result = unigate(unigate_env(tmp_path, "sqlite:///unused.db"), "providers", "coverage", "--json")
+    rows = json.loads(result.stdout)
+    assert {"name": "github", "auth_mode": "OAUTH2", "served": True, "reason": None} in rows

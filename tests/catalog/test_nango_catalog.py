@@ -1,0 +1,51 @@
+"""Nango's published catalog (npm ``@nangohq/providers``, installed at test time, never committed) loads clean."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from gateway.catalog.capabilities import coverage
+from gateway.catalog.loader import check_catalog_files, load_catalog
+
+PACKAGE = "@nangohq/providers@0.71.10"
+CACHE = Path(os.environ.get("UNIGATE_TEST_CACHE", Path.home() / ".cache" / "unigate-tests")) / "npm-nango-providers"
+
+
+@pytest.fixture(scope="session")
+def nango_catalog() -> Path:
+    path = CACHE / "node_modules" / "@nangohq" / "providers" / "providers.yaml"
+    if not path.exists():
+        CACHE.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            ["npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix", str(CACHE), PACKAGE],
+            check=True,
+            timeout=300,
+        )
+    return path
+
+
+def test_every_nango_entry_loads_without_error(nango_catalog: Path) -> None:
+    count, problems = check_catalog_files([nango_catalog], strict=False)
+    assert count == 1013
+    assert [str(p) for p in problems if p.severity == "error"] == []
+    catalog = load_catalog(files=[], overrides=[nango_catalog])
+    assert len(catalog) == 1013
+    assert catalog["github"]["proxy"]["base_url"] == "https://api.github.com"
+
+
+def test_unknown_keys_are_kept(nango_catalog: Path) -> None:
+    catalog = load_catalog(files=[], overrides=[nango_catalog])
+    assert catalog["zendesk"]["connection_config"]["subdomain"]["pattern"]
+    assert sum(1 for e in catalog.values() if e.get("alias")) == 69
+
+
+def test_auth_mode_coverage(nango_catalog: Path) -> None:
+    total, served = coverage(load_catalog(files=[], overrides=[nango_catalog]))
+    assert sum(total.values()) == 1013
+    assert served["OAUTH2"] == total["OAUTH2"] and served["API_KEY"] == total["API_KEY"]
+    assert served["AWS_SIGV4"] == 0
+    assert sum(served.values()) / 1013 > 0.98

@@ -1,0 +1,1 @@
+"""Test support shipped with Unigate: loopback servers, fixtures and contract tests for plugin authors."""

@@ -69,8 +69,11 @@ def create_app(gateway: Gateway) -> Starlette:
         finally:
             await gateway.stop()
 
+    plugin_routes = [
+        route for routes in gateway.plugins.hook.register_routes(gateway=gateway) for route in routes or []
+    ]
     app = Starlette(
-        routes=[*(e.route() for e in endpoints), *docs.documentation_routes(endpoints)],
+        routes=[*(e.route() for e in endpoints), *docs.documentation_routes(endpoints), *plugin_routes],
         middleware=[Middleware(RequestLogMiddleware)],
         exception_handlers={
             GatewayError: _gateway_error,

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import inspect
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+import pluggy
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from gateway.catalog import Catalog, load_catalog
 from gateway.instance_secrets import InstanceSecrets, load_instance_secrets
+from gateway.plugins import create_plugin_manager
+from gateway.registry import ProviderRegistry, build_registry, collect_catalog_contributions
 from gateway.secret_keys import SecretKeys
 from gateway.settings import Settings
 from gateway.store.engine import create_engine_for, session_factory
@@ -27,23 +32,59 @@ class Gateway:
     vault: Vault
     api_keys: SecretKeys
     catalog: Catalog
+    plugins: pluggy.PluginManager
+    providers: ProviderRegistry
 
     async def start(self) -> None:
         await self.api_keys.load()
+        for result in self.plugins.hook.startup(gateway=self):
+            if inspect.isawaitable(result):
+                await result
 
     async def stop(self) -> None:
-        await self.engine.dispose()
+        try:
+            for result in self.plugins.hook.shutdown(gateway=self):
+                if inspect.isawaitable(result):
+                    await result
+        finally:
+            await self.engine.dispose()
 
 
-def build_gateway(settings: Settings, catalog: Catalog | None = None) -> Gateway:
-    """Assemble a gateway; raises ``ConfigurationError`` / ``CatalogError`` with the fix in the message."""
+def build_plugin_manager(
+    settings: Settings, extra: Sequence[object] = (), entrypoints: bool = True
+) -> pluggy.PluginManager:
+    return create_plugin_manager(
+        load_entrypoints=entrypoints,
+        only=settings.load_plugins,
+        disabled=settings.disable_plugins,
+        extra=extra,
+        trace=settings.trace_plugins,
+    )
+
+
+def load_full_catalog(settings: Settings, pm: pluggy.PluginManager) -> Catalog:
+    """The root catalog, plugin contributions, then the operator's files."""
+    return load_catalog(
+        contributed=collect_catalog_contributions(pm),
+        overrides=settings.extra_provider_files,
+        cache_dir=settings.cache_dir,
+    )
+
+
+def build_gateway(settings: Settings, plugins: Sequence[object] = (), entrypoints: bool = True) -> Gateway:
+    """Assemble a gateway: plugins, catalog (with plugin entries), provider registry, database and keys.
+
+    Raises ``ConfigurationError``, ``CatalogError`` or ``PluginError`` with the fix in the message. ``plugins``
+    are registered after the entry points (tests and embedding applications use it).
+    """
+    pm = build_plugin_manager(settings, plugins, entrypoints)
+    catalog = load_full_catalog(settings, pm)
+    for warning in catalog.warnings:
+        logger.warning("catalog: %s", warning)
+    registry = build_registry(pm, catalog)
     secrets = load_instance_secrets(settings)
     engine = create_engine_for(settings.resolved_database_url)
     sessions = session_factory(engine)
-    if catalog is None:
-        catalog = load_catalog(overrides=settings.extra_provider_files, cache_dir=settings.cache_dir)
-        for warning in catalog.warnings:
-            logger.warning("catalog: %s", warning)
     return Gateway(
         settings=settings,
         secrets=secrets,
@@ -52,4 +93,6 @@ def build_gateway(settings: Settings, catalog: Catalog | None = None) -> Gateway
         vault=Vault(secrets.keyring),
         api_keys=SecretKeys(sessions, secrets.secret_key),
         catalog=catalog,
+        plugins=pm,
+        providers=registry,
     )

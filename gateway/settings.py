@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     host: str = DEFAULT_HOST
     port: int = Field(default=DEFAULT_PORT, ge=1, le=65535)
     providers_files: str = ""
+    load_plugins: str = ""
+    disable_plugins: str = ""
+    trace_plugins: bool = False
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
     log_level: Literal["debug", "info", "warning", "error"] = "info"
 

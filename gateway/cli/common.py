@@ -19,12 +19,13 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from gateway.catalog import CatalogError
 from gateway.crypto import CryptoError
 from gateway.instance_secrets import ConfigurationError
+from gateway.plugins import PluginError
 from gateway.settings import Settings
 from gateway.store.engine import DatabaseUrlError
 
 T = TypeVar("T")
 
-EXPECTED_ERRORS = (ConfigurationError, CatalogError, CryptoError, DatabaseUrlError)
+EXPECTED_ERRORS = (ConfigurationError, CatalogError, CryptoError, DatabaseUrlError, PluginError)
 
 
 def fail(message: str, code: int = 1) -> NoReturn:

@@ -9,6 +9,7 @@ import typer
 from gateway import __version__
 from gateway.cli.common import fail, handled, load_settings
 from gateway.cli.keys import keys
+from gateway.cli.plugins import plugin, plugins_command
 from gateway.cli.resources import connections, integrations, providers
 
 app = typer.Typer(
@@ -22,6 +23,8 @@ app.add_typer(providers, name="providers")
 app.add_typer(integrations, name="integrations")
 app.add_typer(connections, name="connections")
 app.add_typer(keys, name="keys")
+app.add_typer(plugin, name="plugin")
+app.command("plugins")(plugins_command)
 
 
 def _version(value: bool) -> None:
@@ -101,5 +104,17 @@ def serve(
     )
 
 
+def add_plugin_commands() -> None:
+    """Let installed plugins add commands (the ``register_commands`` hook); a broken plugin is reported by ``serve``."""
+    from gateway.plugins import PluginError
+    from gateway.runtime import build_plugin_manager
+
+    try:
+        build_plugin_manager(load_settings()).hook.register_commands(cli=app)
+    except PluginError:
+        pass
+
+
 def main() -> None:
+    add_plugin_commands()
     app()

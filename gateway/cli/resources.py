@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from gateway.catalog import Catalog, load_catalog
+from gateway.catalog import Catalog
 from gateway.catalog.capabilities import coverage, serving
 from gateway.catalog.loader import check_catalog_files
 from gateway.cli.common import call_api, fail, handled, load_settings, print_json, print_table, run
@@ -20,9 +20,11 @@ JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a 
 
 
 def _catalog() -> Catalog:
+    from gateway.runtime import build_plugin_manager, load_full_catalog
+
     settings = load_settings()
     with handled():
-        return load_catalog(overrides=settings.extra_provider_files, cache_dir=settings.cache_dir)
+        return load_full_catalog(settings, build_plugin_manager(settings))
     raise AssertionError("unreachable")
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import StaticPool
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 SQLITE_PRAGMAS = ("PRAGMA foreign_keys=ON", "PRAGMA journal_mode=WAL", "PRAGMA busy_timeout=10000")
@@ -57,9 +58,16 @@ def configure_sqlite(engine: Engine) -> None:
         event.listen(engine, "connect", _apply_sqlite_pragmas)
 
 
+def is_memory(url: URL) -> bool:
+    return url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
+
+
 def create_engine_for(url: str) -> AsyncEngine:
+    """The serving engine; an in-memory SQLite database is one shared connection (tests, the plugin kit)."""
     target = async_url(url)
     options: dict[str, Any] = {"pool_pre_ping": target.get_backend_name() == "postgresql"}
+    if is_memory(target):
+        options["poolclass"] = StaticPool
     engine = create_async_engine(target, **options)
     configure_sqlite(engine.sync_engine)
     return engine

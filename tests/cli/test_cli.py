@@ -142,3 +142,11 @@ def test_providers_coverage_reports_share(tmp_path: Path) -> None:
     result = unigate(unigate_env(tmp_path, "sqlite:///unused.db"), "providers", "coverage", "--json")
     rows = json.loads(result.stdout)
     assert {"name": "github", "auth_mode": "OAUTH2", "served": True, "reason": None} in rows
+
+
+def test_plugins_lists_built_ins_with_hooks(tmp_path: Path) -> None:
+    result = unigate(unigate_env(tmp_path, "sqlite:///unused.db"), "plugins", "--json")
+    assert result.returncode == 0, result.stderr
+    rows = {row["name"]: row for row in json.loads(result.stdout)}
+    classifier = rows["gateway.default_plugins.error_classifier"]
+    assert classifier["distribution"] == "unigate" and classifier["hooks"] == ["classify_upstream_error"]

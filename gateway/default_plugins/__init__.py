@@ -1,0 +1,1 @@
+"""Unigate's built-in behaviour, written as ordinary plugins so that other plugins can override it."""

@@ -1,0 +1,83 @@
+"""The hooks a Unigate plugin can implement.
+
+Plugins are modules or objects with functions marked ``@hookimpl`` (``from gateway.plugins import hookimpl``),
+registered through the ``unigate`` entry-point group. A provider plugin must implement only
+``register_providers``. Hook implementations may accept fewer arguments than the specification; adding an
+argument to a specification later does not break them. Every hook is documented in ``docs/plugins.md``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:
+    import typer
+    from starlette.routing import BaseRoute
+
+    from gateway.provider import ErrorResolution, Provider, UpstreamError
+    from gateway.runtime import Gateway
+
+PROJECT_NAME = "unigate"
+
+hookspec = pluggy.HookspecMarker(PROJECT_NAME)
+
+RegisterProvider = Callable[..., None]  # register(ProviderClass, *, replaces: str | None = None)
+RegisterCatalog = Callable[["Mapping[str, Any] | Path"], None]
+
+
+@hookspec
+def register_providers(register: RegisterProvider) -> None:
+    """Register ``Provider`` classes: ``register(GitHubProvider)``, or ``register(MyGitHub, replaces="github")``.
+
+    Called once at startup. :param register: records a provider class for its ``catalog_key``; ``replaces`` names
+    the catalog key of a provider registered by another plugin that this one takes over.
+    """
+
+
+@hookspec
+def register_catalog(register: RegisterCatalog) -> None:
+    """Contribute providers.yaml entries: ``register({"acme": {...}})`` or ``register(Path("acme.yaml"))``.
+
+    Called once at startup, before ``register_providers``. Contributed entries are merged after the root catalog
+    and before ``UNIGATE_PROVIDERS_FILES``, key by key, and checked strictly.
+    """
+
+
+@hookspec
+def register_routes(gateway: Gateway) -> list[BaseRoute] | None:
+    """Return extra Starlette routes to mount on the gateway (they handle their own authentication).
+
+    Called once when the application is built.
+    """
+
+
+@hookspec
+def register_commands(cli: typer.Typer) -> None:
+    """Add commands to the ``unigate`` command line: ``@cli.command() def hello(): ...``.
+
+    Called once when the command line is built.
+    """
+
+
+@hookspec
+def startup(gateway: Gateway) -> Awaitable[None] | None:
+    """Run when the server starts, after the database and registries are ready; may be a coroutine."""
+
+
+@hookspec
+def shutdown(gateway: Gateway) -> Awaitable[None] | None:
+    """Run when the server stops; may be a coroutine."""
+
+
+@hookspec(firstresult=True)
+def classify_upstream_error(provider: Provider, error: UpstreamError) -> ErrorResolution | None:
+    """Decide what an upstream failure means: retry, refresh the token then retry, wait, or fail.
+
+    Called for each failed upstream call, most recently registered plugin first; the first non-None answer wins.
+    The provider's own ``Provider.classify_error`` is consulted before this hook; Unigate's default (a table of
+    statuses driven by the catalog's ``proxy.retry``) answers last. Must not block: no I/O.
+    """

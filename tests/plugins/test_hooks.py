@@ -1,0 +1,210 @@
+"""Each hook, exercised through a real plugin manager and gateway (one ``test_hook_<name>`` per hook)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import typer
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse
+from starlette.routing import Route
+from typer.testing import CliRunner
+
+from gateway.hookspecs import RegisterCatalog, RegisterProvider
+from gateway.plugins import PluginError, create_plugin_manager, hookimpl
+from gateway.provider import ErrorResolution, Provider, UpstreamError
+from gateway.runtime import Gateway
+from gateway.testing.kit import make_gateway
+
+ACME = {
+    "acme": {
+        "display_name": "Acme",
+        "docs": "https://acme.test/docs",
+        "auth_mode": "API_KEY",
+        "categories": ["crm"],
+        "proxy": {"base_url": "https://api.acme.test", "headers": {"authorization": "Bearer ${apiKey}"}},
+        "credentials": {"apiKey": {"type": "string", "title": "Key", "description": "d", "secret": True}},
+    }
+}
+
+
+class AcmeProvider(Provider):
+    catalog_key = "acme"
+
+
+class AcmePlugin:
+    @hookimpl
+    def register_catalog(self, register: RegisterCatalog) -> None:
+        register(ACME)
+
+    @hookimpl
+    def register_providers(self, register: RegisterProvider) -> None:
+        register(AcmeProvider)
+
+
+async def test_hook_register_catalog_and_register_providers() -> None:
+    async with make_gateway(plugins=[AcmePlugin()]) as (gateway, client):
+        assert isinstance(gateway.providers["acme"], AcmeProvider)
+        assert (await client.get("/providers/acme")).json()["data"]["display_name"] == "Acme"
+
+
+async def test_hook_register_catalog_accepts_a_file(tmp_path: Path) -> None:
+    path = tmp_path / "acme.yaml"
+    path.write_text(
+        "acme:\n  display_name: Acme From File\n  docs: https://acme.test\n  auth_mode: NONE\n"
+        "  categories: [crm]\n  proxy:\n    base_url: https://api.acme.test\n"
+    )
+
+    class FilePlugin:
+        @hookimpl
+        def register_catalog(self, register: RegisterCatalog) -> None:
+            register(path)
+
+    async with make_gateway(plugins=[FilePlugin()]) as (gateway, _):
+        assert gateway.catalog["acme"]["display_name"] == "Acme From File"
+
+
+def test_contributed_entries_are_checked_strictly() -> None:
+    class Typo:
+        @hookimpl
+        def register_catalog(self, register: RegisterCatalog) -> None:
+            register({"acme": {**ACME["acme"], "proxi": {}}})
+
+    with pytest.raises(Exception, match="acme: proxi: unknown key"):
+        make_gateway_sync([Typo()])
+
+
+def make_gateway_sync(plugins: list[object]) -> None:
+    import asyncio
+
+    async def build() -> None:
+        async with make_gateway(plugins=plugins):
+            pass
+
+    asyncio.run(build())
+
+
+def test_provider_without_catalog_entry_is_refused() -> None:
+    class Orphan:
+        @hookimpl
+        def register_providers(self, register: RegisterProvider) -> None:
+            register(AcmeProvider)
+
+    with pytest.raises(PluginError, match="register_catalog hook"):
+        make_gateway_sync([Orphan()])
+
+
+def test_two_plugins_claiming_one_provider_fail_naming_both() -> None:
+    first, second = AcmePlugin(), AcmePlugin()
+    with pytest.raises(PluginError, match="claimed by both .* and .*replaces='acme'"):
+        make_gateway_sync([first, second])
+
+
+async def test_replaces_takes_over_a_provider() -> None:
+    class BetterAcme(AcmeProvider):
+        pass
+
+    class Override:
+        @hookimpl
+        def register_providers(self, register: RegisterProvider) -> None:
+            register(BetterAcme, replaces="acme")
+
+    async with make_gateway(plugins=[AcmePlugin(), Override()]) as (gateway, _):
+        assert type(gateway.providers["acme"]) is BetterAcme
+        assert gateway.providers.registrations["acme"].replaced is not None
+
+
+async def test_hook_register_routes() -> None:
+    async def hello(request: Request) -> PlainTextResponse:
+        return PlainTextResponse("hello from a plugin")
+
+    class Routes:
+        @hookimpl
+        def register_routes(self, gateway: Gateway) -> list[Route]:
+            return [Route("/plugin/hello", hello)]
+
+    async with make_gateway(plugins=[Routes()]) as (_, client):
+        assert (await client.get("/plugin/hello")).text == "hello from a plugin"
+
+
+def test_hook_register_commands() -> None:
+    class Commands:
+        @hookimpl
+        def register_commands(self, cli: typer.Typer) -> None:
+            @cli.command()
+            def wave(name: str) -> None:
+                typer.echo(f"hi {name}")
+
+    cli = typer.Typer()
+
+    @cli.command()
+    def other() -> None:
+        pass
+
+    create_plugin_manager(load_entrypoints=False, extra=[Commands()]).hook.register_commands(cli=cli)
+    result = CliRunner().invoke(cli, ["wave", "ann"])
+    assert result.exit_code == 0 and result.output.strip() == "hi ann"
+
+
+async def test_hook_startup_and_hook_shutdown() -> None:
+    seen: list[tuple[str, Any]] = []
+
+    class Lifecycle:
+        @hookimpl
+        async def startup(self, gateway: Gateway) -> None:
+            seen.append(("startup", len(gateway.catalog)))
+
+        @hookimpl
+        def shutdown(self, gateway: Gateway) -> None:
+            seen.append(("shutdown", gateway.settings.env))
+
+    async with make_gateway(plugins=[Lifecycle()]):
+        assert seen and seen[0][0] == "startup" and seen[0][1] > 100
+    assert seen[-1] == ("shutdown", "development")
+
+
+def test_hook_classify_upstream_error() -> None:
+    class RateLimitIn400:
+        @hookimpl
+        def classify_upstream_error(self, provider: Provider, error: UpstreamError) -> ErrorResolution | None:
+            if error.status == 400 and b"RATELIMITED" in error.body:
+                return ErrorResolution("wait_and_retry", "rate_limited", "Linear-style rate limit", 1.0)
+            return None
+
+    pm = create_plugin_manager(load_entrypoints=False, extra=[RateLimitIn400()])
+    provider = AcmeProvider()
+    limited = pm.hook.classify_upstream_error(
+        provider=provider, error=UpstreamError(400, {}, b'{"code":"RATELIMITED"}')
+    )
+    assert limited.action == "wait_and_retry" and limited.wait_seconds == 1.0
+    other = pm.hook.classify_upstream_error(provider=provider, error=UpstreamError(400, {}, b"{}"))
+    assert other.action == "fail"  # the built-in table answered
+    retry_after = pm.hook.classify_upstream_error(provider=provider, error=UpstreamError(429, {"Retry-After": "7"}))
+    assert retry_after.wait_seconds == 7.0
+
+
+def test_misspelt_hook_fails_at_startup() -> None:
+    class Typo:
+        @hookimpl
+        def register_provider(self, register: RegisterProvider) -> None:  # missing "s"
+            pass
+
+    with pytest.raises(PluginError, match="register_provider"):
+        create_plugin_manager(load_entrypoints=False, extra=[Typo()])
+
+
+def test_disable_and_load_switches() -> None:
+    pm = create_plugin_manager(load_entrypoints=False, disabled="gateway.default_plugins.error_classifier")
+    answer = pm.hook.classify_upstream_error(provider=AcmeProvider(), error=UpstreamError(500))
+    assert answer is None
+    with pytest.raises(PluginError, match="UNIGATE_LOAD_PLUGINS names 'nope'"):
+        create_plugin_manager(only="nope")
+
+
+async def test_plugins_are_isolated_per_gateway() -> None:
+    async with make_gateway(plugins=[AcmePlugin()]) as (first, _):
+        async with make_gateway() as (second, client):
+            assert "acme" in first.providers and "acme" not in second.providers
+            assert (await client.get("/providers/acme")).status_code == 404

@@ -13,7 +13,16 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 
-from gateway.api import connections, docs, integrations, metadata, providers
+from gateway.api import (
+    connect_sessions,
+    connections,
+    credential_routes,
+    docs,
+    integrations,
+    metadata,
+    oauth_routes,
+    providers,
+)
 from gateway.api.endpoint import Endpoint
 from gateway.errors import GatewayError
 from gateway.request_log import RequestLogMiddleware
@@ -32,6 +41,9 @@ def all_endpoints() -> list[Endpoint]:
         *integrations.ENDPOINTS,
         *metadata.ENDPOINTS,
         *connections.ENDPOINTS,
+        *connect_sessions.ENDPOINTS,
+        *oauth_routes.ENDPOINTS,
+        *credential_routes.ENDPOINTS,
     ]
 
 

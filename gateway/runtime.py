@@ -7,6 +7,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import httpx
 import pluggy
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -34,6 +35,7 @@ class Gateway:
     catalog: Catalog
     plugins: pluggy.PluginManager
     providers: ProviderRegistry
+    http: httpx.AsyncClient  # outbound calls of the gateway itself (token endpoints, verification)
 
     async def start(self) -> None:
         await self.api_keys.load()
@@ -47,6 +49,7 @@ class Gateway:
                 if inspect.isawaitable(result):
                     await result
         finally:
+            await self.http.aclose()
             await self.engine.dispose()
 
 
@@ -95,4 +98,5 @@ def build_gateway(settings: Settings, plugins: Sequence[object] = (), entrypoint
         catalog=catalog,
         plugins=pm,
         providers=registry,
+        http=httpx.AsyncClient(timeout=httpx.Timeout(30.0, connect=10.0), follow_redirects=False),
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import uuid
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
@@ -12,7 +11,8 @@ from starlette.responses import Response
 
 from gateway.api.endpoint import Call, Endpoint
 from gateway.api.responses import Json, Success, success
-from gateway.catalog.forms import FormError, check_connection_config
+from gateway.auth.refresh import fresh_credentials
+from gateway.auth.saving import NewConnection, check_config, require_integration_for, save_connection
 from gateway.credentials import (
     CREDENTIAL_TYPE_FOR_AUTH_MODE,
     ON_REQUEST_FIELDS,
@@ -20,10 +20,9 @@ from gateway.credentials import (
     OAuth2Credentials,
     expiry_of,
 )
-from gateway.errors import GatewayError, not_found
+from gateway.errors import GatewayError
 from gateway.runtime import Gateway
-from gateway.store.conflicts import commit_or_conflict
-from gateway.store.connections import find_connection, require_connection
+from gateway.store.connections import require_connection
 from gateway.store.tables import Connection, Integration
 from gateway.store.types import utcnow
 
@@ -160,7 +159,8 @@ def summary(row: Connection, integration: Integration) -> dict[str, Any]:
 
 
 def detail(gateway: Gateway, row: Connection, integration: Integration, with_refresh_token: bool) -> dict[str, Any]:
-    credentials = gateway.vault.open(Connection, "credentials", row.credentials)
+    stored = gateway.vault.open(Connection, "credentials", row.credentials)
+    credentials = {k: v for k, v in stored.items() if not k.startswith("_")}  # "_client": the connection's OAuth app
     if not with_refresh_token:
         for name in ON_REQUEST_FIELDS:
             credentials.pop(name, None)
@@ -177,10 +177,7 @@ def detail(gateway: Gateway, row: Connection, integration: Integration, with_ref
 
 
 def _check_import(entry: dict[str, Any], integration: Integration, body: ImportConnection) -> None:
-    try:
-        check_connection_config(entry, body.connection_config)
-    except FormError as exc:
-        raise GatewayError(400, "invalid_connection_config", str(exc)) from None
+    check_config(entry, body.connection_config)
     mode = str(entry.get("auth_mode", "NONE"))
     expected = CREDENTIAL_TYPE_FOR_AUTH_MODE.get(mode)
     if expected is not None and body.credentials.type != expected:
@@ -239,55 +236,33 @@ async def list_all(call: Call[Any, ListQuery]) -> Response:
 
 async def import_connection(call: Call[ImportConnection, Any]) -> Response:
     gateway, body = _gateway(call), call.body
-    async with gateway.sessions() as session:
-        integration = (
-            await session.exec(select(Integration).where(Integration.unique_key == body.provider_config_key))
-        ).first()
-        if integration is None:
-            raise not_found(
-                "unknown_provider_config",
-                f"provider_config_key: no integration {body.provider_config_key!r}; create it with POST /integrations",
-            )
-        _check_import(gateway.catalog.get(integration.provider, {}), integration, body)
-        connection_id = body.connection_id or str(uuid.uuid4())
-        found = await find_connection(session, integration.unique_key, connection_id)
-        row = (
-            found[0]
-            if found
-            else Connection(
-                connection_id=connection_id,
-                integration_id=integration_id(integration),
-                credentials_type="",
-                credentials="",
-            )
-        )
-        stored = body.credentials.model_dump(mode="json", exclude_none=True)
-        stored.pop("no_expiration", None)
-        row.credentials_type = body.credentials.type
-        row.credentials = gateway.vault.seal(Connection, "credentials", stored)
-        row.expires_at = expiry_of(body.credentials)
-        row.connection_config = body.connection_config
-        row.metadata_ = body.metadata
-        row.end_user = body.end_user.model_dump(exclude_none=True) if body.end_user else None
-        row.end_user_id = body.end_user.id if body.end_user else None
-        row.tags = body.tags
-        row.updated_at = utcnow()
-        row.last_refresh_failure_at, row.last_refresh_error, row.refresh_attempts = None, None, 0
-        row.refresh_exhausted = False
-        session.add(row)
-        await commit_or_conflict(
-            session,
-            GatewayError(
-                409,
-                "duplicate_connection",
-                f"connection_id: {connection_id!r} was created by another request; retry",
-            ),
-        )
-    return Json(detail(gateway, row, integration, with_refresh_token=True), status_code=201 if not found else 200)
+    integration, entry = await require_integration_for(gateway, body.provider_config_key)
+    _check_import(entry, integration, body)
+    credentials = body.credentials.model_dump(mode="json", exclude_none=True)
+    credentials.pop("no_expiration", None)
+    row, created = await save_connection(
+        gateway,
+        integration,
+        NewConnection(
+            credentials=credentials,
+            expires_at=expiry_of(body.credentials),
+            connection_id=body.connection_id,
+            connection_config=body.connection_config,
+            metadata=body.metadata,
+            end_user=body.end_user.model_dump(exclude_none=True) if body.end_user else None,
+            tags=body.tags,
+        ),
+    )
+    return Json(detail(gateway, row, integration, with_refresh_token=True), status_code=201 if created else 200)
 
 
 async def get_one(call: Call[Any, ConnectionQuery]) -> Response:
+    """The connection with its credentials, refreshed first when they are due (or with force_refresh=true)."""
     gateway = _gateway(call)
+    async with gateway.sessions() as session:
+        found, _ = await require_connection(session, call.query.provider_config_key, call.path["connection_id"])
+    assert found.id is not None
+    await fresh_credentials(gateway, found.id, force=call.query.force_refresh)
     async with gateway.sessions() as session:
         row, integration = await require_connection(session, call.query.provider_config_key, call.path["connection_id"])
         row.last_fetched_at = utcnow()

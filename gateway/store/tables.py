@@ -68,6 +68,7 @@ class Connection(SQLModel, table=True):
     last_refresh_error: str | None = Field(default=None, sa_type=Text)
     refresh_attempts: int = Field(default=0, nullable=False)
     refresh_exhausted: bool = Field(default=False, nullable=False)
+    refresh_lock_until: datetime | None = _timestamp(nullable=True, default=None)  # a worker is refreshing
 
 
 class ApiKey(SQLModel, table=True):
@@ -81,10 +82,49 @@ class ApiKey(SQLModel, table=True):
     created_at: datetime = _timestamp(default_factory=utcnow)
 
 
+class ConnectSession(SQLModel, table=True):
+    """A short-lived session letting an end user's browser create (or re-authorise) connections."""
+
+    __tablename__ = "connect_sessions"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
+    end_user: dict[str, Any] | None = Field(default=None, sa_type=JSON, nullable=True)
+    organization: dict[str, Any] | None = Field(default=None, sa_type=JSON, nullable=True)
+    allowed_integrations: list[str] | None = Field(default=None, sa_type=JSON, nullable=True)
+    integrations_config_defaults: dict[str, Any] = _json_column()
+    tags: dict[str, str] = _json_column()
+    reconnect_integration: str | None = Field(default=None, sa_type=String(255))
+    reconnect_connection_id: str | None = Field(default=None, sa_type=String(255))
+    expires_at: datetime = _timestamp()
+    created_at: datetime = _timestamp(default_factory=utcnow)
+
+
+class OAuthSession(SQLModel, table=True):
+    """A pending browser authorisation: found by its ``state``, used once, expiring."""
+
+    __tablename__ = "oauth_sessions"
+
+    id: int | None = Field(default=None, primary_key=True)
+    state_hash: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
+    integration_key: str = Field(sa_type=String(255), nullable=False)
+    connection_id: str = Field(sa_type=String(255), nullable=False)
+    connection_config: dict[str, Any] = _json_column()
+    secrets: str = Field(sa_type=Text, nullable=False)  # encrypted JSON: PKCE verifier, OAuth1 token secret, overrides
+    redirect_uri: str = Field(sa_type=Text, nullable=False)
+    ws_client_id: str | None = Field(default=None, sa_type=String(255))
+    connect_session_id: int | None = Field(default=None)
+    end_user: dict[str, Any] | None = Field(default=None, sa_type=JSON, nullable=True)
+    tags: dict[str, str] = _json_column()
+    expires_at: datetime = _timestamp()
+    created_at: datetime = _timestamp(default_factory=utcnow)
+
+
 # Every column that holds ciphertext: (table, column). Key rotation and the at-rest tests walk this list.
 ENCRYPTED_COLUMNS: tuple[tuple[type[SQLModel], str], ...] = (
     (Integration, "secrets"),
     (Connection, "credentials"),
+    (OAuthSession, "secrets"),
 )
 
 

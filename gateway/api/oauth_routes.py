@@ -1,0 +1,214 @@
+"""``GET /oauth/connect/{integration}`` sends the browser to the provider; ``GET /oauth/callback`` finishes.
+
+Both answer a small HTML page on failure (status 4xx) that reports the error to the opener, as Nango's do.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from sqlmodel import delete, select
+from starlette.responses import RedirectResponse, Response
+
+from gateway.api.endpoint import Call, Endpoint
+from gateway.auth.browser import authorise_browser_call
+from gateway.auth.callback_page import error_page, success_page
+from gateway.auth.oauth2 import authorization_url, join_scopes, new_code_verifier
+from gateway.auth.saving import (
+    NewConnection,
+    check_config,
+    require_integration_for,
+    run_post_connection,
+    save_connection,
+)
+from gateway.auth.tokens import ClientCredentials, TokenError, metadata_from_response, request_token
+from gateway.catalog.forms import FormError, check_field
+from gateway.catalog.templates import TemplateError
+from gateway.errors import GatewayError
+from gateway.runtime import Gateway
+from gateway.store.tables import Connection, Integration, OAuthSession
+from gateway.store.types import utcnow
+
+OAUTH_SESSION_TTL = timedelta(minutes=15)
+CODE_FLOW_MODES = ("OAUTH2", "MCP_OAUTH2", "MCP_OAUTH2_GENERIC", "CUSTOM")
+
+
+def _digest(state: str) -> str:
+    return hashlib.sha256(state.encode()).hexdigest()
+
+
+def client_credentials(gateway: Gateway, integration: Integration, overrides: dict[str, str]) -> ClientCredentials:
+    """The OAuth client: the connection's override when given, else the integration's."""
+    if overrides.get("client_id") and overrides.get("client_secret"):
+        return ClientCredentials(overrides["client_id"], overrides["client_secret"])
+    secret = gateway.vault.open(Integration, "secrets", integration.secrets) if integration.secrets else {}
+    if not integration.client_id or not secret.get("client_secret"):
+        raise GatewayError(
+            400,
+            "missing_client_credentials",
+            f"Integration {integration.unique_key!r} has no OAuth client id and secret; set them with "
+            f"PATCH /integrations/{integration.unique_key}",
+        )
+    return ClientCredentials(integration.client_id, str(secret["client_secret"]))
+
+
+async def oauth_connect(call: Call[Any, Any]) -> Response:
+    gateway: Gateway = call.request.app.state.gateway
+    key = call.path["integration"]
+    try:
+        browser = await authorise_browser_call(gateway, call.request, key)
+        integration, entry = await require_integration_for(gateway, key)
+        if entry.get("auth_mode") not in CODE_FLOW_MODES:
+            raise GatewayError(
+                400,
+                "invalid_auth_mode",
+                f"Integration {key!r} uses {entry.get('auth_mode')}, not an OAuth 2 flow; use its route",
+            )
+        overrides = {
+            "client_id": browser.credentials.get("oauth_client_id_override", ""),
+            "client_secret": browser.credentials.get("oauth_client_secret_override", ""),
+        }
+        client = client_credentials(gateway, integration, overrides)
+        defaults = browser.defaults(key)
+        config = {**(defaults.get("connection_config") or {}), **browser.params}
+        config.pop("oauth_scopes_override", None)
+        for name, value in config.items():
+            spec = (entry.get("connection_config") or {}).get(name)
+            if isinstance(spec, dict):
+                check_field("connection_config", name, spec, value)
+        verifier = None if entry.get("disable_pkce") else new_code_verifier()
+        state = secrets.token_urlsafe(32)
+        redirect_uri = gateway.settings.oauth_callback_url
+        scopes_override = (defaults.get("connection_config") or {}).get("oauth_scopes_override")
+        url = authorization_url(
+            entry,
+            client_id=client.client_id,
+            redirect_uri=redirect_uri,
+            state=state,
+            scope=join_scopes(
+                entry, scopes_override or integration.scopes, defaults.get("user_scopes"), browser.user_scope
+            ),
+            code_verifier=verifier,
+            connection_config=config,
+            request_params={**(defaults.get("authorization_params") or {}), **browser.authorization_params},
+        )
+    except GatewayError as exc:
+        return error_page(exc.code, exc.message, exc.status_code)
+    except (FormError, TemplateError) as exc:
+        return error_page("invalid_connection_config", str(exc))
+    sealed = gateway.vault.seal(OAuthSession, "secrets", {"code_verifier": verifier, "overrides": overrides})
+    async with gateway.sessions() as session:
+        session.add(
+            OAuthSession(
+                state_hash=_digest(state),
+                integration_key=key,
+                connection_id=browser.connection_id,
+                connection_config=config,
+                secrets=sealed,
+                redirect_uri=redirect_uri,
+                ws_client_id=browser.ws_client_id,
+                connect_session_id=browser.session.id if browser.session else None,
+                end_user=browser.end_user,
+                tags=browser.tags or {},
+                expires_at=utcnow() + OAUTH_SESSION_TTL,
+            )
+        )
+        await session.commit()
+    return RedirectResponse(url, status_code=302)
+
+
+async def _take_session(gateway: Gateway, state: str) -> OAuthSession:
+    """Find the pending session by ``state`` and delete it in the same transaction: a state works once."""
+    async with gateway.sessions() as session:
+        row = (await session.exec(select(OAuthSession).where(OAuthSession.state_hash == _digest(state)))).first()
+        if row is None:
+            raise GatewayError(400, "invalid_state", "Unknown or already used state; start the connection again")
+        result = await session.exec(delete(OAuthSession).where(OAuthSession.id == row.id))  # type: ignore[arg-type]
+        await session.commit()
+    if result.rowcount != 1:
+        raise GatewayError(400, "invalid_state", "This authorisation was already completed; start the connection again")
+    if row.expires_at <= utcnow():
+        raise GatewayError(
+            400, "expired_state", "The authorisation took too long and expired; start the connection again"
+        )
+    return row
+
+
+async def oauth_callback(call: Call[Any, Any]) -> Response:
+    gateway: Gateway = call.request.app.state.gateway
+    query = call.request.query_params
+    try:
+        pending = await _take_session(gateway, query.get("state") or "")
+        integration, entry = await require_integration_for(gateway, pending.integration_key)
+        if query.get("error"):
+            description = (query.get("error_description") or "")[:300]
+            raise GatewayError(400, str(query["error"])[:64], f"The provider answered {query['error']}: {description}")
+        code = query.get(str(entry.get("authorization_code_param_in_callback") or "code"))
+        if not code:
+            raise GatewayError(400, "missing_code", "The provider's callback carries no authorization code")
+        secret = gateway.vault.open(OAuthSession, "secrets", pending.secrets)
+        overrides = secret.get("overrides") or {}
+        client = client_credentials(gateway, integration, overrides)
+        params = {"grant_type": "authorization_code", "code": code, "redirect_uri": pending.redirect_uri}
+        if secret.get("code_verifier"):
+            params["code_verifier"] = secret["code_verifier"]
+        try:
+            token = await request_token(gateway.http, entry, client, params, pending.connection_config)
+        except TokenError as exc:
+            raise GatewayError(400, "token_exchange_failed", f"Could not exchange the code: {exc}") from None
+        config = {**pending.connection_config, **metadata_from_response(entry, token.raw)}
+        for name in entry.get("redirect_uri_metadata") or []:
+            if query.get(name):
+                config[name] = query[name]
+        credentials: dict[str, Any] = {"type": "OAUTH2", "access_token": token.access_token, "raw": token.raw}
+        if token.refresh_token:
+            credentials["refresh_token"] = token.refresh_token
+        if token.expires_at:
+            credentials["expires_at"] = token.expires_at.isoformat()
+        if overrides.get("client_id"):
+            credentials["_client"] = overrides
+        row, _ = await save_connection(
+            gateway,
+            integration,
+            NewConnection(
+                credentials=credentials,
+                expires_at=token.expires_at,
+                connection_id=pending.connection_id,
+                connection_config=config,
+                end_user=pending.end_user,
+                tags=pending.tags or None,
+            ),
+        )
+        try:
+            await run_post_connection(gateway, integration, row)
+            check_config(entry, row.connection_config)
+        except Exception:
+            async with gateway.sessions() as session:
+                await session.exec(delete(Connection).where(Connection.id == row.id))  # type: ignore[arg-type]
+                await session.commit()
+            raise
+    except GatewayError as exc:
+        return error_page(exc.code, exc.message, exc.status_code)
+    return success_page(str(entry.get("display_name") or integration.provider))
+
+
+ENDPOINTS = [
+    Endpoint(
+        "GET",
+        "/oauth/connect/{integration}",
+        oauth_connect,
+        "Start an OAuth connection (browser)",
+        "auth",
+        public=True,
+        status=302,
+        errors=(400, 401, 403, 404),
+        description="Query: connection_id, connect_session_token, params[k], authorization_params[k], "
+        "user_scope, credentials[oauth_client_id_override], ws_client_id.",
+    ),
+    Endpoint(
+        "GET", "/oauth/callback", oauth_callback, "OAuth redirect target (browser)", "auth", public=True, errors=(400,)
+    ),
+]

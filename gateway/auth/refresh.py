@@ -1,0 +1,200 @@
+"""Keeping tokens fresh: refresh on use, exactly once per connection however many requests or workers ask.
+
+``fresh_credentials`` returns a connection's credentials, refreshing them first when they expire within the
+margin (15 minutes, or the entry's ``token_expiration_buffer``) or when forced. One refresh at a time per
+connection: an ``asyncio.Lock`` inside a process, and across processes a lease taken with one conditional UPDATE
+(``refresh_lock_until``), which works the same on SQLite and PostgreSQL. A caller that waited re-reads the
+connection and reuses what the winner stored. The rotated refresh token is written in the same UPDATE as the new
+access token; an answer without a refresh token keeps the old one. Failures are recorded on the connection.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timedelta
+from typing import Any
+from weakref import WeakValueDictionary
+
+from sqlalchemy import and_, or_, update
+
+from gateway.auth.tokens import ClientCredentials, TokenError, TokenResult, metadata_from_response, request_token
+from gateway.errors import GatewayError
+from gateway.runtime import Gateway
+from gateway.store.tables import Connection, Integration
+from gateway.store.types import utcnow
+
+DEFAULT_MARGIN = timedelta(minutes=15)
+LEASE = timedelta(seconds=30)
+POLL_SECONDS = 0.05
+BACKOFF = timedelta(seconds=30)
+EXHAUSTED_AFTER = 4
+REFRESHABLE = ("OAUTH2", "OAUTH2_CC")
+
+_local_locks: WeakValueDictionary[int, asyncio.Lock] = WeakValueDictionary()
+
+
+def margin_for(entry: dict[str, Any]) -> timedelta:
+    buffer = entry.get("token_expiration_buffer")
+    return timedelta(seconds=int(buffer)) if buffer is not None else DEFAULT_MARGIN
+
+
+def needs_refresh(row: Connection, entry: dict[str, Any], now: datetime) -> bool:
+    return row.expires_at is not None and row.expires_at <= now + margin_for(entry)
+
+
+async def _load(gateway: Gateway, connection_pk: int) -> tuple[Connection, Integration]:
+    async with gateway.sessions() as session:
+        row = await session.get(Connection, connection_pk)
+        integration = await session.get(Integration, row.integration_id) if row else None
+    if row is None or integration is None:
+        raise GatewayError(404, "unknown_connection", "The connection was deleted while it was being used")
+    return row, integration
+
+
+async def _take_lease(gateway: Gateway, connection_pk: int) -> bool:
+    now = utcnow()
+    table = Connection.__table__  # type: ignore[attr-defined]
+    async with gateway.engine.begin() as conn:
+        result = await conn.execute(
+            update(table)
+            .where(
+                and_(
+                    table.c.id == connection_pk,
+                    or_(table.c.refresh_lock_until.is_(None), table.c.refresh_lock_until < now),
+                )
+            )
+            .values(refresh_lock_until=now + LEASE)
+        )
+    return bool(result.rowcount)
+
+
+async def _finish(gateway: Gateway, connection_pk: int, values: dict[str, Any]) -> None:
+    table = Connection.__table__  # type: ignore[attr-defined]
+    async with gateway.engine.begin() as conn:
+        await conn.execute(update(table).where(table.c.id == connection_pk).values(refresh_lock_until=None, **values))
+
+
+def _client_for(gateway: Gateway, integration: Integration, credentials: dict[str, Any]) -> ClientCredentials:
+    if credentials.get("type") == "OAUTH2_CC":
+        return ClientCredentials(str(credentials["client_id"]), str(credentials["client_secret"]))
+    override = credentials.get("_client") or {}
+    if override.get("client_id") and override.get("client_secret"):
+        return ClientCredentials(str(override["client_id"]), str(override["client_secret"]))
+    secret = gateway.vault.open(Integration, "secrets", integration.secrets) if integration.secrets else {}
+    return ClientCredentials(str(integration.client_id or ""), str(secret.get("client_secret") or ""))
+
+
+async def _refresh_once(
+    gateway: Gateway, row: Connection, integration: Integration, credentials: dict[str, Any]
+) -> dict[str, Any]:
+    """Ask the provider for new tokens and store them; record the failure and raise on error."""
+    entry = gateway.catalog[integration.provider]
+    client = _client_for(gateway, integration, credentials)
+    try:
+        if credentials["type"] == "OAUTH2_CC":
+            scope = (integration.scopes or "").replace(",", str(entry.get("scope_separator") or " "))
+            params = {"grant_type": "client_credentials", **({"scope": scope} if scope else {})}
+            token = await request_token(gateway.http, entry, client, params, row.connection_config)
+        else:
+            params = {"grant_type": "refresh_token", "refresh_token": str(credentials["refresh_token"])}
+            token = await request_token(gateway.http, entry, client, params, row.connection_config, refresh=True)
+    except TokenError as exc:
+        await _record_failure(gateway, row, str(exc))
+        status, code = (424, "connection_refresh_failed") if exc.rejected else (502, "refresh_failed")
+        raise GatewayError(status, code, f"Refreshing the {integration.provider} token failed: {exc}") from None
+    updated = _merge(credentials, token)
+    config = {**row.connection_config, **metadata_from_response(entry, token.raw, refresh=True)}
+    await _finish(
+        gateway,
+        row.id or 0,
+        {
+            "credentials": gateway.vault.seal(Connection, "credentials", updated),
+            "expires_at": token.expires_at,
+            "connection_config": config,
+            "last_refresh_at": utcnow(),
+            "last_refresh_failure_at": None,
+            "last_refresh_error": None,
+            "refresh_attempts": 0,
+            "refresh_exhausted": False,
+            "updated_at": utcnow(),
+        },
+    )
+    return updated
+
+
+def _merge(credentials: dict[str, Any], token: TokenResult) -> dict[str, Any]:
+    updated = dict(credentials)
+    if credentials["type"] == "OAUTH2_CC":
+        updated["token"] = token.access_token
+    else:
+        updated["access_token"] = token.access_token
+        if token.refresh_token:  # a provider that does not rotate keeps the old refresh token valid
+            updated["refresh_token"] = token.refresh_token
+    updated["raw"] = token.raw
+    updated["expires_at"] = token.expires_at.isoformat() if token.expires_at else None
+    return {k: v for k, v in updated.items() if v is not None}
+
+
+async def _record_failure(gateway: Gateway, row: Connection, message: str) -> None:
+    now = utcnow()
+    last = row.last_refresh_failure_at
+    attempts = row.refresh_attempts + (0 if last is not None and last.date() == now.date() else 1)
+    await _finish(
+        gateway,
+        row.id or 0,
+        {
+            "last_refresh_failure_at": now,
+            "last_refresh_error": message[:500],
+            "refresh_attempts": attempts,
+            "refresh_exhausted": attempts >= EXHAUSTED_AFTER,
+        },
+    )
+
+
+def _refusal(row: Connection, provider: str, force: bool) -> GatewayError | None:
+    if force:
+        return None
+    if row.refresh_exhausted:
+        return GatewayError(
+            424,
+            "connection_refresh_exhausted",
+            f"Refreshing this {provider} connection failed {row.refresh_attempts} times: re-authorise "
+            "it, or call with force_refresh=true to try again",
+        )
+    if row.last_refresh_failure_at is not None and utcnow() - row.last_refresh_failure_at < BACKOFF:
+        return GatewayError(
+            424,
+            "connection_refresh_backoff",
+            f"Refreshing this {provider} connection just failed ({row.last_refresh_error}); retry in 30 seconds",
+        )
+    return None
+
+
+async def fresh_credentials(gateway: Gateway, connection_pk: int, *, force: bool = False) -> dict[str, Any]:
+    """The connection's credentials, refreshed first if they are due (or ``force``)."""
+    started = utcnow()
+    row, integration = await _load(gateway, connection_pk)
+    credentials = gateway.vault.open(Connection, "credentials", row.credentials)
+    entry = gateway.catalog.get(integration.provider, {})
+    refreshable = credentials.get("type") in REFRESHABLE and (
+        credentials.get("type") == "OAUTH2_CC" or credentials.get("refresh_token")
+    )
+    if not refreshable or not (force or needs_refresh(row, entry, started)):
+        return credentials
+    lock = _local_locks.setdefault(connection_pk, asyncio.Lock())
+    async with lock:
+        deadline = started + LEASE * 2
+        while True:
+            row, integration = await _load(gateway, connection_pk)
+            credentials = gateway.vault.open(Connection, "credentials", row.credentials)
+            done_by_other = row.last_refresh_at is not None and row.last_refresh_at >= started
+            if done_by_other or not (force or needs_refresh(row, entry, utcnow())):
+                return credentials
+            refusal = _refusal(row, integration.provider, force)
+            if refusal is not None:
+                raise refusal
+            if await _take_lease(gateway, connection_pk):
+                return await _refresh_once(gateway, row, integration, credentials)
+            if utcnow() > deadline:
+                raise GatewayError(503, "refresh_in_progress", "Another worker is refreshing this connection; retry")
+            await asyncio.sleep(POLL_SECONDS)

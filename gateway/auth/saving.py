@@ -1,0 +1,135 @@
+"""Storing a connection once its credentials are known, whichever way they arrived (import, OAuth, API key...).
+
+``save_connection`` upserts the row with encrypted credentials; then the provider plugin's ``post_connection``
+runs with an authenticated client and may add ``connection_config`` values (e.g. Jira's cloud id).
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import httpx
+
+from gateway.catalog.forms import FormError, check_connection_config
+from gateway.errors import GatewayError, not_found
+from gateway.provider import Provider, ProviderContext
+from gateway.runtime import Gateway
+from gateway.store.conflicts import commit_or_conflict
+from gateway.store.connections import find_connection
+from gateway.store.integrations import get_integration
+from gateway.store.tables import Connection, Integration
+from gateway.store.types import utcnow
+from gateway.upstream.credentials import upstream_auth
+
+logger = logging.getLogger("unigate.auth")
+
+
+@dataclass
+class NewConnection:
+    """What a flow hands over: credentials (stored encrypted) and the connection's plain fields."""
+
+    credentials: dict[str, Any]
+    expires_at: datetime | None = None
+    connection_id: str | None = None
+    connection_config: dict[str, Any] | None = None
+    metadata: dict[str, Any] | None = None
+    end_user: dict[str, Any] | None = None
+    tags: dict[str, str] | None = None
+
+
+async def require_integration_for(gateway: Gateway, key: str) -> tuple[Integration, dict[str, Any]]:
+    async with gateway.sessions() as session:
+        integration = await get_integration(session, key)
+    if integration is None or integration.provider not in gateway.catalog:
+        raise not_found(
+            "unknown_provider_config",
+            f"No integration {key!r}; create it with POST /integrations (GET /integrations lists them)",
+        )
+    return integration, gateway.catalog[integration.provider]
+
+
+def check_config(entry: dict[str, Any], config: dict[str, Any]) -> None:
+    try:
+        check_connection_config(entry, config)
+    except FormError as exc:
+        raise GatewayError(400, "invalid_connection_config", str(exc)) from None
+
+
+async def save_connection(gateway: Gateway, integration: Integration, new: NewConnection) -> tuple[Connection, bool]:
+    """Create or replace the connection; returns it and whether it was created."""
+    assert integration.id is not None
+    connection_id = new.connection_id or str(uuid.uuid4())
+    async with gateway.sessions() as session:
+        found = await find_connection(session, integration.unique_key, connection_id)
+        row = (
+            found[0]
+            if found
+            else Connection(
+                connection_id=connection_id, integration_id=integration.id, credentials_type="", credentials=""
+            )
+        )
+        row.credentials_type = str(new.credentials["type"])
+        row.credentials = gateway.vault.seal(Connection, "credentials", new.credentials)
+        row.expires_at = new.expires_at
+        if new.connection_config is not None or not found:
+            row.connection_config = new.connection_config or {}
+        if new.metadata is not None or not found:
+            row.metadata_ = new.metadata or {}
+        if new.end_user is not None:
+            row.end_user, row.end_user_id = new.end_user, str(new.end_user.get("id"))
+        if new.tags is not None or not found:
+            row.tags = new.tags or {}
+        row.updated_at = utcnow()
+        row.last_refresh_failure_at, row.last_refresh_error, row.refresh_attempts = None, None, 0
+        row.refresh_exhausted, row.refresh_lock_until = False, None
+        session.add(row)
+        await commit_or_conflict(
+            session,
+            GatewayError(
+                409, "duplicate_connection", f"connection_id: {connection_id!r} was created by another request; retry"
+            ),
+        )
+    return row, not found
+
+
+def provider_context(
+    gateway: Gateway, integration: Integration, row: Connection, credentials: dict[str, Any]
+) -> ProviderContext:
+    entry = gateway.catalog[integration.provider]
+    auth = upstream_auth(entry, credentials, row.connection_config)
+    client = httpx.AsyncClient(base_url=auth.base_url, headers=auth.headers, params=auth.query, timeout=30)
+    return ProviderContext(
+        gateway,
+        integration.provider,
+        integration.unique_key,
+        row.connection_id,
+        dict(row.connection_config),
+        dict(row.metadata_),
+        client,
+    )
+
+
+async def run_post_connection(gateway: Gateway, integration: Integration, row: Connection) -> None:
+    """Call the provider plugin's ``post_connection`` and keep the ``connection_config`` it adds."""
+    provider = gateway.providers.get(integration.provider)
+    if provider is None or type(provider).post_connection is Provider.post_connection:
+        return
+    credentials = gateway.vault.open(Connection, "credentials", row.credentials)
+    ctx = provider_context(gateway, integration, row, credentials)
+    try:
+        await provider.post_connection(ctx)
+    finally:
+        await ctx.http.aclose()
+    if ctx.connection_config != row.connection_config:
+        async with gateway.sessions() as session:
+            stored = await session.get(Connection, row.id)
+            if stored is not None:
+                stored.connection_config = ctx.connection_config
+                stored.updated_at = utcnow()
+                session.add(stored)
+                await session.commit()
+                row.connection_config = ctx.connection_config

@@ -1,0 +1,1 @@
+"""Calling providers: credentials applied from the catalog, the shared outbound client, errors classified."""

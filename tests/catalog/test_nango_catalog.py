@@ -2,30 +2,18 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from gateway.catalog.capabilities import coverage
 from gateway.catalog.loader import check_catalog_files, load_catalog
-
-PACKAGE = "@nangohq/providers@0.71.10"
-CACHE = Path(os.environ.get("UNIGATE_TEST_CACHE", Path.home() / ".cache" / "unigate-tests")) / "npm-nango-providers"
+from gateway.testing.npm_cache import npm_member
 
 
 @pytest.fixture(scope="session")
 def nango_catalog() -> Path:
-    path = CACHE / "node_modules" / "@nangohq" / "providers" / "providers.yaml"
-    if not path.exists():
-        CACHE.mkdir(parents=True, exist_ok=True)
-        subprocess.run(
-            ["npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix", str(CACHE), PACKAGE],
-            check=True,
-            timeout=300,
-        )
-    return path
+    return npm_member("@nangohq/providers", "0.71.10", "package/providers.yaml")
 
 
 def test_every_nango_entry_loads_without_error(nango_catalog: Path) -> None:

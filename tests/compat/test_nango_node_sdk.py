@@ -3,31 +3,21 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 from pathlib import Path
 
 import pytest
 
+from gateway.testing.npm_cache import npm_install
 from tests.servers import running_server, unigate_env
 
-SDK = "@nangohq/node@0.71.10"
-CACHE = Path(os.environ.get("UNIGATE_TEST_CACHE", Path.home() / ".cache" / "unigate-tests")) / "npm-nango-node"
 SCRIPT = Path(__file__).with_name("nango_node_client.mjs")
 
 
 @pytest.fixture(scope="session")
 def nango_node_modules() -> Path:
     """The SDK installed into a cache outside the repository (nothing of it is committed)."""
-    modules = CACHE / "node_modules"
-    if not (modules / "@nangohq" / "node" / "package.json").exists():
-        CACHE.mkdir(parents=True, exist_ok=True)
-        subprocess.run(
-            ["npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix", str(CACHE), SDK],
-            check=True,
-            timeout=300,
-        )
-    return modules
+    return npm_install("@nangohq/node", "0.71.10")
 
 
 def test_nango_node_sdk_round_trip(nango_node_modules: Path, database_url: str, tmp_path: Path) -> None:

@@ -20,11 +20,13 @@ from gateway.api import (
     docs,
     integrations,
     metadata,
+    mode_routes,
     oauth_routes,
     providers,
 )
 from gateway.api.endpoint import Endpoint
 from gateway.errors import GatewayError
+from gateway.proxy import route as proxy_route
 from gateway.request_log import RequestLogMiddleware
 from gateway.runtime import Gateway
 
@@ -44,6 +46,7 @@ def all_endpoints() -> list[Endpoint]:
         *connect_sessions.ENDPOINTS,
         *oauth_routes.ENDPOINTS,
         *credential_routes.ENDPOINTS,
+        *mode_routes.ENDPOINTS,
     ]
 
 
@@ -85,7 +88,12 @@ def create_app(gateway: Gateway) -> Starlette:
         route for routes in gateway.plugins.hook.register_routes(gateway=gateway) for route in routes or []
     ]
     app = Starlette(
-        routes=[*(e.route() for e in endpoints), *docs.documentation_routes(endpoints), *plugin_routes],
+        routes=[
+            *(e.route() for e in endpoints),
+            proxy_route.ROUTE,
+            *docs.documentation_routes(endpoints),
+            *plugin_routes,
+        ],
         middleware=[Middleware(RequestLogMiddleware)],
         exception_handlers={
             GatewayError: _gateway_error,

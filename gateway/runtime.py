@@ -5,7 +5,8 @@ from __future__ import annotations
 import inspect
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import httpx
 import pluggy
@@ -20,6 +21,11 @@ from gateway.secret_keys import SecretKeys
 from gateway.settings import Settings
 from gateway.store.engine import create_engine_for, session_factory
 from gateway.vault import Vault
+
+if TYPE_CHECKING:
+    from gateway.proxy.live import LiveConnections
+    from gateway.proxy.request_log import RequestLogWriter
+    from gateway.proxy.transport import UpstreamSessions
 
 logger = logging.getLogger("unigate.catalog")
 
@@ -36,9 +42,22 @@ class Gateway:
     plugins: pluggy.PluginManager
     providers: ProviderRegistry
     http: httpx.AsyncClient  # outbound calls of the gateway itself (token endpoints, verification)
+    live: LiveConnections = field(init=False)  # the proxy's cache of ready-to-use connections
+    upstream: UpstreamSessions = field(init=False)  # the proxy's aiohttp sessions
+    request_log: RequestLogWriter = field(init=False)
+
+    def __post_init__(self) -> None:
+        from gateway.proxy.live import LiveConnections
+        from gateway.proxy.request_log import RequestLogWriter
+        from gateway.proxy.transport import UpstreamSessions
+
+        self.live = LiveConnections(self)
+        self.upstream = UpstreamSessions(self.settings)
+        self.request_log = RequestLogWriter(self.engine)
 
     async def start(self) -> None:
         await self.api_keys.load()
+        self.request_log.start()
         for result in self.plugins.hook.startup(gateway=self):
             if inspect.isawaitable(result):
                 await result
@@ -49,6 +68,8 @@ class Gateway:
                 if inspect.isawaitable(result):
                     await result
         finally:
+            await self.upstream.close()
+            await self.request_log.stop()
             await self.http.aclose()
             await self.engine.dispose()
 

@@ -30,6 +30,10 @@ class Settings(BaseSettings):
     load_plugins: str = ""
     disable_plugins: str = ""
     trace_plugins: bool = False
+    allow_private_hosts: bool = False
+    proxy_read_timeout: float = Field(default=60.0, gt=0)
+    proxy_max_retry_wait: float = Field(default=60.0, ge=0)
+    proxy_backoff_seconds: float = Field(default=1.0, ge=0)
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
     log_level: Literal["debug", "info", "warning", "error"] = "info"
 

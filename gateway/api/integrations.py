@@ -247,6 +247,7 @@ async def update(call: Call[UpdateIntegration, Any]) -> Response:
         row.updated_at = utcnow()
         session.add(row)
         await commit_or_conflict(session, duplicate_key(row.unique_key))
+    gateway.live.invalidate(call.path["unique_key"])
     return Json({"data": integration_body(gateway, row)})
 
 
@@ -257,6 +258,7 @@ async def remove(call: Call[Any, Any]) -> Response:
         await session.exec(delete(Connection).where(col(Connection.integration_id) == row.id))
         await session.delete(row)
         await session.commit()
+    gateway.live.invalidate(call.path["unique_key"])
     return success()
 
 

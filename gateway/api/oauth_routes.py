@@ -16,6 +16,8 @@ from starlette.responses import RedirectResponse, Response
 from gateway.api.endpoint import Call, Endpoint
 from gateway.auth.browser import authorise_browser_call
 from gateway.auth.callback_page import error_page, success_page
+from gateway.auth.github_app import finish_app_install, start_app_install
+from gateway.auth.oauth1 import callback_state, finish_oauth1, start_oauth1
 from gateway.auth.oauth2 import authorization_url, join_scopes, new_code_verifier
 from gateway.auth.saving import (
     NewConnection,
@@ -34,6 +36,7 @@ from gateway.store.types import utcnow
 
 OAUTH_SESSION_TTL = timedelta(minutes=15)
 CODE_FLOW_MODES = ("OAUTH2", "MCP_OAUTH2", "MCP_OAUTH2_GENERIC", "CUSTOM")
+OTHER_FLOWS = {"OAUTH1": (start_oauth1, finish_oauth1), "APP": (start_app_install, finish_app_install)}
 
 
 def _digest(state: str) -> str:
@@ -61,6 +64,8 @@ async def oauth_connect(call: Call[Any, Any]) -> Response:
     try:
         browser = await authorise_browser_call(gateway, call.request, key)
         integration, entry = await require_integration_for(gateway, key)
+        if entry.get("auth_mode") in OTHER_FLOWS:
+            return await OTHER_FLOWS[str(entry["auth_mode"])][0](gateway, browser, key, integration, entry)
         if entry.get("auth_mode") not in CODE_FLOW_MODES:
             raise GatewayError(
                 400,
@@ -141,11 +146,14 @@ async def oauth_callback(call: Call[Any, Any]) -> Response:
     gateway: Gateway = call.request.app.state.gateway
     query = call.request.query_params
     try:
-        pending = await _take_session(gateway, query.get("state") or "")
+        pending = await _take_session(gateway, query.get("state") or callback_state(query) or "")
         integration, entry = await require_integration_for(gateway, pending.integration_key)
         if query.get("error"):
             description = (query.get("error_description") or "")[:300]
             raise GatewayError(400, str(query["error"])[:64], f"The provider answered {query['error']}: {description}")
+        if entry.get("auth_mode") in OTHER_FLOWS:
+            await OTHER_FLOWS[str(entry["auth_mode"])][1](gateway, integration, entry, pending, query)
+            return success_page(str(entry.get("display_name") or integration.provider))
         code = query.get(str(entry.get("authorization_code_param_in_callback") or "code"))
         if not code:
             raise GatewayError(400, "missing_code", "The provider's callback carries no authorization code")

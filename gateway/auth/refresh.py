@@ -17,6 +17,7 @@ from weakref import WeakValueDictionary
 
 from sqlalchemy import and_, or_, update
 
+from gateway.auth.minting import MINTERS
 from gateway.auth.tokens import ClientCredentials, TokenError, TokenResult, metadata_from_response, request_token
 from gateway.errors import GatewayError
 from gateway.runtime import Gateway
@@ -28,14 +29,16 @@ LEASE = timedelta(seconds=30)
 POLL_SECONDS = 0.05
 BACKOFF = timedelta(seconds=30)
 EXHAUSTED_AFTER = 4
-REFRESHABLE = ("OAUTH2", "OAUTH2_CC")
+REFRESHABLE = ("OAUTH2", "OAUTH2_CC", *MINTERS)  # OAUTH2 only with a refresh token; the others re-mint
 
 _local_locks: WeakValueDictionary[int, asyncio.Lock] = WeakValueDictionary()
 
 
 def margin_for(entry: dict[str, Any]) -> timedelta:
     buffer = entry.get("token_expiration_buffer")
-    return timedelta(seconds=int(buffer)) if buffer is not None else DEFAULT_MARGIN
+    margin = timedelta(seconds=int(buffer)) if buffer is not None else DEFAULT_MARGIN
+    lifetime = (entry.get("token") or {}).get("expires_in_ms") if entry.get("auth_mode") == "JWT" else None
+    return min(margin, timedelta(milliseconds=int(lifetime)) / 2) if lifetime else margin  # 5-min JWTs: 2.5 min
 
 
 def needs_refresh(row: Connection, entry: dict[str, Any], now: datetime) -> bool:
@@ -91,25 +94,31 @@ async def _refresh_once(
     entry = gateway.catalog[integration.provider]
     client = _client_for(gateway, integration, credentials)
     try:
-        if credentials["type"] == "OAUTH2_CC":
+        if credentials["type"] in MINTERS:
+            updated, expires_at, metadata = await MINTERS[credentials["type"]](
+                gateway, integration, entry, credentials, row.connection_config
+            )
+        elif credentials["type"] == "OAUTH2_CC":
             scope = (integration.scopes or "").replace(",", str(entry.get("scope_separator") or " "))
             params = {"grant_type": "client_credentials", **({"scope": scope} if scope else {})}
             token = await request_token(gateway.http, entry, client, params, row.connection_config)
         else:
             params = {"grant_type": "refresh_token", "refresh_token": str(credentials["refresh_token"])}
             token = await request_token(gateway.http, entry, client, params, row.connection_config, refresh=True)
+        if credentials["type"] not in MINTERS:
+            updated, expires_at = _merge(credentials, token), token.expires_at
+            metadata = metadata_from_response(entry, token.raw, refresh=True)
     except TokenError as exc:
         await _record_failure(gateway, row, str(exc))
         status, code = (424, "connection_refresh_failed") if exc.rejected else (502, "refresh_failed")
         raise GatewayError(status, code, f"Refreshing the {integration.provider} token failed: {exc}") from None
-    updated = _merge(credentials, token)
-    config = {**row.connection_config, **metadata_from_response(entry, token.raw, refresh=True)}
+    config = {**row.connection_config, **metadata}
     await _finish(
         gateway,
         row.id or 0,
         {
             "credentials": gateway.vault.seal(Connection, "credentials", updated),
-            "expires_at": token.expires_at,
+            "expires_at": expires_at,
             "connection_config": config,
             "last_refresh_at": utcnow(),
             "last_refresh_failure_at": None,
@@ -177,7 +186,7 @@ async def fresh_credentials(gateway: Gateway, connection_pk: int, *, force: bool
     credentials = gateway.vault.open(Connection, "credentials", row.credentials)
     entry = gateway.catalog.get(integration.provider, {})
     refreshable = credentials.get("type") in REFRESHABLE and (
-        credentials.get("type") == "OAUTH2_CC" or credentials.get("refresh_token")
+        credentials.get("type") != "OAUTH2" or credentials.get("refresh_token")
     )
     if not refreshable or not (force or needs_refresh(row, entry, started)):
         return credentials

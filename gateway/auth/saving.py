@@ -93,6 +93,7 @@ async def save_connection(gateway: Gateway, integration: Integration, new: NewCo
                 409, "duplicate_connection", f"connection_id: {connection_id!r} was created by another request; retry"
             ),
         )
+    gateway.live.invalidate(integration.unique_key, connection_id)
     return row, not found
 
 

@@ -1,4 +1,10 @@
-"""Which catalog entries Unigate can serve: a known auth mode and only template functions it renders."""
+"""Which catalog entries Unigate can serve: an auth mode with a working flow and only template functions it renders.
+
+MCP_OAUTH2 entries are served through the OAuth 2 code flow only with ``client_registration: static`` (the client
+is the integration's); dynamic registration, MCP_OAUTH2_GENERIC (URLs discovered from the server) and CUSTOM
+(GitHub App install plus OAuth in one flow) have no flow yet, nor do TBA, BILL, SIGNATURE, AWS_SIGV4 and
+INSTALL_PLUGIN.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +15,12 @@ from typing import Any
 
 from gateway.catalog.templates import FUNCTIONS, TemplateError, alternatives
 from gateway.catalog.validation import template_fields
-from gateway.credentials import CREDENTIAL_TYPE_FOR_AUTH_MODE
+from gateway.upstream.oauth1_signing import SIGNATURE_METHODS
 
-SERVED_AUTH_MODES = frozenset(CREDENTIAL_TYPE_FOR_AUTH_MODE)
+SERVED_AUTH_MODES = frozenset(
+    ("OAUTH2", "OAUTH2_CC", "API_KEY", "BASIC", "NONE", "OAUTH1", "JWT", "TWO_STEP", "APP", "MCP_OAUTH2")
+)
+JWT_ALGORITHMS = ("HS", "ES", "RS", "PS")
 
 
 @dataclass(frozen=True)
@@ -26,6 +35,9 @@ def serving(entry: Mapping[str, Any]) -> Serving:
         return Serving(False, "the entry has no auth_mode")
     if mode not in SERVED_AUTH_MODES:
         return Serving(False, f"auth mode {mode} is not supported")
+    reason = _mode_gap(str(mode), entry)
+    if reason:
+        return Serving(False, reason)
     for key, text in template_fields(entry):
         try:
             functions = {f for template in alternatives(text) for f in template.functions()}
@@ -35,6 +47,25 @@ def serving(entry: Mapping[str, Any]) -> Serving:
         if missing:
             return Serving(False, f"{key} uses {', '.join(f + '()' for f in missing)}")
     return Serving(True)
+
+
+def _mode_gap(mode: str, entry: Mapping[str, Any]) -> str | None:
+    """What a served mode's flow lacks for this entry, if anything."""
+    if mode == "MCP_OAUTH2" and entry.get("client_registration") != "static":
+        return f"MCP client registration {entry.get('client_registration') or '(none)'} is not supported"
+    if mode == "OAUTH1" and str(entry.get("signature_method") or "HMAC-SHA1") not in SIGNATURE_METHODS:
+        return f"OAuth 1 signature method {entry.get('signature_method')} is not supported"
+    if mode == "JWT":
+        alg = str(((entry.get("token") or {}).get("header") or {}).get("alg") or "")
+        if not alg.startswith(JWT_ALGORITHMS):
+            return f"JWT algorithm {alg or '(none)'} is not supported"
+    if mode == "TWO_STEP":
+        if entry.get("assertion") or entry.get("token"):
+            return "TWO_STEP client assertions are not supported"
+        formats = [entry.get("body_format"), *(s.get("body_format") for s in entry.get("additional_steps") or [])]
+        if any(f not in (None, "form", "json", "query") for f in formats):
+            return "TWO_STEP body_format xml is not supported"
+    return None
 
 
 def coverage(catalog: Mapping[str, Mapping[str, Any]]) -> tuple[Counter[str], Counter[str]]:

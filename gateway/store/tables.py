@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from gateway.store.types import UTCDateTime, utcnow
@@ -118,6 +118,25 @@ class OAuthSession(SQLModel, table=True):
     tags: dict[str, str] = _json_column()
     expires_at: datetime = _timestamp()
     created_at: datetime = _timestamp(default_factory=utcnow)
+
+
+class RequestLog(SQLModel, table=True):
+    """One proxied call: who, what, how it ended. Never headers, query strings or bodies."""
+
+    __tablename__ = "request_logs"
+    __table_args__ = (Index("ix_request_logs_connection", "integration_key", "connection_id", "created_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = _timestamp(default_factory=utcnow, index=True)
+    integration_key: str = Field(sa_type=String(255), nullable=False)
+    connection_id: str = Field(sa_type=String(255), nullable=False)
+    provider: str = Field(sa_type=String(255), nullable=False)
+    method: str = Field(sa_type=String(16), nullable=False)
+    path: str = Field(sa_type=Text, nullable=False)
+    status: int = Field(nullable=False)
+    duration_ms: float = Field(nullable=False)
+    attempts: int = Field(default=1, nullable=False)
+    error: str | None = Field(default=None, sa_type=String(64))
 
 
 # Every column that holds ciphertext: (table, column). Key rotation and the at-rest tests walk this list.

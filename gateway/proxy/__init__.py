@@ -1,0 +1,1 @@
+"""The authenticated proxy: ``/proxy/{path}`` forwards a call to the connection's provider with its credentials."""

@@ -1,0 +1,56 @@
+"""Which headers cross the proxy, each way.
+
+Upstream gets only ``Nango-Proxy-<Name>`` headers (prefix stripped) plus the body's ``Content-Type`` and
+``Content-Encoding``, over the connection's credentials and the catalog's headers; never the caller's
+``Authorization``, cookies, hop-by-hop headers or Unigate's control headers. The caller gets the upstream's
+headers minus hop-by-hop, ``Set-Cookie`` and CORS headers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+PREFIX = "nango-proxy-"
+HOP_BY_HOP = {
+    "connection",
+    "keep-alive",
+    "proxy-authenticate",
+    "proxy-authorization",
+    "te",
+    "trailer",
+    "trailers",
+    "transfer-encoding",
+    "upgrade",
+    "host",
+    "content-length",
+}
+BODY_HEADERS = {"content-type", "content-encoding"}
+NEVER_UPSTREAM = HOP_BY_HOP | {"authorization", "cookie"}
+NEVER_DOWNSTREAM = HOP_BY_HOP | {"set-cookie", "set-cookie2"}
+
+
+def upstream_headers(incoming: Iterable[tuple[bytes, bytes]], auth: Mapping[str, str]) -> dict[str, str]:
+    """Credentials and catalog headers, then the caller's forwarded ones (which win, except for user-agent)."""
+    headers = dict(auth)
+    for raw_name, raw_value in incoming:
+        name = raw_name.decode("latin-1").lower()
+        if name.startswith(PREFIX):
+            name = name[len(PREFIX) :]
+        elif name not in BODY_HEADERS:
+            continue
+        if not name or name in NEVER_UPSTREAM or (name == "user-agent" and name in auth):
+            continue
+        headers[name] = raw_value.decode("latin-1")
+    return headers
+
+
+def downstream_headers(upstream: Iterable[tuple[str, str]], decompressed: bool) -> list[tuple[bytes, bytes]]:
+    kept: list[tuple[bytes, bytes]] = []
+    for name, value in upstream:
+        lowered = name.lower()
+        if lowered in NEVER_DOWNSTREAM or lowered.startswith("access-control-"):
+            continue
+        if decompressed and lowered == "content-encoding":
+            continue
+        kept.append((lowered.encode("latin-1"), value.encode("latin-1")))
+    return kept

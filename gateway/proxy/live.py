@@ -1,0 +1,101 @@
+"""Connections as the proxy's hot path needs them: decrypted once, headers prepared, cached in memory.
+
+An entry lives ``TTL_SECONDS`` at most, and less when its token comes due: the next use goes through
+``fresh_credentials`` (which refreshes under the cross-process lease). Writes made by this process (a new or
+re-imported connection, a deletion, a refresh) invalidate the entry at once; writes made by another worker are
+seen within the TTL, and a 401 from the provider always reloads.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from gateway.auth.refresh import fresh_credentials, margin_for
+from gateway.catalog.templates import TemplateError
+from gateway.errors import GatewayError
+from gateway.runtime import Gateway
+from gateway.store.connections import require_connection
+from gateway.store.types import utcnow
+from gateway.upstream.credentials import UpstreamAuth, upstream_auth
+
+TTL_SECONDS = 5.0
+
+
+@dataclass
+class LiveConnection:
+    pk: int
+    integration_key: str
+    connection_id: str
+    provider: str
+    entry: dict[str, Any]
+    credentials: dict[str, Any]
+    connection_config: dict[str, Any]
+    expires_at: datetime | None
+    auth: UpstreamAuth
+    valid_until: float  # monotonic time after which the cache entry is reloaded
+
+    @property
+    def refreshable(self) -> bool:
+        kind = self.credentials.get("type")
+        return kind == "OAUTH2_CC" or (kind == "OAUTH2" and bool(self.credentials.get("refresh_token")))
+
+
+class LiveConnections:
+    def __init__(self, gateway: Gateway) -> None:
+        self.gateway = gateway
+        self._cache: dict[tuple[str, str], LiveConnection] = {}
+
+    def invalidate(self, integration_key: str | None = None, connection_id: str | None = None) -> None:
+        """Forget one connection, all of an integration, or everything."""
+        if integration_key is None:
+            self._cache.clear()
+            return
+        for key in [k for k in self._cache if k[0] == integration_key and connection_id in (None, k[1])]:
+            del self._cache[key]
+
+    async def get(self, integration_key: str, connection_id: str, *, force_refresh: bool = False) -> LiveConnection:
+        cached = self._cache.get((integration_key, connection_id))
+        if cached is not None and not force_refresh and time.monotonic() < cached.valid_until:
+            return cached
+        return await self._load(integration_key, connection_id, force_refresh)
+
+    async def _load(self, integration_key: str, connection_id: str, force_refresh: bool) -> LiveConnection:
+        gateway = self.gateway
+        async with gateway.sessions() as session:
+            row, integration = await require_connection(session, integration_key, connection_id)
+        assert row.id is not None
+        credentials = await fresh_credentials(gateway, row.id, force=force_refresh)
+        async with gateway.sessions() as session:  # the refresh may have changed expiry and configuration
+            row, integration = await require_connection(session, integration_key, connection_id)
+        entry = gateway.catalog.get(integration.provider)
+        if entry is None:
+            raise GatewayError(
+                404, "unknown_provider", f"Provider {integration.provider!r} is no longer in the catalog"
+            )
+        try:
+            auth = upstream_auth(entry, credentials, row.connection_config)
+        except (TemplateError, ValueError) as exc:
+            raise GatewayError(400, "invalid_connection_config", f"Cannot build the provider URL: {exc}") from None
+        valid_until = time.monotonic() + TTL_SECONDS
+        kind = credentials.get("type")
+        refreshable = kind == "OAUTH2_CC" or (kind == "OAUTH2" and bool(credentials.get("refresh_token")))
+        if row.expires_at is not None and refreshable:
+            due_in = (row.expires_at - margin_for(entry) - utcnow()).total_seconds()
+            valid_until = min(valid_until, time.monotonic() + max(due_in, 0.0))
+        live = LiveConnection(
+            row.id or 0,
+            integration_key,
+            connection_id,
+            integration.provider,
+            entry,
+            credentials,
+            dict(row.connection_config),
+            row.expires_at,
+            auth,
+            valid_until,
+        )
+        self._cache[(integration_key, connection_id)] = live
+        return live

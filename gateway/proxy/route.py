@@ -1,0 +1,237 @@
+"""``GET|POST|PUT|PATCH|DELETE /proxy/{path}``: one call to the connection's provider, with its credentials.
+
+Kept lean for speed: no database access when the connection is cached, bodies and answers stream through, and
+the request log is queued for a background writer. A 401 from the provider refreshes the token once and retries;
+other failures are retried as ``Retries``/``Retry-On`` and the catalog's ``proxy.retry`` say, within
+``UNIGATE_PROXY_MAX_RETRY_WAIT`` seconds of waiting in all.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+from urllib.parse import urlsplit
+
+import aiohttp
+from starlette.background import BackgroundTask
+from starlette.requests import Request
+from starlette.responses import Response, StreamingResponse
+from starlette.routing import Route
+
+from gateway.errors import GatewayError
+from gateway.provider import ErrorResolution, UpstreamError
+from gateway.proxy.headers import downstream_headers, upstream_headers
+from gateway.proxy.retry import retryable_status, wait_seconds
+from gateway.proxy.ssrf import ForbiddenHost, check_host
+from gateway.proxy.targets import check_base_url_override, upstream_url
+from gateway.runtime import Gateway
+
+METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+_NO_FAILURE = ("", 502, "")  # an HTTP answer from the provider, not a failure of the call itself
+BUFFER_LIMIT = 8 * 1024 * 1024  # bodies up to this size are kept, so the call can be retried
+READ_WHOLE_LIMIT = 256 * 1024  # answers up to this size are read at once; larger ones stream
+MAX_RETRIES = 10
+
+
+def _control(request: Request) -> tuple[str, str, int, set[int], str | None, bool]:
+    headers = request.headers
+    connection_id, key = headers.get("connection-id", ""), headers.get("provider-config-key", "")
+    missing = [name for name, value in (("Connection-Id", connection_id), ("Provider-Config-Key", key)) if not value]
+    if missing:
+        raise GatewayError(
+            400, "invalid_headers", f"Missing header {' and '.join(missing)}; name the connection to call"
+        )
+    retries_text = headers.get("retries", "0") or "0"
+    if not retries_text.isdigit() or int(retries_text) > MAX_RETRIES:
+        raise GatewayError(400, "invalid_headers", f"Retries: send a whole number from 0 to {MAX_RETRIES}")
+    retry_on_text = headers.get("retry-on", "")
+    try:
+        retry_on = {int(code) for code in retry_on_text.split(",") if code.strip()}
+    except ValueError:
+        raise GatewayError(
+            400, "invalid_headers", "Retry-On: send status codes separated by commas, e.g. 409,423"
+        ) from None
+    override = headers.get("base-url-override") or None
+    decompress = headers.get("decompress", "").lower() == "true"
+    return connection_id, key, int(retries_text), retry_on, override, decompress
+
+
+async def _body(request: Request) -> tuple[bytes | AsyncIterator[bytes] | None, bool]:
+    """The request body: bytes when small enough to replay, else a stream; and whether it can be replayed."""
+    length = request.headers.get("content-length")
+    if request.method in ("GET", "DELETE") and not length and "transfer-encoding" not in request.headers:
+        return None, True
+    if length is not None and length.isdigit() and int(length) <= BUFFER_LIMIT:
+        return await request.body(), True
+    return request.stream(), False
+
+
+def _path(request: Request) -> str:
+    raw = request.scope.get("raw_path") or request.scope["path"].encode()
+    return str(raw.decode("latin-1"))[len("/proxy") :]
+
+
+class Attempt:
+    """What one upstream try came back with."""
+
+    def __init__(self, response: aiohttp.ClientResponse | None, error: UpstreamError | None) -> None:
+        self.response = response
+        self.error = error
+
+
+async def proxy(request: Request) -> Response:
+    gateway: Gateway = request.app.state.gateway
+    await gateway.api_keys.authenticate(request)
+    started = time.perf_counter()
+    connection_id, key, retries, retry_on, override, decompress = _control(request)
+    live = await gateway.live.get(key, connection_id)
+    base = check_base_url_override(override) if override else live.auth.base_url
+    url = upstream_url(base, _path(request), request.scope.get("query_string", b""), live.auth.query)
+    host = urlsplit(url).hostname or ""
+    try:
+        check_host(host, gateway.settings.allow_private_hosts)
+    except ForbiddenHost as exc:
+        raise GatewayError(
+            400, "forbidden_host", f"Unigate may not call {exc}; see UNIGATE_ALLOW_PRIVATE_HOSTS"
+        ) from None
+    body, replayable = await _body(request)
+    session = gateway.upstream.get(decompress)
+    provider = gateway.providers.get(live.provider)
+    retry_config: dict[str, Any] = (live.entry.get("proxy") or {}).get("retry") or {}
+    attempts, waited, refreshed = 0, 0.0, False
+    while True:
+        attempts += 1
+        headers = upstream_headers(request.headers.raw, live.auth.headers)
+        try:
+            response = await session.request(request.method, url, headers=headers, data=body, allow_redirects=False)
+        except aiohttp.ClientConnectorError as exc:
+            if isinstance(exc.os_error, ForbiddenHost):
+                raise GatewayError(400, "forbidden_host", f"Unigate may not call {exc.os_error}") from None
+            error, failure = (
+                UpstreamError(None, exception=exc),
+                ("upstream_unreachable", 502, f"cannot connect to {host}"),
+            )
+        except (TimeoutError, aiohttp.ServerTimeoutError) as exc:
+            error, failure = (
+                UpstreamError(None, exception=exc),
+                ("upstream_timeout", 504, f"{host} did not answer in time"),
+            )
+        except aiohttp.ClientError as exc:
+            error, failure = (
+                UpstreamError(None, exception=exc),
+                ("upstream_error", 502, f"{host}: {type(exc).__name__}"),
+            )
+        else:
+            if response.status < 400:
+                return _answer(gateway, request, live, response, decompress, started, attempts)
+            payload = await response.read()
+            error, failure = UpstreamError(response.status, dict(response.headers), payload), _NO_FAILURE
+            if response.status == 401 and live.refreshable and not refreshed:
+                refreshed = True
+                gateway.live.invalidate(key, connection_id)
+                live = await gateway.live.get(key, connection_id, force_refresh=True)
+                if replayable:
+                    continue
+        resolution = _classify(gateway, provider, error)
+        retry = attempts <= retries and replayable
+        if retry and error.status is not None:
+            retry = retryable_status(error.status, error.headers, retry_config, retry_on, resolution)
+        if retry:
+            delay = wait_seconds(
+                attempts - 1,
+                error.headers,
+                error.body,
+                retry_config,
+                gateway.settings.proxy_backoff_seconds,
+                resolution,
+            )
+            if waited + delay <= gateway.settings.proxy_max_retry_wait:
+                waited += delay
+                await asyncio.sleep(delay)
+                continue
+        _log(gateway, request, live, error.status or failure[1], started, attempts, failure[0] or None)
+        if failure is not _NO_FAILURE:
+            raise GatewayError(failure[1], failure[0], f"Proxy call failed: {failure[2]} after {attempts} attempt(s)")
+        return Response(
+            error.body,
+            status_code=error.status or 502,
+            headers=_headers_dict(downstream_headers(error.headers.items(), decompress)),
+        )
+
+
+def _classify(gateway: Gateway, provider: Any, error: UpstreamError) -> ErrorResolution | None:
+    resolution: ErrorResolution | None = provider.classify_error(error) if provider is not None else None
+    if resolution is None:
+        answer: ErrorResolution | None = gateway.plugins.hook.classify_upstream_error(provider=provider, error=error)
+        return answer
+    return resolution
+
+
+def _headers_dict(pairs: list[tuple[bytes, bytes]]) -> dict[str, str]:
+    return {name.decode("latin-1"): value.decode("latin-1") for name, value in pairs}
+
+
+def _log(
+    gateway: Gateway, request: Request, live: Any, status: int, started: float, attempts: int, error: str | None
+) -> None:
+    gateway.request_log.record(
+        integration_key=live.integration_key,
+        connection_id=live.connection_id,
+        provider=live.provider,
+        method=request.method,
+        path=_path(request)[:2000],
+        status=status,
+        duration_ms=round((time.perf_counter() - started) * 1000, 2),
+        attempts=attempts,
+        error=error,
+    )
+
+
+def _answer(
+    gateway: Gateway,
+    request: Request,
+    live: Any,
+    response: aiohttp.ClientResponse,
+    decompress: bool,
+    started: float,
+    attempts: int,
+) -> Response:
+    headers = downstream_headers(response.headers.items(), decompress)
+    _log(gateway, request, live, response.status, started, attempts, None)
+    length = response.content_length
+    if length is not None and length <= READ_WHOLE_LIMIT and not decompress:
+        return _WholeAnswer(response, headers)
+    streaming = StreamingResponse(
+        response.content.iter_any(), status_code=response.status, background=BackgroundTask(response.release)
+    )
+    streaming.raw_headers = headers
+    return streaming
+
+
+class _WholeAnswer(Response):
+    """A small answer, read in one go once the response starts (cheaper than streaming chunks)."""
+
+    def __init__(self, upstream: aiohttp.ClientResponse, headers: list[tuple[bytes, bytes]]) -> None:
+        self.upstream = upstream
+        self.status_code = upstream.status
+        self.background = None
+        self.raw_headers = headers
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        try:
+            body = await self.upstream.read()
+        finally:
+            self.upstream.release()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": self.status_code,
+                "headers": [*self.raw_headers, (b"content-length", str(len(body)).encode())],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+
+
+ROUTE = Route("/proxy/{path:path}", proxy, methods=METHODS, name="proxy")

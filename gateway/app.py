@@ -19,6 +19,7 @@ from gateway.api import (
     credential_routes,
     docs,
     integrations,
+    logs,
     metadata,
     mode_routes,
     oauth_routes,
@@ -46,6 +47,7 @@ def all_endpoints() -> list[Endpoint]:
         *connect_sessions.ENDPOINTS,
         *oauth_routes.ENDPOINTS,
         *credential_routes.ENDPOINTS,
+        *logs.ENDPOINTS,
         *mode_routes.ENDPOINTS,
     ]
 

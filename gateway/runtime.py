@@ -6,7 +6,7 @@ import inspect
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import pluggy
@@ -45,12 +45,16 @@ class Gateway:
     live: LiveConnections = field(init=False)  # the proxy's cache of ready-to-use connections
     upstream: UpstreamSessions = field(init=False)  # the proxy's aiohttp sessions
     request_log: RequestLogWriter = field(init=False)
+    specific_classifier: Any = field(init=False)  # classify_upstream_error without the built-in table
 
     def __post_init__(self) -> None:
+        from gateway.plugins import DEFAULT_PLUGINS
         from gateway.proxy.live import LiveConnections
         from gateway.proxy.request_log import RequestLogWriter
         from gateway.proxy.transport import UpstreamSessions
 
+        defaults = [p for name in DEFAULT_PLUGINS if (p := self.plugins.get_plugin(name)) is not None]
+        self.specific_classifier = self.plugins.subset_hook_caller("classify_upstream_error", remove_plugins=defaults)
         self.live = LiveConnections(self)
         self.upstream = UpstreamSessions(self.settings)
         self.request_log = RequestLogWriter(self.engine)

@@ -10,7 +10,7 @@ from gateway import __version__
 from gateway.cli.common import fail, handled, load_settings
 from gateway.cli.keys import keys
 from gateway.cli.plugins import plugin, plugins_command
-from gateway.cli.resources import connections, integrations, providers
+from gateway.cli.resources import connections, integrations, logs_command, providers
 
 app = typer.Typer(
     name="unigate",
@@ -25,6 +25,7 @@ app.add_typer(connections, name="connections")
 app.add_typer(keys, name="keys")
 app.add_typer(plugin, name="plugin")
 app.command("plugins")(plugins_command)
+app.command("logs")(logs_command)
 
 
 def _version(value: bool) -> None:

@@ -182,3 +182,41 @@ def connections_delete(
     """Delete one connection."""
     run(call_api("DELETE", f"/connections/{connection_id}", params={"provider_config_key": integration}))
     typer.echo(f"deleted connection {connection_id} of {integration}")
+
+
+def logs_command(
+    connection: Annotated[str | None, typer.Option(help="Only this connection id.")] = None,
+    integration: Annotated[str | None, typer.Option(help="Only this integration (unique key).")] = None,
+    errors: Annotated[
+        bool, typer.Option("--errors", help="Only calls that ended with a status of 400 or more.")
+    ] = False,
+    limit: Annotated[int, typer.Option(min=1, max=1000, help="How many entries.")] = 50,
+    as_json: JsonFlag = False,
+) -> None:
+    """Show the proxy's request log, newest first."""
+    params: dict[str, Any] = {"limit": limit, "errors_only": str(errors).lower()}
+    if connection:
+        params["connection_id"] = connection
+    if integration:
+        params["integration"] = integration
+    data = run(call_api("GET", "/logs", params=params))["logs"]
+    if as_json:
+        print_json(data)
+    else:
+        print_table(
+            ("time", "integration", "connection", "method", "path", "status", "ms", "attempts", "error"),
+            [
+                (
+                    r["created_at"],
+                    r["integration"],
+                    r["connection_id"],
+                    r["method"],
+                    r["path"],
+                    r["status"],
+                    r["duration_ms"],
+                    r["attempts"],
+                    r["error"],
+                )
+                for r in data
+            ],
+        )

@@ -95,13 +95,15 @@ def retryable_status(
     retry: Mapping[str, Any],
     retry_on: set[int],
     resolution: ErrorResolution | None,
+    specific: bool = False,
 ) -> bool:
+    """``specific``: the resolution came from the provider or a plugin, and wins over the catalog's codes."""
     if status in retry_on:
         return True
     remaining = retry.get("remaining")
     if remaining and _header(headers, str(remaining)) == "0":
         return True
-    if retry.get("error_code") and (resolution is None or resolution.action == "fail"):
+    if retry.get("error_code") and not specific:
         return matches_code(status, list(retry["error_code"]))
     return resolution is not None and resolution.action in ("retry", "wait_and_retry")
 

@@ -134,10 +134,10 @@ async def proxy(request: Request) -> Response:
                 live = await gateway.live.get(key, connection_id, force_refresh=True)
                 if replayable:
                     continue
-        resolution = _classify(gateway, provider, error)
+        resolution, specific = _classify(gateway, provider, error)
         retry = attempts <= retries and replayable
         if retry and error.status is not None:
-            retry = retryable_status(error.status, error.headers, retry_config, retry_on, resolution)
+            retry = retryable_status(error.status, error.headers, retry_config, retry_on, resolution, specific)
         if retry:
             delay = wait_seconds(
                 attempts - 1,
@@ -161,12 +161,15 @@ async def proxy(request: Request) -> Response:
         )
 
 
-def _classify(gateway: Gateway, provider: Any, error: UpstreamError) -> ErrorResolution | None:
+def _classify(gateway: Gateway, provider: Any, error: UpstreamError) -> tuple[ErrorResolution | None, bool]:
+    """The classification, and whether it is specific (the provider's or a plugin's) rather than the default."""
     resolution: ErrorResolution | None = provider.classify_error(error) if provider is not None else None
     if resolution is None:
-        answer: ErrorResolution | None = gateway.plugins.hook.classify_upstream_error(provider=provider, error=error)
-        return answer
-    return resolution
+        resolution = gateway.specific_classifier(provider=provider, error=error)
+    if resolution is not None:
+        return resolution, True
+    default: ErrorResolution | None = gateway.plugins.hook.classify_upstream_error(provider=provider, error=error)
+    return default, False
 
 
 def _headers_dict(pairs: list[tuple[bytes, bytes]]) -> dict[str, str]:

@@ -44,18 +44,12 @@ async def proxy_client(
     upstream: tuple[EchoUpstream, str], database_url: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> AsyncIterator[httpx.AsyncClient]:
     """An API client with one connection ``c1`` of integration ``echo`` (API key ``k-123``)."""
-    options: dict[str, Any] = getattr(request, "param", {})
+    options: dict[str, Any] = dict(getattr(request, "param", {}))
     retry = options.pop("retry", "    retry:\n      after: [x-wait]\n      remaining: x-remaining\n")
     catalog = write_catalog(tmp_path / "echo.yaml", upstream[1], retry)
-    settings = Settings(
-        data_dir=tmp_path / "data",
-        database_url=database_url,
-        providers_files=str(catalog),
-        allow_private_hosts=True,
-        proxy_backoff_seconds=0.01,
-        proxy_read_timeout=1.0,
-        **options,
-    )
+    values: dict[str, Any] = {"allow_private_hosts": True, "proxy_backoff_seconds": 0.01, "proxy_read_timeout": 1.0}
+    values.update(options)
+    settings = Settings(data_dir=tmp_path / "data", database_url=database_url, providers_files=str(catalog), **values)
     gateway = await make(settings)
     transport = httpx.ASGITransport(app=create_app(gateway))
     headers = {"Authorization": f"Bearer {gateway.secrets.secret_key}"}

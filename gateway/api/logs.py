@@ -1,0 +1,92 @@
+"""``GET /logs``: the proxy's request log, newest first, paged with an opaque cursor."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlmodel import col, select
+from starlette.responses import Response
+
+from gateway.api.endpoint import Call, Endpoint
+from gateway.api.responses import Json
+from gateway.errors import GatewayError
+from gateway.runtime import Gateway
+from gateway.store.tables import RequestLog
+
+
+class LogQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    connection_id: str | None = None
+    integration: str | None = Field(default=None, description="The integration's unique_key")
+    status: int | None = Field(default=None, ge=100, le=599)
+    errors_only: bool = Field(default=False, description="Only calls that ended with a status of 400 or more")
+    limit: int = Field(default=100, ge=1, le=1000)
+    cursor: str | None = Field(default=None, description="next_cursor of the previous page")
+
+
+class LogEntry(BaseModel):
+    id: int
+    created_at: str
+    integration: str
+    connection_id: str
+    provider: str
+    method: str
+    path: str
+    status: int
+    duration_ms: float
+    attempts: int
+    error: str | None
+
+
+class LogPage(BaseModel):
+    logs: list[LogEntry]
+    next_cursor: str | None
+
+
+async def list_logs(call: Call[Any, LogQuery]) -> Response:
+    gateway: Gateway = call.request.app.state.gateway
+    q = call.query
+    await gateway.request_log.flush()
+    query = select(RequestLog).order_by(col(RequestLog.id).desc()).limit(q.limit + 1)
+    if q.cursor:
+        if not q.cursor.isdigit():
+            raise GatewayError(400, "invalid_query_params", "cursor: send the next_cursor of a previous page")
+        query = query.where(col(RequestLog.id) < int(q.cursor))
+    if q.connection_id:
+        query = query.where(RequestLog.connection_id == q.connection_id)
+    if q.integration:
+        query = query.where(RequestLog.integration_key == q.integration)
+    if q.status:
+        query = query.where(RequestLog.status == q.status)
+    if q.errors_only:
+        query = query.where(col(RequestLog.status) >= 400)
+    async with gateway.sessions() as session:
+        rows = list((await session.exec(query)).all())
+    page, more = rows[: q.limit], len(rows) > q.limit
+    return Json(
+        {
+            "logs": [
+                {
+                    "id": r.id,
+                    "created_at": r.created_at,
+                    "integration": r.integration_key,
+                    "connection_id": r.connection_id,
+                    "provider": r.provider,
+                    "method": r.method,
+                    "path": r.path,
+                    "status": r.status,
+                    "duration_ms": r.duration_ms,
+                    "attempts": r.attempts,
+                    "error": r.error,
+                }
+                for r in page
+            ],
+            "next_cursor": str(page[-1].id) if more and page else None,
+        }
+    )
+
+
+ENDPOINTS = [
+    Endpoint("GET", "/logs", list_logs, "Proxy request log, newest first", "proxy", query=LogQuery, response=LogPage),
+]

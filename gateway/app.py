@@ -91,8 +91,8 @@ def create_app(gateway: Gateway) -> Starlette:
     ]
     app = Starlette(
         routes=[
+            proxy_route.ROUTE,  # first: the hot path should not be matched against every other route
             *(e.route() for e in endpoints),
-            proxy_route.ROUTE,
             *docs.documentation_routes(endpoints),
             *plugin_routes,
         ],

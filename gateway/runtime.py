@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import inspect
 import logging
 from collections.abc import Sequence
@@ -62,6 +63,10 @@ class Gateway:
     async def start(self) -> None:
         await self.api_keys.load()
         self.request_log.start()
+        # Everything built so far (catalog, registries, models) lives as long as the process: move it out of the
+        # cyclic collector's reach, so full collections stay short and do not stall requests.
+        gc.collect()
+        gc.freeze()
         for result in self.plugins.hook.startup(gateway=self):
             if inspect.isawaitable(result):
                 await result

@@ -26,6 +26,7 @@ from gateway.auth.browser import BrowserCall
 from gateway.auth.pending import browser_config, complete_connection, save_pending
 from gateway.auth.saving import NewConnection
 from gateway.auth.tokens import TokenError
+from gateway.catalog.forms import FormError, check_field
 from gateway.catalog.safe_urls import render_url
 from gateway.catalog.templates import TemplateError, Variable
 from gateway.errors import GatewayError
@@ -131,7 +132,12 @@ async def start_app_install(
     _, app_link, _ = app_credentials(gateway, integration)
     config = browser_config(browser, key, entry)
     slug = urlsplit(app_link).path.rstrip("/").rsplit("/", 1)[-1] if "://" in app_link else app_link
-    config.setdefault("appPublicLink", slug)
+    spec = (entry.get("connection_config") or {}).get("appPublicLink")
+    try:
+        check_field("connection_config", "appPublicLink", spec if isinstance(spec, dict) else {}, slug)
+        config.setdefault("appPublicLink", slug)
+    except FormError:
+        pass  # a link whose last segment is not a slug still installs; the slug is only informative
     state = secrets.token_urlsafe(32)
     try:
         url = install_url(entry, app_link, state, config)

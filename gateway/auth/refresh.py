@@ -5,7 +5,8 @@ margin (15 minutes, or the entry's ``token_expiration_buffer``) or when forced. 
 connection: an ``asyncio.Lock`` inside a process, and across processes a lease taken with one conditional UPDATE
 (``refresh_lock_until``), which works the same on SQLite and PostgreSQL. A caller that waited re-reads the
 connection and reuses what the winner stored. The rotated refresh token is written in the same UPDATE as the new
-access token; an answer without a refresh token keeps the old one. Failures are recorded on the connection.
+access token; an answer without a refresh token keeps the old one. JWT, TWO_STEP and APP credentials are re-minted
+instead (``gateway.auth.minting``), under the same lease. Failures are recorded on the connection.
 """
 
 from __future__ import annotations

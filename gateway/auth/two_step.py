@@ -47,10 +47,12 @@ async def _request(http: httpx.AsyncClient, step: Mapping[str, Any], lookup: Loo
         url = render_url(str(url_spec), lookup)
         params = {str(k): render_text(str(v), lookup) for k, v in params_spec.items()}
         headers = {str(k).lower(): render_header(str(v), lookup) for k, v in headers_spec.items()}
-    except TemplateError as exc:
-        raise TokenError(f"cannot build the token request: {exc}", rejected=True) from None
+    except TemplateError as exc:  # a refused value is quoted in the message: never one of the credentials
+        private = (exc.variable or "").startswith(("credentials", "step", "refresh_token"))
+        reason = f"{exc.variable} is missing or cannot be used in the request" if private else str(exc)
+        raise TokenError(f"cannot build the token request: {reason}", rejected=True) from None
     headers.setdefault("accept", "application/json")
-    method = str(step.get("token_request_method") or "POST").upper()
+    method = "POST" if refresh else str(step.get("token_request_method") or "POST").upper()
     body_format = str(step.get("body_format") or "form")
     try:
         if method == "GET" or body_format == "query":

@@ -9,10 +9,11 @@ INSTALL_PLUGIN.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from gateway.auth.jwt_mode import ALGORITHMS as JWT_ALGORITHMS
 from gateway.catalog.templates import FUNCTIONS, TemplateError, alternatives
 from gateway.catalog.validation import template_fields
 from gateway.upstream.oauth1_signing import SIGNATURE_METHODS
@@ -20,7 +21,6 @@ from gateway.upstream.oauth1_signing import SIGNATURE_METHODS
 SERVED_AUTH_MODES = frozenset(
     ("OAUTH2", "OAUTH2_CC", "API_KEY", "BASIC", "NONE", "OAUTH1", "JWT", "TWO_STEP", "APP", "MCP_OAUTH2")
 )
-JWT_ALGORITHMS = ("HS", "ES", "RS", "PS")
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,11 @@ def serving(entry: Mapping[str, Any]) -> Serving:
     reason = _mode_gap(str(mode), entry)
     if reason:
         return Serving(False, reason)
-    for key, text in template_fields(entry):
+    for key, text in [
+        *template_fields(entry),
+        *_nested_strings(entry, "token"),
+        *_nested_strings(entry, "additional_steps"),
+    ]:
         try:
             functions = {f for template in alternatives(text) for f in template.functions()}
         except TemplateError:
@@ -49,6 +53,19 @@ def serving(entry: Mapping[str, Any]) -> Serving:
     return Serving(True)
 
 
+def _nested_strings(value: Any, key: str) -> Iterator[tuple[str, str]]:
+    """Templates inside the JWT ``token`` spec and TWO_STEP ``additional_steps``, which the validator leaves out."""
+    found = value.get(key) if isinstance(value, Mapping) else None
+    if isinstance(found, str):
+        yield key, found
+    elif isinstance(found, Mapping):
+        for inner in found:
+            yield from ((f"{key}.{k}", v) for k, v in _nested_strings(found, str(inner)))
+    elif isinstance(found, list):
+        for index, item in enumerate(found):
+            yield from ((f"{key}.{k}", v) for k, v in _nested_strings({str(index): item}, str(index)))
+
+
 def _mode_gap(mode: str, entry: Mapping[str, Any]) -> str | None:
     """What a served mode's flow lacks for this entry, if anything."""
     if mode == "MCP_OAUTH2" and entry.get("client_registration") != "static":
@@ -57,12 +74,13 @@ def _mode_gap(mode: str, entry: Mapping[str, Any]) -> str | None:
         return f"OAuth 1 signature method {entry.get('signature_method')} is not supported"
     if mode == "JWT":
         alg = str(((entry.get("token") or {}).get("header") or {}).get("alg") or "")
-        if not alg.startswith(JWT_ALGORITHMS):
+        if alg not in JWT_ALGORITHMS:
             return f"JWT algorithm {alg or '(none)'} is not supported"
     if mode == "TWO_STEP":
         if entry.get("assertion") or entry.get("token"):
             return "TWO_STEP client assertions are not supported"
-        formats = [entry.get("body_format"), *(s.get("body_format") for s in entry.get("additional_steps") or [])]
+        steps = [s for s in entry.get("additional_steps") or [] if isinstance(s, Mapping)]
+        formats = [entry.get("body_format"), *(s.get("body_format") for s in steps)]
         if any(f not in (None, "form", "json", "query") for f in formats):
             return "TWO_STEP body_format xml is not supported"
     return None

@@ -44,13 +44,17 @@ def upstream_headers(incoming: Iterable[tuple[bytes, bytes]], auth: Mapping[str,
     return headers
 
 
-def downstream_headers(upstream: Iterable[tuple[str, str]], decompressed: bool) -> list[tuple[bytes, bytes]]:
+_NEVER_DOWNSTREAM_RAW = {name.encode() for name in NEVER_DOWNSTREAM}
+
+
+def downstream_headers(upstream: Iterable[tuple[bytes, bytes]], decompressed: bool) -> list[tuple[bytes, bytes]]:
+    """``upstream`` is aiohttp's ``raw_headers``: (name, value) byte pairs as received."""
     kept: list[tuple[bytes, bytes]] = []
     for name, value in upstream:
         lowered = name.lower()
-        if lowered in NEVER_DOWNSTREAM or lowered.startswith("access-control-"):
+        if lowered in _NEVER_DOWNSTREAM_RAW or lowered.startswith(b"access-control-"):
             continue
-        if decompressed and lowered == "content-encoding":
+        if decompressed and lowered == b"content-encoding":
             continue
-        kept.append((lowered.encode("latin-1"), value.encode("latin-1")))
+        kept.append((lowered, value))
     return kept

@@ -8,6 +8,7 @@ seen within the TTL, and a 401 from the provider always reloads.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -38,15 +39,24 @@ class LiveConnection:
     valid_until: float  # monotonic time after which the cache entry is reloaded
 
     @property
+    def due(self) -> bool:
+        """Whether the token must be refreshed before use (it expires within the refresh margin)."""
+        return self.expires_at is not None and self.expires_at <= utcnow() + margin_for(self.entry)
+
+    @property
     def refreshable(self) -> bool:
         kind = self.credentials.get("type")
         return kind == "OAUTH2_CC" or (kind == "OAUTH2" and bool(self.credentials.get("refresh_token")))
 
 
 class LiveConnections:
+    """The cache. Loads are single-flight per connection; an entry past its TTL whose token is not due is served
+    while one background load replaces it, so a busy connection never stalls on the database."""
+
     def __init__(self, gateway: Gateway) -> None:
         self.gateway = gateway
         self._cache: dict[tuple[str, str], LiveConnection] = {}
+        self._loading: dict[tuple[str, str], asyncio.Task[LiveConnection]] = {}
 
     def invalidate(self, integration_key: str | None = None, connection_id: str | None = None) -> None:
         """Forget one connection, all of an integration, or everything."""
@@ -57,10 +67,31 @@ class LiveConnections:
             del self._cache[key]
 
     async def get(self, integration_key: str, connection_id: str, *, force_refresh: bool = False) -> LiveConnection:
-        cached = self._cache.get((integration_key, connection_id))
-        if cached is not None and not force_refresh and time.monotonic() < cached.valid_until:
-            return cached
-        return await self._load(integration_key, connection_id, force_refresh)
+        key = (integration_key, connection_id)
+        cached = self._cache.get(key)
+        if force_refresh:
+            return await self._load(integration_key, connection_id, True)
+        if cached is not None:
+            if time.monotonic() < cached.valid_until:
+                return cached
+            if not cached.due:
+                self._start_load(key)
+                return cached
+        return await asyncio.shield(self._start_load(key))
+
+    def _start_load(self, key: tuple[str, str]) -> asyncio.Task[LiveConnection]:
+        task = self._loading.get(key)
+        if task is None:
+            task = asyncio.create_task(self._load(key[0], key[1], False))
+            self._loading[key] = task
+            task.add_done_callback(lambda done: self._finished(key, done))
+        return task
+
+    def _finished(self, key: tuple[str, str], task: asyncio.Task[LiveConnection]) -> None:
+        if self._loading.get(key) is task:
+            del self._loading[key]
+        if not task.cancelled():
+            task.exception()  # retrieved here so a failed background reload is not reported as unhandled
 
     async def _load(self, integration_key: str, connection_id: str, force_refresh: bool) -> LiveConnection:
         gateway = self.gateway

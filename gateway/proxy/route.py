@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -157,7 +157,7 @@ async def proxy(request: Request) -> Response:
         return Response(
             error.body,
             status_code=error.status or 502,
-            headers=_headers_dict(downstream_headers(error.headers.items(), decompress)),
+            headers=_headers_dict(downstream_headers(_encoded(error.headers), decompress)),
         )
 
 
@@ -170,6 +170,10 @@ def _classify(gateway: Gateway, provider: Any, error: UpstreamError) -> tuple[Er
         return resolution, True
     default: ErrorResolution | None = gateway.plugins.hook.classify_upstream_error(provider=provider, error=error)
     return default, False
+
+
+def _encoded(headers: Mapping[str, str]) -> list[tuple[bytes, bytes]]:
+    return [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
 
 
 def _headers_dict(pairs: list[tuple[bytes, bytes]]) -> dict[str, str]:
@@ -201,7 +205,7 @@ def _answer(
     started: float,
     attempts: int,
 ) -> Response:
-    headers = downstream_headers(response.headers.items(), decompress)
+    headers = downstream_headers(response.raw_headers, decompress)
     _log(gateway, request, live, response.status, started, attempts, None)
     length = response.content_length
     if length is not None and length <= READ_WHOLE_LIMIT and not decompress:

@@ -21,6 +21,9 @@ def _invalid(message: str) -> GatewayError:
 
 def check_path(path: str) -> str:
     """The caller's path (after ``/proxy``), refused if it could leave the base URL."""
+    if "%" not in path and "/." not in path and "\\" not in path and ":" not in path and not path.startswith("//"):
+        if not FORBIDDEN_PATH.search(path):
+            return path if path.startswith("/") else "/" + path
     decoded = path
     for _ in range(3):  # %252e%252e decodes twice
         decoded = unquote(decoded)

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import update
 
 from gateway.app import create_app
 from gateway.runtime import Gateway, build_gateway
 from gateway.settings import Settings
+from gateway.store.tables import Connection
+from gateway.store.types import utcnow
 from tests.oauth_server import OAuthServer, run_oauth_server
 
 PUBLIC_URL = "http://127.0.0.1:3003"
@@ -78,3 +84,41 @@ async def idp_client(idp_gateway: Gateway) -> AsyncIterator[httpx.AsyncClient]:
         )
         await client.post("/integrations", json={"provider": "test-idp-cc", "unique_key": "idp-cc"})
         yield client
+
+
+@asynccontextmanager
+async def catalog_client(
+    database_url: str, tmp_path: Path, catalog: str
+) -> AsyncIterator[tuple[Gateway, httpx.AsyncClient]]:
+    """A gateway whose catalog is overridden by the YAML text ``catalog``, and its API client (secret key)."""
+    path = tmp_path / "catalog.yaml"
+    path.write_text(catalog)
+    settings = Settings(
+        data_dir=tmp_path / "data", database_url=database_url, public_url=PUBLIC_URL, providers_files=str(path)
+    )
+    gateway = build_gateway(settings)
+    await gateway.start()
+    try:
+        transport = httpx.ASGITransport(app=create_app(gateway))
+        headers = {"Authorization": f"Bearer {gateway.secrets.secret_key}"}
+        async with httpx.AsyncClient(transport=transport, base_url=PUBLIC_URL, headers=headers) as client:
+            yield gateway, client
+    finally:
+        await gateway.stop()
+
+
+async def connect_session(client: httpx.AsyncClient) -> dict[str, str]:
+    """Query parameters authorising a browser call: a fresh connect session token."""
+    response = await client.post("/connect/sessions", json={"end_user": {"id": "end-user-1"}})
+    assert response.status_code == 201, response.text
+    return {"connect_session_token": response.json()["data"]["token"]}
+
+
+async def stored_connections(client: httpx.AsyncClient) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = (await client.get("/connections")).json()["connections"]
+    return found
+
+
+async def expire_connections(gateway: Gateway) -> None:
+    async with gateway.engine.begin() as conn:
+        await conn.execute(update(Connection.__table__).values(expires_at=utcnow() - timedelta(seconds=1)))  # type: ignore[attr-defined]

@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 CONNECTIONS = 32
 NGINX_CONF = """
+{user}
 worker_processes 1;
 daemon off;
 pid {dir}/nginx.pid;
@@ -46,7 +47,7 @@ http {{
     listen 127.0.0.1:{port};
     location = /1k.json {{ default_type application/json; alias {dir}/1k.json; }}
     location = /1g.bin {{ default_type application/octet-stream; alias {dir}/1g.bin; }}
-    location = /upload {{ client_body_buffer_size 1m; client_body_in_file_only off; return 204; }}
+    location /upload/ {{ root {dir}; dav_methods PUT; create_full_put_path on; client_body_buffer_size 1m; }}
   }}
 }}
 """
@@ -126,10 +127,17 @@ async def stream_gigabyte(base: str, headers: dict[str, str], pid: int) -> dict[
                 yield block
 
         started = time.perf_counter()
-        response = await client.post("/proxy/upload", content=body())
+        response = await client.put("/proxy/upload/1g.bin", content=body())
         up = time.perf_counter() - started
-        assert response.status_code == 204, response.text
+        assert response.status_code in (201, 204), response.text
     return {"down_s": down, "up_s": up, "rss_after_down": rss_down, "rss_after_up": peak_rss_mb(pid)}
+
+
+def uploaded_size(work: Path) -> int:
+    path = work / "upload" / "1g.bin"
+    size = path.stat().st_size
+    path.unlink()
+    return size
 
 
 def main() -> None:
@@ -148,7 +156,7 @@ def main() -> None:
     with (work / "1g.bin").open("wb") as handle:
         handle.truncate(1024**3)
     nginx_port, floor_port, unigate_port = free_port(), free_port(), free_port()
-    (work / "nginx.conf").write_text(NGINX_CONF.format(dir=work, port=nginx_port))
+    (work / "nginx.conf").write_text(NGINX_CONF.format(dir=work, port=nginx_port, user="user root;" if os.geteuid() == 0 else ""))
     upstream = f"http://127.0.0.1:{nginx_port}"
     catalog = work / "bench.yaml"
     catalog.write_text("bench-api:\n  display_name: Bench\n  categories: [dev-tools]\n  docs: https://example.test\n"
@@ -202,6 +210,7 @@ def main() -> None:
               f"p99 {results['unigate']['p99'] / results['floor']['p99']:.2f}")
         if not options.no_stream:
             stream = asyncio.run(stream_gigabyte(base, proxy_headers, unigate.pid))
+            assert uploaded_size(work) == 1024**3, "the upstream did not receive the whole upload"
             print(f"1 GB download {stream['down_s']:.1f} s, upload {stream['up_s']:.1f} s; Unigate peak RSS "
                   f"{rss['unigate']:.1f} MB before, {stream['rss_after_down']:.1f} MB after the download, "
                   f"{stream['rss_after_up']:.1f} MB after the upload")

@@ -91,12 +91,11 @@ def create_app(gateway: Gateway) -> Starlette:
     ]
     app = Starlette(
         routes=[
-            proxy_route.ROUTE,  # first: the hot path should not be matched against every other route
             *(e.route() for e in endpoints),
             *docs.documentation_routes(endpoints),
             *plugin_routes,
         ],
-        middleware=[Middleware(RequestLogMiddleware)],
+        middleware=[Middleware(RequestLogMiddleware), Middleware(proxy_route.ProxyFastPath)],
         exception_handlers={
             GatewayError: _gateway_error,
             HTTPException: _http_error,

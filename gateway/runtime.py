@@ -58,7 +58,7 @@ class Gateway:
         self.specific_classifier = self.plugins.subset_hook_caller("classify_upstream_error", remove_plugins=defaults)
         self.live = LiveConnections(self)
         self.upstream = UpstreamSessions(self.settings)
-        self.request_log = RequestLogWriter(self.engine)
+        self.request_log = RequestLogWriter(self.settings.resolved_database_url, self.engine)
 
     async def start(self) -> None:
         await self.api_keys.load()

@@ -1,6 +1,8 @@
 """The proxy's request log: one row per call, queued on the hot path and written in batches by a background task.
 
-If the queue is full (the database is far behind), entries are dropped and counted rather than slowing calls.
+The batch insert runs in a worker thread on a synchronous engine, so building and sending it never holds up the
+event loop. If the queue is full (the database is far behind), entries are dropped and counted rather than
+slowing calls.
 """
 
 from __future__ import annotations
@@ -10,8 +12,11 @@ import contextlib
 import logging
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import create_engine, insert
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
 
+from gateway.store.engine import configure_sqlite, is_memory, sync_url
 from gateway.store.tables import RequestLog
 
 logger = logging.getLogger("unigate.proxy")
@@ -22,8 +27,10 @@ FLUSH_SECONDS = 0.5
 
 
 class RequestLogWriter:
-    def __init__(self, engine: Any) -> None:
-        self.engine = engine
+    def __init__(self, database_url: str, async_engine: Any) -> None:
+        self.database_url = database_url
+        self.async_engine = async_engine  # used for in-memory SQLite, which another thread cannot see
+        self._engine: Any = None
         self.queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue(QUEUE_SIZE)
         self.dropped = 0
         self._task: asyncio.Task[None] | None = None
@@ -45,21 +52,34 @@ class RequestLogWriter:
                 await self._task
             self._task = None
         await self.flush()
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
 
     async def flush(self) -> int:
         """Write everything queued now; returns how many rows were written."""
         rows: list[dict[str, Any]] = []
         while not self.queue.empty() and len(rows) < QUEUE_SIZE:
             rows.append(self.queue.get_nowait())
+        if rows and is_memory(make_url(self.database_url)):
+            async with self.async_engine.begin() as conn:
+                await conn.execute(insert(RequestLog.__table__), rows)  # type: ignore[attr-defined]
+        elif rows:
+            await asyncio.to_thread(self._write, rows)
+        return len(rows)
+
+    def _write(self, rows: list[dict[str, Any]]) -> None:
+        if self._engine is None:
+            self._engine = create_engine(sync_url(self.database_url), poolclass=NullPool)
+            configure_sqlite(self._engine)
         for start in range(0, len(rows), BATCH):
             try:
-                async with self.engine.begin() as conn:
-                    await conn.execute(insert(RequestLog.__table__), rows[start : start + BATCH])  # type: ignore[attr-defined]
+                with self._engine.begin() as conn:
+                    conn.execute(insert(RequestLog.__table__), rows[start : start + BATCH])  # type: ignore[attr-defined]
             except Exception as exc:  # the log must never take the gateway down
                 logger.error(
                     "could not write %d request log rows: %s", len(rows[start : start + BATCH]), type(exc).__name__
                 )
-        return len(rows)
 
     async def _run(self) -> None:
         while True:

@@ -18,7 +18,7 @@ import aiohttp
 from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
-from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gateway.errors import GatewayError
 from gateway.provider import ErrorResolution, UpstreamError
@@ -241,4 +241,25 @@ class _WholeAnswer(Response):
         await send({"type": "http.response.body", "body": body})
 
 
-ROUTE = Route("/proxy/{path:path}", proxy, methods=METHODS, name="proxy")
+class ProxyFastPath:
+    """ASGI middleware answering ``/proxy/...`` directly, ahead of the router and exception middleware: the hot
+    path pays for none of the other routes. Errors are rendered as everywhere else."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith("/proxy/"):
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope, receive)
+        if request.method not in METHODS:
+            response: Response = GatewayError(
+                405, "method_not_allowed", f"/proxy accepts {', '.join(METHODS)}"
+            ).response()
+        else:
+            try:
+                response = await proxy(request)
+            except GatewayError as exc:
+                response = exc.response()
+        await response(scope, receive, send)

@@ -19,8 +19,10 @@ from gateway.catalog.templates import TemplateError
 from gateway.errors import GatewayError
 from gateway.runtime import Gateway
 from gateway.store.connections import require_connection
+from gateway.store.tables import Integration
 from gateway.store.types import utcnow
 from gateway.upstream.credentials import UpstreamAuth, upstream_auth
+from gateway.upstream.oauth1_signing import client_auth
 
 TTL_SECONDS = 5.0
 
@@ -37,6 +39,7 @@ class LiveConnection:
     expires_at: datetime | None
     auth: UpstreamAuth
     valid_until: float  # monotonic time after which the cache entry is reloaded
+    oauth1: Any = None  # authlib ClientAuth signing each call of an OAUTH1 connection
 
     @property
     def due(self) -> bool:
@@ -116,6 +119,16 @@ class LiveConnections:
         if row.expires_at is not None and refreshable:
             due_in = (row.expires_at - margin_for(entry) - utcnow()).total_seconds()
             valid_until = min(valid_until, time.monotonic() + max(due_in, 0.0))
+        oauth1 = None
+        if credentials.get("type") == "OAUTH1":
+            secret = gateway.vault.open(Integration, "secrets", integration.secrets) if integration.secrets else {}
+            oauth1 = client_auth(
+                entry,
+                str(integration.client_id or ""),
+                str(secret.get("client_secret") or ""),
+                token=str(credentials["oauth_token"]),
+                token_secret=str(credentials["oauth_token_secret"]),
+            )
         live = LiveConnection(
             row.id or 0,
             integration_key,
@@ -127,6 +140,7 @@ class LiveConnections:
             row.expires_at,
             auth,
             valid_until,
+            oauth1,
         )
         self._cache[(integration_key, connection_id)] = live
         return live

@@ -27,6 +27,7 @@ from gateway.proxy.retry import retryable_status, wait_seconds
 from gateway.proxy.ssrf import ForbiddenHost, check_host
 from gateway.proxy.targets import check_base_url_override, upstream_url
 from gateway.runtime import Gateway
+from gateway.upstream.oauth1_signing import FORM
 
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 _NO_FAILURE = ("", 502, "")  # an HTTP answer from the provider, not a failure of the call itself
@@ -104,6 +105,8 @@ async def proxy(request: Request) -> Response:
     while True:
         attempts += 1
         headers = upstream_headers(request.headers.raw, live.auth.headers)
+        if live.oauth1 is not None:
+            headers["authorization"] = _oauth1_header(live.oauth1, request.method, url, headers, body)
         try:
             response = await session.request(request.method, url, headers=headers, data=body, allow_redirects=False)
         except aiohttp.ClientConnectorError as exc:
@@ -170,6 +173,13 @@ def _classify(gateway: Gateway, provider: Any, error: UpstreamError) -> tuple[Er
         return resolution, True
     default: ErrorResolution | None = gateway.plugins.hook.classify_upstream_error(provider=provider, error=error)
     return default, False
+
+
+def _oauth1_header(auth: Any, method: str, url: str, headers: dict[str, str], body: Any) -> str:
+    """OAuth 1.0a signature of this call; form bodies are part of the signature, other bodies are not."""
+    form = FORM in headers.get("content-type", "") and isinstance(body, bytes)
+    _, signed, _ = auth.sign(method, url, {"Content-Type": FORM} if form else {}, body.decode() if form else b"")
+    return str(signed["Authorization"])
 
 
 def _encoded(headers: Mapping[str, str]) -> list[tuple[bytes, bytes]]:

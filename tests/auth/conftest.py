@@ -94,7 +94,11 @@ async def catalog_client(
     path = tmp_path / "catalog.yaml"
     path.write_text(catalog)
     settings = Settings(
-        data_dir=tmp_path / "data", database_url=database_url, public_url=PUBLIC_URL, providers_files=str(path)
+        data_dir=tmp_path / "data",
+        database_url=database_url,
+        public_url=PUBLIC_URL,
+        providers_files=str(path),
+        allow_private_hosts=True,
     )
     gateway = build_gateway(settings)
     await gateway.start()

@@ -166,7 +166,9 @@ def provider_app(store: Store) -> Starlette:
         uri, method, body, headers = await oauthlib_call(request)
         valid, checked = ResourceEndpoint(validator).validate_protected_resource_request(uri, method, body, headers)
         if not valid:
-            return JSONResponse({"message": "invalid signature"}, status_code=401)
+            return JSONResponse(
+                {"message": "invalid signature", "uri": uri, "auth": headers.get("authorization")}, status_code=401
+            )
         return JSONResponse({"username": "alice", "token": checked.resource_owner_key, "body": body})
 
     return Starlette(
@@ -273,6 +275,12 @@ async def test_three_legs_then_signed_requests(
         )
         form = await http.post(f"{url}/1/members/me", data={"name": "card"}, auth=OAuth1Signer(auth))
         assert form.status_code == 200 and form.json()["body"] == "name=card"
+
+    proxy = {"Connection-Id": "o1", "Provider-Config-Key": "trello"}  # the proxy signs each call the same way
+    through = await client.get("/proxy/1/members/me", params={"fields": "username"}, headers=proxy)
+    assert through.status_code == 200 and through.json()["token"] == credentials["oauth_token"], through.text
+    posted = await client.post("/proxy/1/members/me", data={"name": "card"}, headers=proxy)
+    assert posted.status_code == 200 and posted.json()["body"] == "name=card"
 
 
 async def test_wrong_consumer_secret_stores_nothing(

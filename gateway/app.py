@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import WebSocketRoute
 
 from gateway.api import (
     connect_sessions,
@@ -93,6 +94,7 @@ def create_app(gateway: Gateway) -> Starlette:
         routes=[
             *(e.route() for e in endpoints),
             *docs.documentation_routes(endpoints),
+            WebSocketRoute("/", gateway.notifier.serve),
             *plugin_routes,
         ],
         middleware=[Middleware(RequestLogMiddleware), Middleware(proxy_route.ProxyFastPath)],

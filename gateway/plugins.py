@@ -20,7 +20,7 @@ from gateway import hookspecs
 
 ENTRY_POINT_GROUP = hookspecs.PROJECT_NAME
 hookimpl = pluggy.HookimplMarker(hookspecs.PROJECT_NAME)
-DEFAULT_PLUGINS = ("gateway.default_plugins.error_classifier",)
+DEFAULT_PLUGINS = ("gateway.default_plugins.error_classifier", "gateway.default_plugins.idle_refresh")
 
 logger = logging.getLogger("unigate.plugins")
 

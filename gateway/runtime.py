@@ -47,6 +47,7 @@ class Gateway:
     upstream: UpstreamSessions = field(init=False)  # the proxy's aiohttp sessions
     request_log: RequestLogWriter = field(init=False)
     specific_classifier: Any = field(init=False)  # classify_upstream_error without the built-in table
+    notifier: Any = field(init=False)  # WebSocket clients of Nango's frontend SDK, by ws_client_id
 
     def __post_init__(self) -> None:
         from gateway.plugins import DEFAULT_PLUGINS
@@ -56,6 +57,9 @@ class Gateway:
 
         defaults = [p for name in DEFAULT_PLUGINS if (p := self.plugins.get_plugin(name)) is not None]
         self.specific_classifier = self.plugins.subset_hook_caller("classify_upstream_error", remove_plugins=defaults)
+        from gateway.auth.websocket import Notifier
+
+        self.notifier = Notifier()
         self.live = LiveConnections(self)
         self.upstream = UpstreamSessions(self.settings)
         self.request_log = RequestLogWriter(self.settings.resolved_database_url, self.engine)

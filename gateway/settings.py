@@ -30,6 +30,7 @@ class Settings(BaseSettings):
     load_plugins: str = ""
     disable_plugins: str = ""
     trace_plugins: bool = False
+    idle_refresh_interval: float = Field(default=600.0, ge=0)
     allow_private_hosts: bool = False
     proxy_read_timeout: float = Field(default=60.0, gt=0)
     proxy_max_retry_wait: float = Field(default=60.0, ge=0)

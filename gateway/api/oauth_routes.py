@@ -27,6 +27,7 @@ from gateway.auth.saving import (
     save_connection,
 )
 from gateway.auth.tokens import ClientCredentials, TokenError, metadata_from_response, request_token
+from gateway.auth.websocket import error_message, success_message
 from gateway.catalog.forms import FormError, check_field
 from gateway.catalog.templates import TemplateError
 from gateway.errors import GatewayError
@@ -145,62 +146,75 @@ async def _take_session(gateway: Gateway, state: str) -> OAuthSession:
 async def oauth_callback(call: Call[Any, Any]) -> Response:
     gateway: Gateway = call.request.app.state.gateway
     query = call.request.query_params
+    pending: OAuthSession | None = None
     try:
         pending = await _take_session(gateway, query.get("state") or callback_state(query) or "")
-        integration, entry = await require_integration_for(gateway, pending.integration_key)
-        if query.get("error"):
-            description = (query.get("error_description") or "")[:300]
-            raise GatewayError(400, str(query["error"])[:64], f"The provider answered {query['error']}: {description}")
-        if entry.get("auth_mode") in OTHER_FLOWS:
-            await OTHER_FLOWS[str(entry["auth_mode"])][1](gateway, integration, entry, pending, query)
-            return success_page(str(entry.get("display_name") or integration.provider))
-        code = query.get(str(entry.get("authorization_code_param_in_callback") or "code"))
-        if not code:
-            raise GatewayError(400, "missing_code", "The provider's callback carries no authorization code")
-        secret = gateway.vault.open(OAuthSession, "secrets", pending.secrets)
-        overrides = secret.get("overrides") or {}
-        client = client_credentials(gateway, integration, overrides)
-        params = {"grant_type": "authorization_code", "code": code, "redirect_uri": pending.redirect_uri}
-        if secret.get("code_verifier"):
-            params["code_verifier"] = secret["code_verifier"]
-        try:
-            token = await request_token(gateway.http, entry, client, params, pending.connection_config)
-        except TokenError as exc:
-            raise GatewayError(400, "token_exchange_failed", f"Could not exchange the code: {exc}") from None
-        config = {**pending.connection_config, **metadata_from_response(entry, token.raw)}
-        for name in entry.get("redirect_uri_metadata") or []:
-            if query.get(name):
-                config[name] = query[name]
-        credentials: dict[str, Any] = {"type": "OAUTH2", "access_token": token.access_token, "raw": token.raw}
-        if token.refresh_token:
-            credentials["refresh_token"] = token.refresh_token
-        if token.expires_at:
-            credentials["expires_at"] = token.expires_at.isoformat()
-        if overrides.get("client_id"):
-            credentials["_client"] = overrides
-        row, _ = await save_connection(
-            gateway,
-            integration,
-            NewConnection(
-                credentials=credentials,
-                expires_at=token.expires_at,
-                connection_id=pending.connection_id,
-                connection_config=config,
-                end_user=pending.end_user,
-                tags=pending.tags or None,
-            ),
-        )
-        try:
-            await run_post_connection(gateway, integration, row)
-            check_config(entry, row.connection_config)
-        except Exception:
-            async with gateway.sessions() as session:
-                await session.exec(delete(Connection).where(Connection.id == row.id))  # type: ignore[arg-type]
-                await session.commit()
-            raise
+        name = await _finish(gateway, pending, query)
     except GatewayError as exc:
+        if pending is not None:
+            await gateway.notifier.notify(
+                pending.ws_client_id,
+                error_message(pending.integration_key, pending.connection_id, exc.code, exc.message),
+            )
         return error_page(exc.code, exc.message, exc.status_code)
-    return success_page(str(entry.get("display_name") or integration.provider))
+    await gateway.notifier.notify(pending.ws_client_id, success_message(pending.integration_key, pending.connection_id))
+    return success_page(name)
+
+
+async def _finish(gateway: Gateway, pending: OAuthSession, query: Any) -> str:
+    """Complete the pending authorisation with the provider's callback; returns the provider's display name."""
+    integration, entry = await require_integration_for(gateway, pending.integration_key)
+    if query.get("error"):
+        description = (query.get("error_description") or "")[:300]
+        raise GatewayError(400, str(query["error"])[:64], f"The provider answered {query['error']}: {description}")
+    if entry.get("auth_mode") in OTHER_FLOWS:
+        await OTHER_FLOWS[str(entry["auth_mode"])][1](gateway, integration, entry, pending, query)
+        return str(entry.get("display_name") or integration.provider)
+    code = query.get(str(entry.get("authorization_code_param_in_callback") or "code"))
+    if not code:
+        raise GatewayError(400, "missing_code", "The provider's callback carries no authorization code")
+    secret = gateway.vault.open(OAuthSession, "secrets", pending.secrets)
+    overrides = secret.get("overrides") or {}
+    client = client_credentials(gateway, integration, overrides)
+    params = {"grant_type": "authorization_code", "code": code, "redirect_uri": pending.redirect_uri}
+    if secret.get("code_verifier"):
+        params["code_verifier"] = secret["code_verifier"]
+    try:
+        token = await request_token(gateway.http, entry, client, params, pending.connection_config)
+    except TokenError as exc:
+        raise GatewayError(400, "token_exchange_failed", f"Could not exchange the code: {exc}") from None
+    config = {**pending.connection_config, **metadata_from_response(entry, token.raw)}
+    for name in entry.get("redirect_uri_metadata") or []:
+        if query.get(name):
+            config[name] = query[name]
+    credentials: dict[str, Any] = {"type": "OAUTH2", "access_token": token.access_token, "raw": token.raw}
+    if token.refresh_token:
+        credentials["refresh_token"] = token.refresh_token
+    if token.expires_at:
+        credentials["expires_at"] = token.expires_at.isoformat()
+    if overrides.get("client_id"):
+        credentials["_client"] = overrides
+    row, _ = await save_connection(
+        gateway,
+        integration,
+        NewConnection(
+            credentials=credentials,
+            expires_at=token.expires_at,
+            connection_id=pending.connection_id,
+            connection_config=config,
+            end_user=pending.end_user,
+            tags=pending.tags or None,
+        ),
+    )
+    try:
+        await run_post_connection(gateway, integration, row)
+        check_config(entry, row.connection_config)
+    except Exception:
+        async with gateway.sessions() as session:
+            await session.exec(delete(Connection).where(Connection.id == row.id))  # type: ignore[arg-type]
+            await session.commit()
+        raise
+    return str(entry.get("display_name") or integration.provider)
 
 
 ENDPOINTS = [

@@ -194,17 +194,23 @@ async def fresh_credentials(gateway: Gateway, connection_pk: int, *, force: bool
     lock = _local_locks.setdefault(connection_pk, asyncio.Lock())
     async with lock:
         deadline = started + LEASE * 2
-        while True:
-            row, integration = await _load(gateway, connection_pk)
-            credentials = gateway.vault.open(Connection, "credentials", row.credentials)
-            done_by_other = row.last_refresh_at is not None and row.last_refresh_at >= started
-            if done_by_other or not (force or needs_refresh(row, entry, utcnow())):
-                return credentials
-            refusal = _refusal(row, integration.provider, force)
-            if refusal is not None:
-                raise refusal
-            if await _take_lease(gateway, connection_pk):
-                return await _refresh_once(gateway, row, integration, credentials)
+        while not await _take_lease(gateway, connection_pk):  # another worker is refreshing: wait for it
             if utcnow() > deadline:
                 raise GatewayError(503, "refresh_in_progress", "Another worker is refreshing this connection; retry")
             await asyncio.sleep(POLL_SECONDS)
+        try:  # decide on a fresh read taken while holding the lease: what another worker stored is seen here
+            row, integration = await _load(gateway, connection_pk)
+            credentials = gateway.vault.open(Connection, "credentials", row.credentials)
+            done_by_other = row.last_refresh_at is not None and row.last_refresh_at >= started
+            refusal = _refusal(row, integration.provider, force)
+            if done_by_other or not (force or needs_refresh(row, entry, utcnow())) or refusal is not None:
+                await _finish(gateway, connection_pk, {})
+                if refusal is not None and not done_by_other:
+                    raise refusal
+                return credentials
+        except GatewayError:
+            raise
+        except Exception:
+            await _finish(gateway, connection_pk, {})
+            raise
+        return await _refresh_once(gateway, row, integration, credentials)

@@ -21,8 +21,9 @@ session: aiohttp.ClientSession | None = None
 
 async def forward(request: Request) -> Response:
     assert session is not None
-    async with session.request(request.method, UPSTREAM + request.url.path.removeprefix("/proxy"),
-                               data=await request.body()) as upstream:
+    async with session.request(
+        request.method, UPSTREAM + request.url.path.removeprefix("/proxy"), data=await request.body()
+    ) as upstream:
         body = await upstream.read()
         return Response(body, status_code=upstream.status, media_type=upstream.headers.get("content-type"))
 

@@ -156,23 +156,47 @@ def main() -> None:
     with (work / "1g.bin").open("wb") as handle:
         handle.truncate(1024**3)
     nginx_port, floor_port, unigate_port = free_port(), free_port(), free_port()
-    (work / "nginx.conf").write_text(NGINX_CONF.format(dir=work, port=nginx_port, user="user root;" if os.geteuid() == 0 else ""))
+    user = "user root;" if os.geteuid() == 0 else ""  # as root, workers would otherwise run as nobody
+    (work / "nginx.conf").write_text(NGINX_CONF.format(dir=work, port=nginx_port, user=user))
     upstream = f"http://127.0.0.1:{nginx_port}"
     catalog = work / "bench.yaml"
-    catalog.write_text("bench-api:\n  display_name: Bench\n  categories: [dev-tools]\n  docs: https://example.test\n"
-                       "  auth_mode: API_KEY\n  proxy:\n    base_url: " + upstream + "\n    headers:\n"
-                       "      authorization: Bearer ${apiKey}\n")
+    catalog.write_text(
+        "bench-api:\n  display_name: Bench\n  categories: [dev-tools]\n  docs: https://example.test\n"
+        "  auth_mode: API_KEY\n  proxy:\n    base_url: " + upstream + "\n    headers:\n"
+        "      authorization: Bearer ${apiKey}\n"
+    )
     env = {k: v for k, v in os.environ.items() if not k.startswith("UNIGATE_")}
-    env.update({"UNIGATE_DATA_DIR": str(work / "data"), "UNIGATE_PROVIDERS_FILES": str(catalog),
-                "UNIGATE_ALLOW_PRIVATE_HOSTS": "true", "UNIGATE_LOG_LEVEL": "warning", "UPSTREAM": upstream})
+    env.update(
+        {
+            "UNIGATE_DATA_DIR": str(work / "data"),
+            "UNIGATE_PROVIDERS_FILES": str(catalog),
+            "UNIGATE_ALLOW_PRIVATE_HOSTS": "true",
+            "UNIGATE_LOG_LEVEL": "warning",
+            "UPSTREAM": upstream,
+        }
+    )
     processes = []
     try:
-        nginx = start([shutil.which("nginx") or "/usr/sbin/nginx", "-c", str(work / "nginx.conf"), "-p", str(work)],
-                      env, work / "nginx.log")
+        nginx = start(
+            [shutil.which("nginx") or "/usr/sbin/nginx", "-c", str(work / "nginx.conf"), "-p", str(work)],
+            env,
+            work / "nginx.log",
+        )
         processes.append(nginx)
         wait_http(f"{upstream}/1k.json")
-        floor = start([str(BIN / "uvicorn"), "bench.floor_app:app", "--port", str(floor_port), "--log-level",
-                       "warning", "--no-access-log"], {**env, "PYTHONPATH": str(ROOT)}, work / "floor.log")
+        floor = start(
+            [
+                str(BIN / "uvicorn"),
+                "bench.floor_app:app",
+                "--port",
+                str(floor_port),
+                "--log-level",
+                "warning",
+                "--no-access-log",
+            ],
+            {**env, "PYTHONPATH": str(ROOT)},
+            work / "floor.log",
+        )
         processes.append(floor)
         subprocess.run([str(BIN / "unigate"), "migrate"], env=env, check=True, capture_output=True)
         unigate = start([str(BIN / "unigate"), "serve", "--port", str(unigate_port)], env, work / "unigate.log")
@@ -183,8 +207,15 @@ def main() -> None:
         key = (work / "data" / "secret_key").read_text().strip()
         auth = {"Authorization": f"Bearer {key}"}
         httpx.post(f"{base}/integrations", headers=auth, json={"provider": "bench-api", "unique_key": "bench"})
-        httpx.post(f"{base}/connections", headers=auth, json={
-            "provider_config_key": "bench", "connection_id": "b1", "credentials": {"type": "API_KEY", "apiKey": "k"}})
+        httpx.post(
+            f"{base}/connections",
+            headers=auth,
+            json={
+                "provider_config_key": "bench",
+                "connection_id": "b1",
+                "credentials": {"type": "API_KEY", "apiKey": "k"},
+            },
+        )
         proxy_headers = {**auth, "Connection-Id": "b1", "Provider-Config-Key": "bench"}
         probe = httpx.get(f"{base}/proxy/1k.json", headers=proxy_headers)
         assert probe.status_code == 200, probe.text
@@ -196,24 +227,43 @@ def main() -> None:
             runs["unigate"].append(wrk(f"{base}/proxy/1k.json", proxy_headers, options.seconds))
         results = {name: {k: statistics.median(r[k] for r in rs) for k in rs[0]} for name, rs in runs.items()}
         if options.profile:
-            spy = subprocess.Popen([str(BIN / "py-spy"), "record", "-o", str(options.profile), "-f", "raw", "-d",
-                                    str(options.seconds), "-p", str(unigate.pid)], stdout=subprocess.DEVNULL)
+            spy = subprocess.Popen(
+                [
+                    str(BIN / "py-spy"),
+                    "record",
+                    "-o",
+                    str(options.profile),
+                    "-f",
+                    "raw",
+                    "-d",
+                    str(options.seconds),
+                    "-p",
+                    str(unigate.pid),
+                ],
+                stdout=subprocess.DEVNULL,
+            )
             wrk(f"{base}/proxy/1k.json", proxy_headers, options.seconds)
             spy.wait()
         rss = {"floor": peak_rss_mb(floor.pid), "unigate": peak_rss_mb(unigate.pid)}
-        print(f"1 KB JSON, {CONNECTIONS} connections, {options.rounds} interleaved rounds of {options.seconds} s, "
-              "one worker each; medians")
+        print(
+            f"1 KB JSON, {CONNECTIONS} connections, {options.rounds} interleaved rounds of {options.seconds} s, "
+            "one worker each; medians"
+        )
         print(f"{'':10}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'peak RSS MB':>14}{'non-2xx':>9}")
         for name, r in results.items():
             print(f"{name:10}{r['rps']:>10.0f}{r['p50']:>10.2f}{r['p99']:>10.2f}{rss[name]:>14.1f}{r['non2xx']:>9.0f}")
-        print(f"Unigate/floor: req/s {results['unigate']['rps'] / results['floor']['rps']:.2f}, "
-              f"p99 {results['unigate']['p99'] / results['floor']['p99']:.2f}")
+        print(
+            f"Unigate/floor: req/s {results['unigate']['rps'] / results['floor']['rps']:.2f}, "
+            f"p99 {results['unigate']['p99'] / results['floor']['p99']:.2f}"
+        )
         if not options.no_stream:
             stream = asyncio.run(stream_gigabyte(base, proxy_headers, unigate.pid))
             assert uploaded_size(work) == 1024**3, "the upstream did not receive the whole upload"
-            print(f"1 GB download {stream['down_s']:.1f} s, upload {stream['up_s']:.1f} s; Unigate peak RSS "
-                  f"{rss['unigate']:.1f} MB before, {stream['rss_after_down']:.1f} MB after the download, "
-                  f"{stream['rss_after_up']:.1f} MB after the upload")
+            print(
+                f"1 GB download {stream['down_s']:.1f} s, upload {stream['up_s']:.1f} s; Unigate peak RSS "
+                f"{rss['unigate']:.1f} MB before, {stream['rss_after_down']:.1f} MB after the download, "
+                f"{stream['rss_after_up']:.1f} MB after the upload"
+            )
     finally:
         for process in reversed(processes):
             stop(process)

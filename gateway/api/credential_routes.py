@@ -7,6 +7,8 @@ Each takes the credentials as a JSON body (plus ``connection_id``, ``connect_ses
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
@@ -14,7 +16,7 @@ from starlette.responses import Response
 
 from gateway.api.endpoint import Call, Endpoint, NoInput
 from gateway.api.responses import Json
-from gateway.auth.browser import authorise_browser_call
+from gateway.auth.browser import BrowserCall, authorise_browser_call
 from gateway.auth.oauth2 import join_scopes
 from gateway.auth.saving import (
     NewConnection,
@@ -27,6 +29,7 @@ from gateway.auth.tokens import ClientCredentials, TokenError, request_token
 from gateway.auth.verification import verify_credentials
 from gateway.errors import GatewayError
 from gateway.runtime import Gateway
+from gateway.store.tables import Integration
 
 Secret = Annotated[str, StringConstraints(min_length=1, max_length=65_536)]
 
@@ -53,7 +56,37 @@ class Created(BaseModel):
     connectionId: str
 
 
-async def _connect(call: Call[Any, Any], mode: str, credentials: dict[str, Any] | None) -> Response:
+@dataclass
+class CredentialFlow:
+    """A credential route's request once authorised: who calls, for which integration, with which configuration."""
+
+    gateway: Gateway
+    key: str
+    browser: BrowserCall
+    integration: Integration
+    entry: dict[str, Any]
+    config: dict[str, Any]
+
+    async def store(self, credentials: dict[str, Any], expires_at: datetime | None) -> Response:
+        """Save the connection, run the provider's post-connection step, answer as Nango does."""
+        row, _ = await save_connection(
+            self.gateway,
+            self.integration,
+            NewConnection(
+                credentials=credentials,
+                expires_at=expires_at,
+                connection_id=self.browser.connection_id,
+                connection_config=self.config,
+                end_user=self.browser.end_user,
+                tags=self.browser.tags,
+            ),
+        )
+        await run_post_connection(self.gateway, self.integration, row)
+        return Json({"providerConfigKey": self.key, "connectionId": row.connection_id})
+
+
+async def begin(call: Call[Any, Any], mode: str) -> CredentialFlow:
+    """Authorise a credential route's call and check it targets an integration of ``mode``."""
     gateway: Gateway = call.request.app.state.gateway
     key = call.path["integration"]
     browser = await authorise_browser_call(gateway, call.request, key)
@@ -64,6 +97,12 @@ async def _connect(call: Call[Any, Any], mode: str, credentials: dict[str, Any] 
         )
     config = {**(browser.defaults(key).get("connection_config") or {}), **browser.params}
     check_config(entry, config)
+    return CredentialFlow(gateway, key, browser, integration, entry, config)
+
+
+async def _connect(call: Call[Any, Any], mode: str, credentials: dict[str, Any] | None) -> Response:
+    flow = await begin(call, mode)
+    gateway, integration, entry, config = flow.gateway, flow.integration, flow.entry, flow.config
     expires_at = None
     if credentials is None:  # OAUTH2_CC: the token comes from the provider
         body: ClientCredentialsBody = call.body
@@ -93,20 +132,7 @@ async def _connect(call: Call[Any, Any], mode: str, credentials: dict[str, Any] 
         expires_at = token.expires_at
     elif mode in ("API_KEY", "BASIC"):
         await verify_credentials(gateway, integration, credentials, config)
-    row, _ = await save_connection(
-        gateway,
-        integration,
-        NewConnection(
-            credentials=credentials,
-            expires_at=expires_at,
-            connection_id=browser.connection_id,
-            connection_config=config,
-            end_user=browser.end_user,
-            tags=browser.tags,
-        ),
-    )
-    await run_post_connection(gateway, integration, row)
-    return Json({"providerConfigKey": key, "connectionId": row.connection_id})
+    return await flow.store(credentials, expires_at)
 
 
 async def api_key(call: Call[ApiKeyBody, Any]) -> Response:

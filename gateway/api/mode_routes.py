@@ -15,19 +15,10 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 from starlette.responses import Response
 
-from gateway.api.credential_routes import Created
+from gateway.api.credential_routes import Created, begin
 from gateway.api.endpoint import Call, Endpoint
-from gateway.api.responses import Json
-from gateway.auth.browser import authorise_browser_call
 from gateway.auth.fields import credential_fields
 from gateway.auth.jwt_mode import jwt_credentials
-from gateway.auth.saving import (
-    NewConnection,
-    check_config,
-    require_integration_for,
-    run_post_connection,
-    save_connection,
-)
 from gateway.auth.tokens import TokenError
 from gateway.auth.two_step import exchange
 from gateway.auth.verification import verify_credentials
@@ -56,40 +47,18 @@ async def _two_step(gateway: Gateway, entry: dict[str, Any], fields: dict[str, s
 
 
 async def _connect(call: Call[ModeCredentials, Any], mode: str, make: Maker) -> Response:
-    gateway: Gateway = call.request.app.state.gateway
-    key = call.path["integration"]
-    browser = await authorise_browser_call(gateway, call.request, key)
-    integration, entry = await require_integration_for(gateway, key)
-    if entry.get("auth_mode") != mode:
-        raise GatewayError(
-            400, "invalid_auth_mode", f"Integration {key!r} uses {entry.get('auth_mode')}; this route is for {mode}"
-        )
-    config = {**(browser.defaults(key).get("connection_config") or {}), **browser.params}
-    check_config(entry, config)
+    flow = await begin(call, mode)
     body: Mapping[str, Any] = call.body.model_extra or {}
-    fields = credential_fields(entry, body, mode)
+    fields = credential_fields(flow.entry, body, mode)
     try:
-        credentials, expires_at, metadata = await make(gateway, entry, fields, config)
+        credentials, expires_at, metadata = await make(flow.gateway, flow.entry, fields, flow.config)
     except TokenError as exc:
         raise GatewayError(
-            400, "connection_test_failed", f"{integration.provider} refused the credentials: {exc}"
+            400, "connection_test_failed", f"{flow.integration.provider} refused the credentials: {exc}"
         ) from None
-    config.update(metadata)
-    await verify_credentials(gateway, integration, credentials, config)
-    row, _ = await save_connection(
-        gateway,
-        integration,
-        NewConnection(
-            credentials=credentials,
-            expires_at=expires_at,
-            connection_id=browser.connection_id,
-            connection_config=config,
-            end_user=browser.end_user,
-            tags=browser.tags,
-        ),
-    )
-    await run_post_connection(gateway, integration, row)
-    return Json({"providerConfigKey": key, "connectionId": row.connection_id})
+    flow.config.update(metadata)
+    await verify_credentials(flow.gateway, flow.integration, credentials, flow.config)
+    return await flow.store(credentials, expires_at)
 
 
 async def jwt_auth(call: Call[ModeCredentials, Any]) -> Response:

@@ -5,9 +5,7 @@ Both answer a small HTML page on failure (status 4xx) that reports the error to 
 
 from __future__ import annotations
 
-import hashlib
 import secrets
-from datetime import timedelta
 from typing import Any
 
 from sqlmodel import delete, select
@@ -19,29 +17,22 @@ from gateway.auth.callback_page import error_page, success_page
 from gateway.auth.github_app import finish_app_install, start_app_install
 from gateway.auth.oauth1 import callback_state, finish_oauth1, start_oauth1
 from gateway.auth.oauth2 import authorization_url, join_scopes, new_code_verifier
+from gateway.auth.pending import browser_config, complete_connection, save_pending, state_digest
 from gateway.auth.saving import (
     NewConnection,
-    check_config,
     require_integration_for,
-    run_post_connection,
-    save_connection,
 )
 from gateway.auth.tokens import ClientCredentials, TokenError, metadata_from_response, request_token
 from gateway.auth.websocket import error_message, success_message
-from gateway.catalog.forms import FormError, check_field
+from gateway.catalog.forms import FormError
 from gateway.catalog.templates import TemplateError
 from gateway.errors import GatewayError
 from gateway.runtime import Gateway
-from gateway.store.tables import Connection, Integration, OAuthSession
+from gateway.store.tables import Integration, OAuthSession
 from gateway.store.types import utcnow
 
-OAUTH_SESSION_TTL = timedelta(minutes=15)
 CODE_FLOW_MODES = ("OAUTH2", "MCP_OAUTH2", "MCP_OAUTH2_GENERIC", "CUSTOM")
 OTHER_FLOWS = {"OAUTH1": (start_oauth1, finish_oauth1), "APP": (start_app_install, finish_app_install)}
-
-
-def _digest(state: str) -> str:
-    return hashlib.sha256(state.encode()).hexdigest()
 
 
 def client_credentials(gateway: Gateway, integration: Integration, overrides: dict[str, str]) -> ClientCredentials:
@@ -79,12 +70,7 @@ async def oauth_connect(call: Call[Any, Any]) -> Response:
         }
         client = client_credentials(gateway, integration, overrides)
         defaults = browser.defaults(key)
-        config = {**(defaults.get("connection_config") or {}), **browser.params}
-        config.pop("oauth_scopes_override", None)
-        for name, value in config.items():
-            spec = (entry.get("connection_config") or {}).get(name)
-            if isinstance(spec, dict):
-                check_field("connection_config", name, spec, value)
+        config = browser_config(browser, key, entry)
         verifier = None if entry.get("disable_pkce") else new_code_verifier()
         state = secrets.token_urlsafe(32)
         redirect_uri = gateway.settings.oauth_callback_url
@@ -105,31 +91,14 @@ async def oauth_connect(call: Call[Any, Any]) -> Response:
         return error_page(exc.code, exc.message, exc.status_code)
     except (FormError, TemplateError) as exc:
         return error_page("invalid_connection_config", str(exc))
-    sealed = gateway.vault.seal(OAuthSession, "secrets", {"code_verifier": verifier, "overrides": overrides})
-    async with gateway.sessions() as session:
-        session.add(
-            OAuthSession(
-                state_hash=_digest(state),
-                integration_key=key,
-                connection_id=browser.connection_id,
-                connection_config=config,
-                secrets=sealed,
-                redirect_uri=redirect_uri,
-                ws_client_id=browser.ws_client_id,
-                connect_session_id=browser.session.id if browser.session else None,
-                end_user=browser.end_user,
-                tags=browser.tags or {},
-                expires_at=utcnow() + OAUTH_SESSION_TTL,
-            )
-        )
-        await session.commit()
+    await save_pending(gateway, browser, key, state, config, {"code_verifier": verifier, "overrides": overrides})
     return RedirectResponse(url, status_code=302)
 
 
 async def _take_session(gateway: Gateway, state: str) -> OAuthSession:
     """Find the pending session by ``state`` and delete it in the same transaction: a state works once."""
     async with gateway.sessions() as session:
-        row = (await session.exec(select(OAuthSession).where(OAuthSession.state_hash == _digest(state)))).first()
+        row = (await session.exec(select(OAuthSession).where(OAuthSession.state_hash == state_digest(state)))).first()
         if row is None:
             raise GatewayError(400, "invalid_state", "Unknown or already used state; start the connection again")
         result = await session.exec(delete(OAuthSession).where(OAuthSession.id == row.id))  # type: ignore[arg-type]
@@ -194,26 +163,8 @@ async def _finish(gateway: Gateway, pending: OAuthSession, query: Any) -> str:
         credentials["expires_at"] = token.expires_at.isoformat()
     if overrides.get("client_id"):
         credentials["_client"] = overrides
-    row, _ = await save_connection(
-        gateway,
-        integration,
-        NewConnection(
-            credentials=credentials,
-            expires_at=token.expires_at,
-            connection_id=pending.connection_id,
-            connection_config=config,
-            end_user=pending.end_user,
-            tags=pending.tags or None,
-        ),
-    )
-    try:
-        await run_post_connection(gateway, integration, row)
-        check_config(entry, row.connection_config)
-    except Exception:
-        async with gateway.sessions() as session:
-            await session.exec(delete(Connection).where(Connection.id == row.id))  # type: ignore[arg-type]
-            await session.commit()
-        raise
+    new = NewConnection(credentials=credentials, expires_at=token.expires_at, connection_config=config)
+    await complete_connection(gateway, integration, entry, pending, new)
     return str(entry.get("display_name") or integration.provider)
 
 

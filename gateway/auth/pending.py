@@ -77,7 +77,6 @@ async def complete_connection(
     new.connection_id = pending.connection_id
     new.end_user = pending.end_user
     new.tags = pending.tags or None
-    check_config(entry, new.connection_config or {})
     row, _ = await save_connection(gateway, integration, new)
     try:
         await run_post_connection(gateway, integration, row)

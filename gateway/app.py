@@ -31,6 +31,7 @@ from gateway.errors import GatewayError
 from gateway.proxy import route as proxy_route
 from gateway.request_log import RequestLogMiddleware
 from gateway.runtime import Gateway
+from gateway.unified import endpoints as unified
 
 logger = logging.getLogger("unigate")
 
@@ -50,6 +51,7 @@ def all_endpoints() -> list[Endpoint]:
         *credential_routes.ENDPOINTS,
         *logs.ENDPOINTS,
         *mode_routes.ENDPOINTS,
+        *unified.ENDPOINTS,
     ]
 
 

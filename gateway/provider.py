@@ -10,9 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar
 
 import httpx
+from pydantic import BaseModel
+
+from unified_models import FieldWarning, RemoteObject
 
 if TYPE_CHECKING:
     from gateway.runtime import Gateway
@@ -50,6 +54,21 @@ class NotSupported(Exception):
         self.operation = operation
 
 
+class ProviderError(Exception):
+    """A provider answer a resource script turns into an API error that keeps its meaning.
+
+    ``status`` is the status Unigate answers (404 for an object the provider does not have, 422 for a value it
+    refuses, 400 for a query it cannot serve), ``code`` the error code, ``field`` the unified field at fault if known.
+    """
+
+    def __init__(self, status: int, code: str, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.field = field
+
+
 class CredentialsRejected(Exception):
     """Raised by ``Provider.verify_credentials`` when the provider refuses the credentials."""
 
@@ -67,27 +86,69 @@ class ProviderContext:
     http: httpx.AsyncClient
 
 
+ItemT = TypeVar("ItemT", bound=RemoteObject)
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    """What a resource's ``list`` gets: page size, the provider's own cursor, and the filters the route accepts.
+
+    ``cursor`` is the provider cursor a previous page returned (Unigate unwraps and verifies the caller's opaque
+    cursor first), None for the first page. Filters are unified ids; a filter a provider cannot apply should raise
+    ``ProviderError(400, "invalid_query_params", ...)`` rather than be ignored.
+    """
+
+    page_size: int = 50  # 1-200; providers with a lower maximum return shorter pages
+    cursor: str | None = None
+    modified_after: datetime | None = None
+    include_remote_data: bool = False
+    status: str | None = None  # a TicketStatus value
+    collection_id: str | None = None
+    assignee_id: str | None = None
+    ticket_id: str | None = None
+
+
+@dataclass
+class ResourcePage(Generic[ItemT]):
+    """One page from ``Resource.list``: the items, the provider cursor of the next page (None on the last)."""
+
+    items: list[ItemT]
+    next_cursor: str | None = None
+    warnings: list[FieldWarning] = field(default_factory=list)
+
+
+@dataclass
+class Written(Generic[ItemT]):
+    """What ``create`` and ``update`` return: the object as the provider now has it, and the fields not written."""
+
+    item: ItemT
+    warnings: list[FieldWarning] = field(default_factory=list)
+
+
 class Resource:
     """A unified resource of one provider (e.g. tickets): override the operations the provider supports.
 
-    Each operation returns ``unified_models`` objects; an operation left as is answers 501.
+    ``list`` returns a ``ResourcePage``, ``get`` one ``unified_models`` object, ``create``/``update`` a ``Written``
+    (input: the resource's ``*Create``/``*Update`` model). Fill ``remote_data`` always: Unigate removes it unless
+    the caller asked for it. Raise ``ProviderError`` for provider refusals; an operation left as is answers 501.
     """
 
     name: ClassVar[str] = ""
+    fields: ClassVar[tuple[str, ...]] = ()  # unified fields the resource fills, for the reference; () = undeclared
 
     def __init__(self, provider: Provider) -> None:
         self.provider = provider
 
-    async def list(self, ctx: ProviderContext, query: Mapping[str, Any]) -> Any:
+    async def list(self, ctx: ProviderContext, query: ListQuery) -> ResourcePage[Any]:
         raise NotSupported(self.provider.catalog_key, f"listing {self.name}")
 
-    async def get(self, ctx: ProviderContext, remote_id: str) -> Any:
+    async def get(self, ctx: ProviderContext, remote_id: str) -> RemoteObject:
         raise NotSupported(self.provider.catalog_key, f"getting {self.name}")
 
-    async def create(self, ctx: ProviderContext, data: Any) -> Any:
+    async def create(self, ctx: ProviderContext, data: BaseModel) -> Written[Any]:
         raise NotSupported(self.provider.catalog_key, f"creating {self.name}")
 
-    async def update(self, ctx: ProviderContext, remote_id: str, data: Any) -> Any:
+    async def update(self, ctx: ProviderContext, remote_id: str, data: BaseModel) -> Written[Any]:
         raise NotSupported(self.provider.catalog_key, f"updating {self.name}")
 
     @classmethod

@@ -8,6 +8,7 @@ models so ``gateway.api.openapi`` can describe the route.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
@@ -21,6 +22,7 @@ from gateway.errors import GatewayError, validation_error
 
 BodyT = TypeVar("BodyT", bound=BaseModel)
 QueryT = TypeVar("QueryT", bound=BaseModel)
+CONVERTER = re.compile(r"{([^}:]+):[^}]+}")
 
 
 class NoInput(BaseModel):
@@ -57,6 +59,11 @@ class Endpoint:
     public: bool = False
     errors: Sequence[int] = field(default_factory=tuple)
     description: str = ""
+
+    @property
+    def documented_path(self) -> str:
+        """The path as OpenAPI writes it, without Starlette converters: ``/tickets/{id:path}`` -> ``/tickets/{id}``."""
+        return CONVERTER.sub(r"{\1}", self.path)
 
     def route(self) -> Route:
         return Route(self.path, self._serve, methods=[self.method], name=self.handler.__name__)

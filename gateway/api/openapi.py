@@ -113,7 +113,7 @@ def build_openapi(endpoints: Sequence[Endpoint], server_url: str) -> dict[str, A
     schemas["Error"] = ERROR_SCHEMA
     paths: dict[str, dict[str, Any]] = {}
     for endpoint in endpoints:
-        paths.setdefault(endpoint.path, {})[endpoint.method.lower()] = _operation(endpoint, refs)
+        paths.setdefault(endpoint.documented_path, {})[endpoint.method.lower()] = _operation(endpoint, refs)
     return {
         "openapi": "3.1.0",
         "info": {

@@ -39,12 +39,16 @@ async def make_gateway(
     providers_files: Sequence[Path] = (),
     data_dir: Path | None = None,
     entrypoints: bool = False,
+    **overrides: object,
 ) -> AsyncIterator[tuple[Gateway, httpx.AsyncClient]]:
-    """A started gateway with only ``plugins`` (plus built-ins) and an authenticated client for its API."""
+    """A started gateway with only ``plugins`` (plus built-ins) and an authenticated client for its API.
+
+    ``overrides`` are extra ``Settings`` values, e.g. ``allow_private_hosts=True`` to reach a loopback fake.
+    """
     import tempfile
 
     with tempfile.TemporaryDirectory() as scratch:
-        settings = kit_settings(data_dir or Path(scratch), providers_files)
+        settings = kit_settings(data_dir or Path(scratch), providers_files, **overrides)
         gateway = build_gateway(settings, plugins=plugins, entrypoints=entrypoints)
         async with gateway.engine.begin() as connection:
             await connection.run_sync(SQLModel.metadata.create_all)

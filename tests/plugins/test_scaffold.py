@@ -38,8 +38,10 @@ def test_generated_plugin_installs_and_its_tests_pass(tmp_path: Path) -> None:
         check=True,
     ).stdout.strip()
     # Unigate and its dependencies come from the project's environment; the plugin is installed into the new one.
-    # (.pth files are not read in folders another .pth adds, so the editable project root is listed too.)
-    paths = [*site.getsitepackages(), str(Path(gateway.__file__).resolve().parents[1])]
+    # (.pth files are not read in folders another .pth adds, so the editable project and plugins are listed too.)
+    root = Path(gateway.__file__).resolve().parents[1]
+    plugins = [str(p.parent) for p in root.glob("plugins/*/pyproject.toml")]  # the repository's own plugins
+    paths = [*site.getsitepackages(), str(root), *plugins]
     Path(venv_site, "unigate-under-test.pth").write_text("\n".join(paths) + "\n")
     install = subprocess.run(
         [str(python), "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation", "-e", str(package)],

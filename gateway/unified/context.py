@@ -1,0 +1,98 @@
+"""The ``ProviderContext`` of a unified call: the connection named by the headers and an authenticated client.
+
+``ctx.http`` is an httpx client whose base URL, headers and query parameters come from the connection (through
+``gateway.live``, the proxy's cache). It only sends the credentials to the base URL's origin, refuses internal
+hosts unless ``UNIGATE_ALLOW_PRIVATE_HOSTS`` is set, and on a 401 refreshes a refreshable token once and retries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from urllib.parse import urlsplit
+
+import httpx
+from starlette.requests import Request
+
+from gateway.errors import GatewayError
+from gateway.provider import Provider, ProviderContext
+from gateway.proxy.live import LiveConnection
+from gateway.proxy.ssrf import ForbiddenHost, check_host
+from gateway.runtime import Gateway
+
+
+def connection_headers(request: Request) -> tuple[str, str]:
+    """``(Provider-Config-Key, Connection-Id)``; 400 naming the missing header."""
+    connection_id = request.headers.get("connection-id", "")
+    key = request.headers.get("provider-config-key", "")
+    missing = [name for name, value in (("Connection-Id", connection_id), ("Provider-Config-Key", key)) if not value]
+    if missing:
+        raise GatewayError(
+            400, "invalid_headers", f"Missing header {' and '.join(missing)}; name the connection to call"
+        )
+    return key, connection_id
+
+
+class ConnectionTransport(httpx.AsyncBaseTransport):
+    """Adds the connection's credentials to each request and refreshes them once on a 401."""
+
+    def __init__(self, gateway: Gateway, live: LiveConnection) -> None:
+        self.gateway = gateway
+        self.live = live
+        self.origin = _origin(live.auth.base_url)
+        self.inner = httpx.AsyncHTTPTransport()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if _origin(str(request.url)) != self.origin:
+            raise GatewayError(
+                502, "upstream_error", f"{self.live.provider} pointed to {request.url.host}, outside its base URL"
+            )
+        try:
+            check_host(request.url.host, self.gateway.settings.allow_private_hosts)
+        except ForbiddenHost as exc:
+            raise GatewayError(
+                400, "forbidden_host", f"Unigate may not call {exc}; see UNIGATE_ALLOW_PRIVATE_HOSTS"
+            ) from None
+        if self.live.oauth1 is not None:
+            raise GatewayError(501, "not_supported", "Unified endpoints do not support OAUTH1 connections yet")
+        response = await self._send(request)
+        if response.status_code == 401 and self.live.refreshable:
+            await response.aclose()
+            key, connection_id = self.live.integration_key, self.live.connection_id
+            self.gateway.live.invalidate(key, connection_id)
+            self.live = await self.gateway.live.get(key, connection_id, force_refresh=True)
+            response = await self._send(request)
+        return response
+
+    async def _send(self, request: httpx.Request) -> httpx.Response:
+        for name, value in self.live.auth.headers.items():
+            request.headers[name] = value
+        return await self.inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    return parts.scheme, (parts.hostname or "").lower(), parts.port
+
+
+@asynccontextmanager
+async def provider_context(request: Request) -> AsyncIterator[tuple[Provider | None, ProviderContext]]:
+    """The provider serving the connection the headers name (None if no plugin does) and its context."""
+    gateway: Gateway = request.app.state.gateway
+    key, connection_id = connection_headers(request)
+    live = await gateway.live.get(key, connection_id)
+    client = httpx.AsyncClient(
+        base_url=live.auth.base_url,
+        params=live.auth.query,
+        transport=ConnectionTransport(gateway, live),
+        timeout=httpx.Timeout(gateway.settings.proxy_read_timeout, connect=10.0),
+        follow_redirects=False,
+    )
+    ctx = ProviderContext(gateway, live.provider, key, connection_id, dict(live.connection_config), {}, client)
+    try:
+        yield gateway.providers.get(live.provider), ctx
+    finally:
+        await client.aclose()

@@ -1,0 +1,147 @@
+"""The unified endpoints: ``/tickets``, ``/tickets/{id}/comments``, ``/collections``, ``/users``, ``/tags``.
+
+The ``Connection-Id`` and ``Provider-Config-Key`` headers name the connection; the provider plugin's ``Resource``
+does the work. Answers are ``{"data": ..., "next_cursor": ..., "warnings"?: [...]}``; operations the provider does
+not implement answer 501 ``not_supported``; provider refusals keep their meaning (404, 422 naming the field).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
+
+import httpx
+from pydantic import BaseModel
+from starlette.responses import Response
+
+from gateway.api.endpoint import Call
+from gateway.api.responses import Json
+from gateway.errors import GatewayError
+from gateway.provider import ListQuery, NotSupported, ProviderError, Resource
+from gateway.runtime import Gateway
+from gateway.unified.context import provider_context
+from gateway.unified.cursors import cursor_key, seal, unseal
+from gateway.unified.params import ItemParams, ListParams, NewComment
+from unified_models import CommentCreate, FieldWarning, RemoteObject, TicketCreate, TicketUpdate
+
+VERBS = {"list": "listing", "get": "getting", "create": "creating", "update": "updating"}
+
+
+@asynccontextmanager
+async def resource_call(call: Call[Any, Any], name: str, operation: str) -> AsyncIterator[tuple[Resource, Any]]:
+    """The connection's resource ``name`` and its context; provider failures become API errors."""
+    async with provider_context(call.request) as (provider, ctx):
+        resource = provider.resource(name) if provider is not None else None
+        if resource is None or operation not in type(resource).operations():
+            raise _not_supported(NotSupported(ctx.provider, f"{VERBS[operation]} {name}"))
+        try:
+            yield resource, ctx
+        except NotSupported as exc:
+            raise _not_supported(exc) from None
+        except ProviderError as exc:
+            errors = [{"code": exc.code, "message": exc.message, "path": [exc.field]}] if exc.field else None
+            raise GatewayError(exc.status, exc.code, exc.message, errors=errors) from None
+        except httpx.TimeoutException:
+            raise GatewayError(504, "upstream_timeout", f"{ctx.provider} did not answer in time") from None
+        except httpx.HTTPError as exc:
+            raise GatewayError(502, "upstream_error", f"Cannot reach {ctx.provider}: {type(exc).__name__}") from None
+
+
+def _not_supported(exc: NotSupported) -> GatewayError:
+    return GatewayError(501, "not_supported", f"Provider {exc.provider!r} does not support {exc.operation}")
+
+
+def _out(item: RemoteObject, include_remote_data: bool) -> dict[str, Any]:
+    data = item.model_dump(mode="json")
+    if not include_remote_data:
+        data["remote_data"] = None
+    return data
+
+
+def _envelope(body: dict[str, Any], warnings: Sequence[FieldWarning]) -> dict[str, Any]:
+    if warnings:
+        body["warnings"] = [w.model_dump(mode="json") for w in warnings]
+    return body
+
+
+async def list_resource(call: Call[Any, ListParams], name: str, **filters: str | None) -> Response:
+    """One page of ``name``, with the caller's cursor unwrapped and the provider's next cursor wrapped."""
+    gateway: Gateway = call.request.app.state.gateway
+    params = call.query
+    key = cursor_key(gateway.secrets.secret_key)
+    async with resource_call(call, name, "list") as (resource, ctx):
+        scope = (ctx.integration_key, ctx.connection_id, name)
+        provider_cursor = unseal(key, *scope, params.cursor) if params.cursor else None
+        status = getattr(params, "status", None)
+        query = ListQuery(
+            page_size=params.page_size,
+            cursor=provider_cursor,
+            modified_after=params.modified_after,
+            include_remote_data=params.include_remote_data,
+            status=str(status) if status is not None else None,
+            collection_id=getattr(params, "collection_id", None),
+            assignee_id=getattr(params, "assignee_id", None),
+            **filters,
+        )
+        page = await resource.list(ctx, query)
+    body = {
+        "data": [_out(item, params.include_remote_data) for item in page.items],
+        "next_cursor": seal(key, *scope, page.next_cursor) if page.next_cursor else None,
+    }
+    return Json(_envelope(body, page.warnings))
+
+
+async def get_resource(call: Call[Any, ItemParams], name: str, remote_id: str) -> Response:
+    async with resource_call(call, name, "get") as (resource, ctx):
+        item = await resource.get(ctx, remote_id)
+    return Json({"data": _out(item, call.query.include_remote_data)})
+
+
+async def write_resource(
+    call: Call[Any, ItemParams], name: str, data: BaseModel, remote_id: str | None = None
+) -> Response:
+    async with resource_call(call, name, "create" if remote_id is None else "update") as (resource, ctx):
+        if remote_id is None:
+            written = await resource.create(ctx, data)
+        else:
+            written = await resource.update(ctx, remote_id, data)
+    body = {"data": _out(written.item, call.query.include_remote_data)}
+    return Json(_envelope(body, written.warnings), status_code=201 if remote_id is None else 200)
+
+
+async def list_tickets(call: Call[Any, Any]) -> Response:
+    return await list_resource(call, "tickets")
+
+
+async def create_ticket(call: Call[TicketCreate, Any]) -> Response:
+    return await write_resource(call, "tickets", call.body)
+
+
+async def get_ticket(call: Call[Any, Any]) -> Response:
+    return await get_resource(call, "tickets", call.path["id"])
+
+
+async def update_ticket(call: Call[TicketUpdate, Any]) -> Response:
+    return await write_resource(call, "tickets", call.body, call.path["id"])
+
+
+async def list_ticket_comments(call: Call[Any, Any]) -> Response:
+    return await list_resource(call, "comments", ticket_id=call.path["id"])
+
+
+async def create_ticket_comment(call: Call[NewComment, Any]) -> Response:
+    data = CommentCreate(ticket=call.path["id"], **call.body.model_dump(exclude_unset=True))
+    return await write_resource(call, "comments", data)
+
+
+async def list_collections(call: Call[Any, Any]) -> Response:
+    return await list_resource(call, "collections")
+
+
+async def list_users(call: Call[Any, Any]) -> Response:
+    return await list_resource(call, "users")
+
+
+async def list_tags(call: Call[Any, Any]) -> Response:
+    return await list_resource(call, "tags")

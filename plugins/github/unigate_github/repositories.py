@@ -1,0 +1,47 @@
+"""The connection user's repositories as collections (``owner/repo``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gateway.provider import ListQuery, ProviderContext, Resource, ResourcePage
+from unified_models import Collection, CollectionType
+from unigate_github.common import fetch_page, since, when
+
+
+def to_collection(repo: dict[str, Any]) -> Collection:
+    return Collection(
+        id=str(repo["full_name"]),
+        remote_id=str(repo["id"]),
+        provider="github",
+        remote_created_at=when(repo.get("created_at")),
+        remote_updated_at=when(repo.get("updated_at")),
+        remote_data=repo,
+        name=repo.get("full_name"),
+        description=repo.get("description"),
+        collection_type=CollectionType.REPOSITORY,
+        collection_url=repo.get("html_url"),
+    )
+
+
+class GitHubCollections(Resource):
+    """``GET /user/repos``: repositories the user owns, collaborates on, or sees through an organisation."""
+
+    name = "collections"
+    fields = (
+        "id",
+        "remote_id",
+        "provider",
+        "remote_created_at",
+        "remote_updated_at",
+        "remote_data",
+        "name",
+        "description",
+        "collection_type",
+        "collection_url",
+    )
+
+    async def list(self, ctx: ProviderContext, query: ListQuery) -> ResourcePage[Collection]:
+        params = {"since": since(query.modified_after)} if query.modified_after else {}
+        items, next_url = await fetch_page(ctx, "/user/repos", query, params, "repositories of the user")
+        return ResourcePage([to_collection(repo) for repo in items], next_url)

@@ -1,0 +1,59 @@
+"""Assignable users (ids are logins) and labels (tags, ``owner/repo/labels/<name>``) of a repository."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gateway.provider import ListQuery, ProviderContext, Resource, ResourcePage
+from unified_models import Tag, User
+from unigate_github.common import fetch_page, refuse_modified_after, require_collection
+
+
+def to_user(user: dict[str, Any]) -> User:
+    return User(
+        id=str(user["login"]),
+        remote_id=str(user["id"]),
+        provider="github",
+        remote_data=user,
+        name=user.get("name"),
+        username=user.get("login"),
+        email_address=user.get("email"),
+        avatar=user.get("avatar_url"),
+    )
+
+
+def to_tag(label: dict[str, Any], collection: str) -> Tag:
+    return Tag(
+        id=f"{collection}/labels/{label['name']}",
+        remote_id=str(label["id"]),
+        provider="github",
+        remote_data=label,
+        name=str(label["name"]),
+    )
+
+
+class GitHubUsers(Resource):
+    """``GET /repos/{owner}/{repo}/assignees``: the users issues of a repository can be assigned to."""
+
+    name = "users"
+    fields = ("id", "remote_id", "provider", "remote_data", "username", "avatar")
+
+    async def list(self, ctx: ProviderContext, query: ListQuery) -> ResourcePage[User]:
+        path = require_collection(query, "users")
+        refuse_modified_after(query, "users")
+        items, next_url = await fetch_page(ctx, f"{path}/assignees", query, {}, f"repository {query.collection_id}")
+        return ResourcePage([to_user(user) for user in items], next_url)
+
+
+class GitHubTags(Resource):
+    """``GET /repos/{owner}/{repo}/labels``."""
+
+    name = "tags"
+    fields = ("id", "remote_id", "provider", "remote_data", "name")
+
+    async def list(self, ctx: ProviderContext, query: ListQuery) -> ResourcePage[Tag]:
+        path = require_collection(query, "labels")
+        refuse_modified_after(query, "labels")
+        items, next_url = await fetch_page(ctx, f"{path}/labels", query, {}, f"repository {query.collection_id}")
+        collection = str(query.collection_id)
+        return ResourcePage([to_tag(label, collection) for label in items], next_url)

@@ -26,7 +26,7 @@ system-deps:
 		{ echo 'make test needs chromium: apt-get install chromium' >&2; exit 1; }
 
 lint: $(STAMP)
-	$(BIN)/ruff check gateway unified_models tests bench plugins
+	$(BIN)/ruff check gateway unified_models tests bench plugins examples
 	$(BIN)/mypy
 
 pytest: $(STAMP)

@@ -48,6 +48,7 @@ class Gateway:
     request_log: RequestLogWriter = field(init=False)
     specific_classifier: Any = field(init=False)  # classify_upstream_error without the built-in table
     notifier: Any = field(init=False)  # WebSocket clients of Nango's frontend SDK, by ws_client_id
+    provider_transport: httpx.AsyncHTTPTransport = field(init=False)  # plugins' calls (ctx.http), pooled
 
     def __post_init__(self) -> None:
         from gateway.plugins import DEFAULT_PLUGINS
@@ -60,6 +61,9 @@ class Gateway:
         from gateway.auth.websocket import Notifier
 
         self.notifier = Notifier()
+        self.provider_transport = httpx.AsyncHTTPTransport(
+            limits=httpx.Limits(max_connections=256, max_keepalive_connections=64)
+        )
         self.live = LiveConnections(self)
         self.upstream = UpstreamSessions(self.settings)
         self.request_log = RequestLogWriter(self.settings.resolved_database_url, self.engine)
@@ -82,6 +86,7 @@ class Gateway:
                     await result
         finally:
             await self.upstream.close()
+            await self.provider_transport.aclose()
             await self.request_log.stop()
             await self.http.aclose()
             await self.engine.dispose()

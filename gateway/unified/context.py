@@ -40,7 +40,7 @@ class ConnectionTransport(httpx.AsyncBaseTransport):
         self.gateway = gateway
         self.live = live
         self.origin = _origin(live.auth.base_url)
-        self.inner = httpx.AsyncHTTPTransport()
+        self.inner = gateway.provider_transport  # shared: its connection pool outlives each call
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         if _origin(str(request.url)) != self.origin:
@@ -70,7 +70,7 @@ class ConnectionTransport(httpx.AsyncBaseTransport):
         return await self.inner.handle_async_request(request)
 
     async def aclose(self) -> None:
-        await self.inner.aclose()
+        """Nothing to release: the shared transport is closed when the gateway stops."""
 
 
 def _origin(url: str) -> tuple[str, str, int | None]:

@@ -12,7 +12,13 @@ from starlette.responses import Response
 from gateway.api.endpoint import Call, Endpoint
 from gateway.api.responses import Json, Success, success
 from gateway.auth.refresh import fresh_credentials
-from gateway.auth.saving import NewConnection, check_config, require_integration_for, save_connection
+from gateway.auth.saving import (
+    NewConnection,
+    check_config,
+    require_integration_for,
+    run_pre_connection_deletion,
+    save_connection,
+)
 from gateway.credentials import (
     CREDENTIAL_TYPE_FOR_AUTH_MODE,
     ON_REQUEST_FIELDS,
@@ -294,6 +300,9 @@ async def patch(call: Call[PatchConnection, KeyQuery]) -> Response:
 
 async def remove(call: Call[Any, KeyQuery]) -> Response:
     gateway = _gateway(call)
+    async with gateway.sessions() as session:
+        row, integration = await require_connection(session, call.query.provider_config_key, call.path["connection_id"])
+    await run_pre_connection_deletion(gateway, integration, row)
     async with gateway.sessions() as session:
         row, _ = await require_connection(session, call.query.provider_config_key, call.path["connection_id"])
         await session.delete(row)

@@ -134,3 +134,16 @@ async def run_post_connection(gateway: Gateway, integration: Integration, row: C
                 session.add(stored)
                 await session.commit()
                 row.connection_config = ctx.connection_config
+
+
+async def run_pre_connection_deletion(gateway: Gateway, integration: Integration, row: Connection) -> None:
+    """Call the provider plugin's ``pre_connection_deletion`` (e.g. remove a webhook) before the row goes."""
+    provider = gateway.providers.get(integration.provider)
+    if provider is None or type(provider).pre_connection_deletion is Provider.pre_connection_deletion:
+        return
+    credentials = gateway.vault.open(Connection, "credentials", row.credentials)
+    ctx = provider_context(gateway, integration, row, credentials)
+    try:
+        await provider.pre_connection_deletion(ctx)
+    finally:
+        await ctx.http.aclose()

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from gateway.hookspecs import RegisterCatalog, RegisterProvider
 from gateway.plugins import PluginError, create_plugin_manager, hookimpl
-from gateway.provider import ErrorResolution, Provider, UpstreamError
+from gateway.provider import ErrorResolution, Provider, ProviderContext, UpstreamError
 from gateway.runtime import Gateway
 from gateway.testing.kit import make_gateway
 
@@ -208,3 +208,36 @@ async def test_plugins_are_isolated_per_gateway() -> None:
         async with make_gateway() as (second, client):
             assert "acme" in first.providers and "acme" not in second.providers
             assert (await client.get("/providers/acme")).status_code == 404
+
+
+async def test_provider_hooks_run_after_creation_and_before_deletion() -> None:
+    events: list[str] = []
+
+    class Tracked(AcmeProvider):
+        async def post_connection(self, ctx: ProviderContext) -> None:
+            events.append(f"created {ctx.connection_id}")
+            ctx.connection_config["account_id"] = "acct-7"
+
+        async def pre_connection_deletion(self, ctx: ProviderContext) -> None:
+            events.append(f"deleting {ctx.connection_id} of {ctx.connection_config['account_id']}")
+
+    class TrackedPlugin(AcmePlugin):
+        @hookimpl
+        def register_providers(self, register: RegisterProvider) -> None:
+            register(Tracked)
+
+    async with make_gateway(plugins=[TrackedPlugin()]) as (_, client):
+        await client.post("/integrations", json={"provider": "acme", "unique_key": "acme"})
+        token = (await client.post("/connect/sessions", json={"end_user": {"id": "u"}})).json()["data"]["token"]
+        # no proxy.verification in the entry: the key is stored as given, then post_connection runs
+        created = await client.post(
+            "/api-auth/api-key/acme",
+            params={"connection_id": "c9", "connect_session_token": token},
+            json={"apiKey": "k"},
+            headers={"Authorization": ""},
+        )
+        assert created.status_code == 200, created.text
+        stored = (await client.get("/connections/c9", params={"provider_config_key": "acme"})).json()
+        assert stored["connection_config"] == {"account_id": "acct-7"}
+        assert (await client.delete("/connections/c9", params={"provider_config_key": "acme"})).status_code == 200
+    assert events == ["created c9", "deleting c9 of acct-7"]

@@ -1,0 +1,169 @@
+"""What every Jira resource shares: the API path, timestamps, ADF text, offset paging and error mapping."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+from typing import Any
+
+import httpx
+
+from gateway.provider import ListQuery, ProviderContext, ProviderError
+
+MAX_RESULTS = 100
+FIELDS = {  # Jira field -> unified field, for 400 answers naming a field
+    "summary": "name",
+    "description": "description",
+    "labels": "tags",
+    "assignee": "assignees",
+    "priority": "priority",
+    "issuetype": "ticket_type",
+    "project": "collections",
+    "duedate": "due_date",
+    "parent": "parent_ticket",
+    "comment": "body",
+}
+_KEY = re.compile(r"^(?:[A-Za-z][A-Za-z0-9_]*-\d+|\d+)$")
+_BLOCKS = {"paragraph", "heading", "blockquote", "codeBlock", "listItem", "tableRow", "rule", "mediaSingle"}
+
+
+def api(ctx: ProviderContext, path: str) -> str:
+    """``/ex/jira/{cloudId}/rest/api/3`` + ``path``; 502 if the connection has no cloudId yet."""
+    cloud_id = ctx.connection_config.get("cloudId")
+    if not cloud_id:
+        raise ProviderError(502, "upstream_error", "connection_config.cloudId is missing: reconnect the Jira site")
+    return f"/ex/jira/{cloud_id}/rest/api/3{path}"
+
+
+def when(value: str | None) -> datetime | None:
+    """A Jira timestamp (``2023-04-21T12:39:27.600+0000``) or date (``2024-03-01``) as an aware UTC datetime."""
+    if not value:
+        return None
+    if len(value) == 10:
+        return datetime.combine(date.fromisoformat(value), datetime.min.time(), UTC)
+    return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
+
+
+def issue_key(value: str, field: str = "id") -> str:
+    """The issue key (``KAN-7``) or numeric id as sent; 400 naming ``field`` for anything else."""
+    if not _KEY.match(value):
+        raise ProviderError(
+            400, "invalid_id", f"{field}: {value!r} is not a Jira issue id; send the issue key, e.g. KAN-7", field=field
+        )
+    return value
+
+
+def adf_to_text(node: Any) -> str | None:
+    """Plain text of an Atlassian Document Format document: blocks on their own lines, mentions by name."""
+    if not isinstance(node, dict):
+        return None
+    parts: list[str] = []
+
+    def walk(item: dict[str, Any]) -> None:
+        kind = item.get("type")
+        if kind == "text":
+            parts.append(str(item.get("text", "")))
+        elif kind == "hardBreak":
+            parts.append("\n")
+        elif kind in ("mention", "emoji", "status", "inlineCard"):
+            attrs = item.get("attrs") or {}
+            parts.append(str(attrs.get("text") or attrs.get("shortName") or attrs.get("url") or ""))
+        for child in item.get("content") or []:
+            if isinstance(child, dict):
+                walk(child)
+        empty = kind == "paragraph" and not item.get("content")
+        if kind in _BLOCKS and (empty or (parts and not parts[-1].endswith("\n"))):
+            parts.append("\n")
+
+    walk(node)
+    return "".join(parts).strip("\n")
+
+
+def text_to_adf(text: str) -> dict[str, Any]:
+    """An ADF document with one paragraph per line (empty lines become empty paragraphs)."""
+    paragraphs = [
+        {"type": "paragraph", "content": [{"type": "text", "text": line}]} if line else {"type": "paragraph"}
+        for line in text.split("\n")
+    ]
+    return {"type": "doc", "version": 1, "content": paragraphs}
+
+
+def refuse(query: ListQuery, what: str, *, collection: bool = True) -> None:
+    """400 for filters a Jira list cannot apply, rather than ignoring them."""
+    if query.modified_after is not None:
+        raise ProviderError(
+            400,
+            "invalid_query_params",
+            f"modified_after: Jira cannot filter {what} by modification time; leave it out",
+            field="modified_after",
+        )
+    if collection and query.collection_id:
+        raise ProviderError(
+            400,
+            "invalid_query_params",
+            f"collection_id: Jira lists {what} for the whole site; leave it out",
+            field="collection_id",
+        )
+
+
+def start_at(query: ListQuery) -> int:
+    """The offset a provider cursor names (0 for the first page)."""
+    if query.cursor and query.cursor.isdigit():
+        return int(query.cursor)
+    if query.cursor:
+        raise ProviderError(400, "invalid_cursor", "cursor: not a Jira offset")
+    return 0
+
+
+async def fetch_offset_page(
+    ctx: ProviderContext, path: str, query: ListQuery, params: dict[str, str], key: str, what: str
+) -> tuple[list[Any], str | None]:
+    """One ``startAt``/``maxResults`` page: the ``key`` items and the next offset (None after ``isLast``)."""
+    start, size = start_at(query), min(query.page_size, MAX_RESULTS)
+    response = await ctx.http.get(api(ctx, path), params={**params, "startAt": str(start), "maxResults": str(size)})
+    check(response, what)
+    body = response.json()
+    items: list[Any] = body if isinstance(body, list) else body.get(key) or []
+    if isinstance(body, dict) and "isLast" in body:
+        last = bool(body["isLast"])
+    elif isinstance(body, dict) and "total" in body:
+        last = start + len(items) >= int(body["total"])
+    else:  # a bare list (``/users/search``): a short page is the last
+        last = len(items) < size
+    return items, None if last or not items else str(start + len(items))
+
+
+def check(response: httpx.Response, what: str, *, query: bool = False) -> None:
+    """Raise ``ProviderError`` for a Jira error answer, keeping its meaning; ``what`` names the object.
+
+    ``query`` marks list calls, where a bare 400 is a filter Jira refused rather than a value.
+    """
+    status = response.status_code
+    if status < 400:
+        return
+    try:
+        body = response.json()
+    except ValueError:
+        body = {}
+    body = body if isinstance(body, dict) else {}
+    messages = [str(m) for m in body.get("errorMessages") or []]
+    field_errors = body.get("errors") if isinstance(body.get("errors"), dict) else {}
+    message = "; ".join(messages) or str(body.get("message") or response.reason_phrase)
+    if status == 404:
+        raise ProviderError(404, "not_found", f"Jira has no {what}, or the connection cannot see it")
+    if status == 400 and field_errors:
+        name, detail = next(iter(field_errors.items()))
+        field = FIELDS.get(str(name), str(name))
+        raise ProviderError(
+            422, "validation_failed", f"{field}: Jira refused the value ({detail}) for {what}", field=field
+        )
+    if status == 400:
+        code = "invalid_query_params" if query else "validation_failed"
+        raise ProviderError(400 if query else 422, code, f"Jira refused the request for {what}: {message}")
+    if status == 429:
+        raise ProviderError(429, "rate_limited", f"Jira rate limit reached for {what}")
+    if status in (401, 403):
+        raise ProviderError(
+            502, "upstream_unauthorized", f"Jira refused the connection's credentials ({status}: {message})"
+        )
+    raise ProviderError(502, "upstream_error", f"Jira answered {status} for {what}: {message}")

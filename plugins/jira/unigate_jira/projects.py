@@ -1,0 +1,34 @@
+"""Jira projects as collections (ids are project keys, ``KAN``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gateway.provider import ListQuery, ProviderContext, Resource, ResourcePage
+from unified_models import Collection, CollectionType
+from unigate_jira.common import fetch_offset_page, refuse
+
+
+def to_collection(project: dict[str, Any]) -> Collection:
+    return Collection(
+        id=str(project["key"]),
+        remote_id=str(project["id"]),
+        provider="jira",
+        remote_data=project,
+        name=project.get("name"),
+        description=project.get("description") or None,
+        collection_type=CollectionType.PROJECT,
+    )
+
+
+class JiraCollections(Resource):
+    """``GET /project/search``: the projects the connection's user can browse."""
+
+    name = "collections"
+    fields = ("id", "remote_id", "provider", "remote_data", "name", "description", "collection_type")
+
+    async def list(self, ctx: ProviderContext, query: ListQuery) -> ResourcePage[Collection]:
+        refuse(query, "projects")
+        params = {"expand": "description", "orderBy": "key"}
+        items, following = await fetch_offset_page(ctx, "/project/search", query, params, "values", "projects")
+        return ResourcePage([to_collection(p) for p in items], following)

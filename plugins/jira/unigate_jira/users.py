@@ -1,0 +1,50 @@
+"""Users of the site (ids are Atlassian account ids) and labels (tags; ids are the label names)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gateway.provider import ListQuery, ProviderContext, Resource, ResourcePage
+from unified_models import Tag, User
+from unigate_jira.common import fetch_offset_page, refuse
+
+
+def to_user(user: dict[str, Any]) -> User:
+    return User(
+        id=str(user["accountId"]),
+        remote_id=str(user["accountId"]),
+        provider="jira",
+        remote_data=user,
+        name=user.get("displayName"),
+        email_address=user.get("emailAddress") or None,
+        is_active=user.get("active"),
+        avatar=(user.get("avatarUrls") or {}).get("48x48"),
+    )
+
+
+def to_tag(label: str) -> Tag:
+    return Tag(id=label, remote_id=label, provider="jira", remote_data={"name": label}, name=label)
+
+
+class JiraUsers(Resource):
+    """``GET /users/search``: every user of the site, app accounts included."""
+
+    name = "users"
+    fields = ("id", "remote_id", "provider", "remote_data", "name", "email_address", "is_active", "avatar")
+
+    async def list(self, ctx: ProviderContext, query: ListQuery) -> ResourcePage[User]:
+        refuse(query, "users")
+        items, following = await fetch_offset_page(ctx, "/users/search", query, {}, "values", "users of the site")
+        return ResourcePage([to_user(u) for u in items], following)
+
+
+class JiraTags(Resource):
+    """``GET /label``: the labels used on the site."""
+
+    name = "tags"
+    fields = ("id", "remote_id", "provider", "remote_data", "name")
+
+    async def list(self, ctx: ProviderContext, query: ListQuery) -> ResourcePage[Tag]:
+        refuse(query, "labels")
+        items, following = await fetch_offset_page(ctx, "/label", query, {}, "values", "labels of the site")
+        return ResourcePage([to_tag(str(label)) for label in items], following)

@@ -115,10 +115,16 @@ async def test_needs_the_secret_key(proxy_client: httpx.AsyncClient) -> None:
     assert response.status_code == 401
 
 
-async def test_credentials_are_cached_off_the_database(proxy_client: httpx.AsyncClient) -> None:
+async def test_credentials_are_cached_off_the_database(
+    proxy_client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from sqlalchemy import event
 
+    from gateway.proxy import live as live_cache
+
+    monkeypatch.setattr(live_cache, "TTL_SECONDS", 300.0)  # a slow machine must not see a scheduled reload
     gateway = proxy_client.gateway  # type: ignore[attr-defined]
+    gateway.live.invalidate()
     await proxy_client.get("/proxy/warm")
     statements: list[str] = []
 

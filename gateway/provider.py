@@ -108,6 +108,10 @@ class ListQuery:
     ticket_id: str | None = None
 
 
+# The envelope every unified object carries; a resource's ``fields`` starts with these.
+ENVELOPE_FIELDS = ("id", "remote_id", "provider", "remote_created_at", "remote_updated_at", "remote_data")
+
+
 @dataclass
 class ResourcePage(Generic[ItemT]):
     """One page from ``Resource.list``: the items, the provider cursor of the next page (None on the last)."""

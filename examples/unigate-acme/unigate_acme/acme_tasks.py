@@ -10,7 +10,15 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, ClassVar
 
-from gateway.provider import ListQuery, Provider, ProviderContext, ProviderError, Resource, ResourcePage
+from gateway.provider import (
+    ENVELOPE_FIELDS,
+    ListQuery,
+    Provider,
+    ProviderContext,
+    ProviderError,
+    Resource,
+    ResourcePage,
+)
 from unified_models import Ticket, TicketStatus
 
 CATALOG: dict[str, Any] = {
@@ -56,12 +64,7 @@ def to_ticket(task: Mapping[str, Any]) -> Ticket:
 class AcmeTickets(Resource):
     name = "tickets"
     fields = (
-        "id",
-        "remote_id",
-        "provider",
-        "remote_created_at",
-        "remote_updated_at",
-        "remote_data",
+        *ENVELOPE_FIELDS,
         "name",
         "description",
         "status",

@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from gateway.provider import ListQuery, ProviderContext, ProviderError, Resource, ResourcePage, Written
+from gateway.provider import ENVELOPE_FIELDS, ListQuery, ProviderContext, ProviderError, Resource, ResourcePage, Written
 from unified_models import Comment, CommentCreate, FieldWarning
 from unigate_github.common import HEADERS, check, fetch_page, full_name_of, since, when
 from unigate_github.tickets import parse_ticket_id
@@ -32,12 +32,7 @@ class GitHubComments(Resource):
 
     name = "comments"
     fields = (
-        "id",
-        "remote_id",
-        "provider",
-        "remote_created_at",
-        "remote_updated_at",
-        "remote_data",
+        *ENVELOPE_FIELDS,
         "ticket",
         "body",
         "user",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gateway.provider import ListQuery, ProviderContext, Resource, ResourcePage
+from gateway.provider import ENVELOPE_FIELDS, ListQuery, ProviderContext, Resource, ResourcePage
 from unified_models import Collection, CollectionType
 from unigate_github.common import fetch_page, since, when
 
@@ -29,12 +29,7 @@ class GitHubCollections(Resource):
 
     name = "collections"
     fields = (
-        "id",
-        "remote_id",
-        "provider",
-        "remote_created_at",
-        "remote_updated_at",
-        "remote_data",
+        *ENVELOPE_FIELDS,
         "name",
         "description",
         "collection_type",

@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from gateway.provider import ListQuery, ProviderContext, ProviderError, Resource, ResourcePage, Written
+from gateway.provider import ENVELOPE_FIELDS, ListQuery, ProviderContext, ProviderError, Resource, ResourcePage, Written
 from unified_models import FieldWarning, Ticket, TicketCreate, TicketStatus, TicketUpdate
 from unigate_github.common import HEADERS, check, fetch_page, full_name_of, repo_path, require_collection, since, when
 
@@ -114,12 +114,7 @@ class GitHubTickets(Resource):
 
     name = "tickets"
     fields = (
-        "id",
-        "remote_id",
-        "provider",
-        "remote_created_at",
-        "remote_updated_at",
-        "remote_data",
+        *ENVELOPE_FIELDS,
         "name",
         "description",
         "status",

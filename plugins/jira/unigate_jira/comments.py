@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from gateway.provider import ListQuery, ProviderContext, ProviderError, Resource, ResourcePage, Written
+from gateway.provider import ENVELOPE_FIELDS, ListQuery, ProviderContext, ProviderError, Resource, ResourcePage, Written
 from unified_models import Comment, CommentCreate
 from unigate_jira.common import adf_to_text, api, check, fetch_offset_page, issue_key, text_to_adf, when
 
@@ -31,12 +31,7 @@ class JiraComments(Resource):
 
     name = "comments"
     fields = (
-        "id",
-        "remote_id",
-        "provider",
-        "remote_created_at",
-        "remote_updated_at",
-        "remote_data",
+        *ENVELOPE_FIELDS,
         "ticket",
         "body",
         "is_private",

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from gateway.provider import ListQuery, ProviderContext, ProviderError, Resource, ResourcePage, Written
+from gateway.provider import ENVELOPE_FIELDS, ListQuery, ProviderContext, ProviderError, Resource, ResourcePage, Written
 from unified_models import FieldWarning, Ticket, TicketCreate, TicketPriority, TicketStatus, TicketUpdate
 from unigate_jira.common import MAX_RESULTS, adf_to_text, api, check, issue_key, text_to_adf, when
 
@@ -127,12 +127,7 @@ class JiraTickets(Resource):
 
     name = "tickets"
     fields = (
-        "id",
-        "remote_id",
-        "provider",
-        "remote_created_at",
-        "remote_updated_at",
-        "remote_data",
+        *ENVELOPE_FIELDS,
         "name",
         "description",
         "status",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gateway.provider import ListQuery, ProviderContext, ProviderError, Resource, ResourcePage
+from gateway.provider import ENVELOPE_FIELDS, ListQuery, ProviderContext, ProviderError, Resource, ResourcePage
 from unified_models import Collection, CollectionType
 from unigate_linear.common import PAGE_INFO, gql, next_cursor, refuse_modified_after, when
 
@@ -39,12 +39,7 @@ class LinearCollections(Resource):
 
     name = "collections"
     fields = (
-        "id",
-        "remote_id",
-        "provider",
-        "remote_created_at",
-        "remote_updated_at",
-        "remote_data",
+        *ENVELOPE_FIELDS,
         "name",
         "description",
         "collection_type",

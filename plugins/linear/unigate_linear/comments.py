@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from gateway.provider import ListQuery, ProviderContext, ProviderError, Resource, ResourcePage, Written
+from gateway.provider import ENVELOPE_FIELDS, ListQuery, ProviderContext, ProviderError, Resource, ResourcePage, Written
 from unified_models import Comment, CommentCreate, FieldWarning
 from unigate_linear.common import PAGE_INFO, gql, next_cursor, page_args, when
 
@@ -39,12 +39,7 @@ class LinearComments(Resource):
 
     name = "comments"
     fields = (
-        "id",
-        "remote_id",
-        "provider",
-        "remote_created_at",
-        "remote_updated_at",
-        "remote_data",
+        *ENVELOPE_FIELDS,
         "ticket",
         "body",
         "is_private",

@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from gateway.provider import ListQuery, ProviderContext, ProviderError, Resource, ResourcePage, Written
+from gateway.provider import ENVELOPE_FIELDS, ListQuery, ProviderContext, ProviderError, Resource, ResourcePage, Written
 from unified_models import FieldWarning, Ticket, TicketCreate, TicketPriority, TicketStatus, TicketUpdate
 from unigate_linear.common import PAGE_INFO, gql, iso, next_cursor, page_args, when
 
@@ -199,12 +199,7 @@ class LinearTickets(Resource):
 
     name = "tickets"
     fields = (
-        "id",
-        "remote_id",
-        "provider",
-        "remote_created_at",
-        "remote_updated_at",
-        "remote_data",
+        *ENVELOPE_FIELDS,
         "name",
         "description",
         "status",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gateway.provider import ListQuery, ProviderContext, Resource, ResourcePage
+from gateway.provider import ENVELOPE_FIELDS, ListQuery, ProviderContext, Resource, ResourcePage
 from unified_models import Tag, User
 from unigate_linear.common import PAGE_INFO, gql, next_cursor, page_args, refuse_modified_after, when
 
@@ -53,12 +53,7 @@ class LinearUsers(Resource):
 
     name = "users"
     fields = (
-        "id",
-        "remote_id",
-        "provider",
-        "remote_created_at",
-        "remote_updated_at",
-        "remote_data",
+        *ENVELOPE_FIELDS,
         "name",
         "username",
         "email_address",
@@ -76,7 +71,7 @@ class LinearTags(Resource):
     """``issueLabels``: workspace and team labels (``collection_id`` keeps a team's and the workspace's)."""
 
     name = "tags"
-    fields = ("id", "remote_id", "provider", "remote_created_at", "remote_updated_at", "remote_data", "name")
+    fields = (*ENVELOPE_FIELDS, "name")
 
     async def list(self, ctx: ProviderContext, query: ListQuery) -> ResourcePage[Tag]:
         refuse_modified_after(query, "labels")

@@ -35,6 +35,7 @@ class Settings(BaseSettings):
     proxy_read_timeout: float = Field(default=60.0, gt=0)
     proxy_max_retry_wait: float = Field(default=60.0, ge=0)
     proxy_backoff_seconds: float = Field(default=1.0, ge=0)
+    unified_retries: int = Field(default=3, ge=0, le=10)
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
     log_level: Literal["debug", "info", "warning", "error"] = "info"
 

@@ -3,7 +3,8 @@
 Retryable: network errors; the statuses of the ``Retry-On`` header; the catalog's ``proxy.retry.error_code``
 (exact ``403``, class ``5xx`` or range ``500-502``) when the entry has one, else what the classification says
 (5xx and 429 by default); any answer whose ``proxy.retry.remaining`` header is ``0``. The wait comes from the
-catalog's ``retry.at`` headers (reset time: epoch seconds, epoch milliseconds or an HTTP date; the longest wins),
+catalog's ``retry.at`` headers when the ``remaining`` header (if any) says the budget is spent (reset time: epoch
+seconds, epoch milliseconds or an HTTP date; the longest wins),
 then ``retry.after`` (seconds), then ``retry.in_body``, then ``Retry-After``, else exponential backoff with jitter.
 """
 
@@ -118,7 +119,9 @@ def wait_seconds(
 ) -> float:
     """Seconds to wait before attempt ``attempt + 1`` (``attempt`` counts from 0)."""
     now = time.time()
-    values = [_header(headers, name) for name in retry.get("at") or []]
+    remaining = retry.get("remaining")
+    exhausted = not remaining or _header(headers, str(remaining)) in (None, "0")  # resets apply to a spent budget
+    values = [_header(headers, name) for name in retry.get("at") or []] if exhausted else []
     waits = [w for w in (_reset_wait(v, now) for v in values if v) if w is not None]
     if waits:
         return max(0.0, max(waits))

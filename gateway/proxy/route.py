@@ -21,12 +21,13 @@ from starlette.responses import Response, StreamingResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gateway.errors import GatewayError
-from gateway.provider import ErrorResolution, UpstreamError
+from gateway.provider import UpstreamError
 from gateway.proxy.headers import downstream_headers, upstream_headers
 from gateway.proxy.retry import retryable_status, wait_seconds
 from gateway.proxy.ssrf import ForbiddenHost, check_host
 from gateway.proxy.targets import check_base_url_override, upstream_url
 from gateway.runtime import Gateway
+from gateway.upstream.classify import classify, wants_refresh
 from gateway.upstream.oauth1_signing import FORM
 
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
@@ -131,13 +132,13 @@ async def proxy(request: Request) -> Response:
                 return _answer(gateway, request, live, response, decompress, started, attempts)
             payload = await response.read()
             error, failure = UpstreamError(response.status, dict(response.headers), payload), _NO_FAILURE
-            if response.status == 401 and live.refreshable and not refreshed:
-                refreshed = True
-                gateway.live.invalidate(key, connection_id)
-                live = await gateway.live.get(key, connection_id, force_refresh=True)
-                if replayable:
-                    continue
-        resolution, specific = _classify(gateway, provider, error)
+        resolution, specific = classify(gateway, provider, error)
+        if error.status is not None and wants_refresh(error.status, resolution) and live.refreshable and not refreshed:
+            refreshed = True
+            gateway.live.invalidate(key, connection_id)
+            live = await gateway.live.get(key, connection_id, force_refresh=True)
+            if replayable:
+                continue
         retry = attempts <= retries and replayable
         if retry and error.status is not None:
             retry = retryable_status(error.status, error.headers, retry_config, retry_on, resolution, specific)
@@ -162,17 +163,6 @@ async def proxy(request: Request) -> Response:
             status_code=error.status or 502,
             headers=_headers_dict(downstream_headers(_encoded(error.headers), decompress)),
         )
-
-
-def _classify(gateway: Gateway, provider: Any, error: UpstreamError) -> tuple[ErrorResolution | None, bool]:
-    """The classification, and whether it is specific (the provider's or a plugin's) rather than the default."""
-    resolution: ErrorResolution | None = provider.classify_error(error) if provider is not None else None
-    if resolution is None:
-        resolution = gateway.specific_classifier(provider=provider, error=error)
-    if resolution is not None:
-        return resolution, True
-    default: ErrorResolution | None = gateway.plugins.hook.classify_upstream_error(provider=provider, error=error)
-    return default, False
 
 
 def _oauth1_header(auth: Any, method: str, url: str, headers: dict[str, str], body: Any) -> str:

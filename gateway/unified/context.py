@@ -2,11 +2,14 @@
 
 ``ctx.http`` is an httpx client whose base URL, headers and query parameters come from the connection (through
 ``gateway.live``, the proxy's cache). It only sends the credentials to the base URL's origin, refuses internal
-hosts unless ``UNIGATE_ALLOW_PRIVATE_HOSTS`` is set, and on a 401 refreshes a refreshable token once and retries.
+hosts unless ``UNIGATE_ALLOW_PRIVATE_HOSTS`` is set, refreshes a refreshable token once when the provider refuses it,
+and retries rate limits and transient failures as the proxy does (catalog hints, ``Retry-After``, classification).
 """
 
 from __future__ import annotations
 
+import asyncio
+import math
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from urllib.parse import urlsplit
@@ -15,10 +18,12 @@ import httpx
 from starlette.requests import Request
 
 from gateway.errors import GatewayError
-from gateway.provider import Provider, ProviderContext
+from gateway.provider import Provider, ProviderContext, UpstreamError
 from gateway.proxy.live import LiveConnection
+from gateway.proxy.retry import retryable_status, wait_seconds
 from gateway.proxy.ssrf import ForbiddenHost, check_host
 from gateway.runtime import Gateway
+from gateway.upstream.classify import classify, wants_refresh
 
 
 def connection_headers(request: Request) -> tuple[str, str]:
@@ -34,11 +39,17 @@ def connection_headers(request: Request) -> tuple[str, str]:
 
 
 class ConnectionTransport(httpx.AsyncBaseTransport):
-    """Adds the connection's credentials to each request and refreshes them once on a 401."""
+    """Adds the connection's credentials to each request; refreshes them once, retries rate limits and failures.
+
+    A credential still refused after a refresh answers 502 ``upstream_unauthorized``; a rate limit still in force
+    after ``UNIGATE_UNIFIED_RETRIES`` retries (or a wait longer than ``UNIGATE_PROXY_MAX_RETRY_WAIT``) answers 429
+    ``rate_limited`` with ``Retry-After``. Other failures go back to the resource script, which keeps their meaning.
+    """
 
     def __init__(self, gateway: Gateway, live: LiveConnection) -> None:
         self.gateway = gateway
         self.live = live
+        self.provider = gateway.providers.get(live.provider)
         self.origin = _origin(live.auth.base_url)
         self.inner = gateway.provider_transport  # shared: its connection pool outlives each call
 
@@ -55,14 +66,51 @@ class ConnectionTransport(httpx.AsyncBaseTransport):
             ) from None
         if self.live.oauth1 is not None:
             raise GatewayError(501, "not_supported", "Unified endpoints do not support OAUTH1 connections yet")
-        response = await self._send(request)
-        if response.status_code == 401 and self.live.refreshable:
-            await response.aclose()
-            key, connection_id = self.live.integration_key, self.live.connection_id
-            self.gateway.live.invalidate(key, connection_id)
-            self.live = await self.gateway.live.get(key, connection_id, force_refresh=True)
+        settings = self.gateway.settings
+        retry_config = (self.live.entry.get("proxy") or {}).get("retry") or {}
+        attempts, waited, refreshed = 0, 0.0, False
+        while True:
+            attempts += 1
             response = await self._send(request)
-        return response
+            if response.status_code < 400:
+                return response
+            body = await response.aread()
+            error = UpstreamError(response.status_code, dict(response.headers), body)
+            resolution, specific = classify(self.gateway, self.provider, error)
+            if wants_refresh(error.status, resolution):
+                if self.live.refreshable and not refreshed:
+                    refreshed = True
+                    await self._refresh()
+                    continue
+                raise GatewayError(
+                    502,
+                    "upstream_unauthorized",
+                    f"{self.live.provider} refused the connection's credentials ({response.status_code}); "
+                    "reconnect the connection",
+                )
+            delay = None
+            if retryable_status(response.status_code, error.headers, retry_config, set(), resolution, specific):
+                delay = wait_seconds(
+                    attempts - 1, error.headers, body, retry_config, settings.proxy_backoff_seconds, resolution
+                )
+                if attempts <= settings.unified_retries and waited + delay <= settings.proxy_max_retry_wait:
+                    waited += delay
+                    await asyncio.sleep(delay)
+                    continue
+            if resolution is not None and resolution.failure == "rate_limited":
+                wait = math.ceil(delay or 0)
+                raise GatewayError(
+                    429,
+                    "rate_limited",
+                    f"{self.live.provider} is rate limiting this connection; retry in {wait} s",
+                    headers={"Retry-After": str(wait)},
+                )
+            return response
+
+    async def _refresh(self) -> None:
+        key, connection_id = self.live.integration_key, self.live.connection_id
+        self.gateway.live.invalidate(key, connection_id)
+        self.live = await self.gateway.live.get(key, connection_id, force_refresh=True)
 
     async def _send(self, request: httpx.Request) -> httpx.Response:
         for name, value in self.live.auth.headers.items():

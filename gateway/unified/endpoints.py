@@ -5,20 +5,31 @@ from __future__ import annotations
 from gateway.api.endpoint import Endpoint
 from gateway.unified import reference, routes
 from gateway.unified.params import (
-    CollectionPage,
+    AttachmentListParams,
     CollectionScopedParams,
     CommentItem,
     CommentPage,
+    ItemEnvelope,
     ItemParams,
+    ListEnvelope,
     ListParams,
     NewComment,
-    TagPage,
     TicketItem,
     TicketListParams,
     TicketPage,
-    UserPage,
 )
-from unified_models import TicketCreate, TicketUpdate
+from unified_models import (
+    Account,
+    Attachment,
+    Collection,
+    Contact,
+    RemoteObject,
+    Tag,
+    Team,
+    TicketCreate,
+    TicketUpdate,
+    User,
+)
 
 TAG = "unified"
 HEADERS = (
@@ -26,6 +37,50 @@ HEADERS = (
     "`#` (GitHub `owner/repo#42`): percent-encode `#` as `%23` in the path."
 )
 ERRORS = (400, 404, 422, 501, 502)
+
+#: Resources served read-only: (name, model, list query, what the list holds).
+READ_ONLY: list[tuple[str, type[RemoteObject], type[ListParams], str]] = [
+    ("collections", Collection, ListParams, "collections (projects, repositories, lists)"),
+    ("users", User, CollectionScopedParams, "users"),
+    ("tags", Tag, CollectionScopedParams, "tags (labels)"),
+    ("teams", Team, ListParams, "teams (groups of agents)"),
+    ("accounts", Account, ListParams, "accounts (customer organizations)"),
+    ("contacts", Contact, ListParams, "contacts (the people tickets come from)"),
+    ("attachments", Attachment, AttachmentListParams, "attachments (files on tickets)"),
+]
+
+
+def _read_only_endpoints() -> list[Endpoint]:
+    endpoints = []
+    for name, model, params, holds in READ_ONLY:
+        endpoints += [
+            Endpoint(
+                "GET",
+                f"/{name}",
+                routes.lister(name),
+                f"List {holds}",
+                TAG,
+                query=params,
+                response=ListEnvelope[model],  # type: ignore[valid-type]
+                errors=ERRORS,
+                description=HEADERS,
+            ),
+            Endpoint(
+                "GET",
+                f"/{name}/{{id:path}}",
+                routes.getter(name),
+                f"Get one of the {name}",
+                TAG,
+                query=ItemParams,
+                response=ItemEnvelope[model],  # type: ignore[valid-type]
+                errors=ERRORS,
+                description=HEADERS,
+            ),
+        ]
+    return endpoints
+
+
+READ_ONLY_ENDPOINTS = _read_only_endpoints()
 
 ENDPOINTS = [
     Endpoint(
@@ -100,38 +155,6 @@ ENDPOINTS = [
         errors=ERRORS,
         description=HEADERS,
     ),
-    Endpoint(
-        "GET",
-        "/collections",
-        routes.list_collections,
-        "List collections (projects, repositories)",
-        TAG,
-        query=ListParams,
-        response=CollectionPage,
-        errors=ERRORS,
-        description=HEADERS,
-    ),
-    Endpoint(
-        "GET",
-        "/users",
-        routes.list_users,
-        "List users",
-        TAG,
-        query=CollectionScopedParams,
-        response=UserPage,
-        errors=ERRORS,
-        description=HEADERS,
-    ),
-    Endpoint(
-        "GET",
-        "/tags",
-        routes.list_tags,
-        "List tags (labels)",
-        TAG,
-        query=CollectionScopedParams,
-        response=TagPage,
-        errors=ERRORS,
-        description=HEADERS,
-    ),
+    *READ_ONLY_ENDPOINTS,
     *reference.ENDPOINTS,
 ]

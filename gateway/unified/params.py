@@ -6,7 +6,7 @@ from typing import Generic, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from unified_models import Collection, Comment, FieldWarning, Tag, Ticket, TicketStatus, User, UtcDatetime
+from unified_models import Comment, FieldWarning, Ticket, TicketStatus, UtcDatetime
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -39,6 +39,12 @@ class TicketListParams(CollectionScopedParams):
 
     status: TicketStatus | None = Field(default=None, description="Only tickets with this normalised status")
     assignee_id: str | None = Field(default=None, description="Only tickets assigned to this `User` id")
+
+
+class AttachmentListParams(ListParams):
+    """Query of ``GET /attachments``."""
+
+    ticket_id: str | None = Field(default=None, description="Only the attachments of this `Ticket` id")
 
 
 class NewComment(BaseModel):
@@ -77,8 +83,5 @@ class ItemEnvelope(BaseModel, Generic[T]):
 
 TicketPage = ListEnvelope[Ticket]
 CommentPage = ListEnvelope[Comment]
-CollectionPage = ListEnvelope[Collection]
-UserPage = ListEnvelope[User]
-TagPage = ListEnvelope[Tag]
 TicketItem = ItemEnvelope[Ticket]
 CommentItem = ItemEnvelope[Comment]

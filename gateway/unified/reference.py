@@ -19,9 +19,11 @@ ROUTES: dict[tuple[str, str], tuple[str, str]] = {  # (resource, operation) -> (
     ("tickets", "update"): ("PATCH", "/tickets/{id}"),
     ("comments", "list"): ("GET", "/tickets/{id}/comments"),
     ("comments", "create"): ("POST", "/tickets/{id}/comments"),
-    ("collections", "list"): ("GET", "/collections"),
-    ("users", "list"): ("GET", "/users"),
-    ("tags", "list"): ("GET", "/tags"),
+    **{
+        (name, op): ("GET", f"/{name}" + ("/{id}" if op == "get" else ""))
+        for name in ("collections", "users", "tags", "teams", "accounts", "contacts", "attachments")
+        for op in ("list", "get")
+    },
 }
 
 

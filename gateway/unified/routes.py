@@ -1,4 +1,4 @@
-"""The unified endpoints: ``/tickets``, ``/tickets/{id}/comments``, ``/collections``, ``/users``, ``/tags``.
+"""The unified endpoints: ``/tickets``, ``/tickets/{id}/comments``, and lists of the other resources.
 
 The ``Connection-Id`` and ``Provider-Config-Key`` headers name the connection; the provider plugin's ``Resource``
 does the work. Answers are ``{"data": ..., "next_cursor": ..., "warnings"?: [...]}``; operations the provider does
@@ -7,7 +7,7 @@ not implement answer 501 ``not_supported``; provider refusals keep their meaning
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -65,7 +65,7 @@ def _envelope(body: dict[str, Any], warnings: Sequence[FieldWarning]) -> dict[st
     return body
 
 
-async def list_resource(call: Call[Any, ListParams], name: str, **filters: str | None) -> Response:
+async def list_resource(call: Call[Any, ListParams], name: str, ticket_id: str | None = None) -> Response:
     """One page of ``name``, with the caller's cursor unwrapped and the provider's next cursor wrapped."""
     gateway: Gateway = call.request.app.state.gateway
     params = call.query
@@ -82,7 +82,7 @@ async def list_resource(call: Call[Any, ListParams], name: str, **filters: str |
             status=str(status) if status is not None else None,
             collection_id=getattr(params, "collection_id", None),
             assignee_id=getattr(params, "assignee_id", None),
-            **filters,
+            ticket_id=ticket_id or getattr(params, "ticket_id", None),
         )
         page = await resource.list(ctx, query)
     body = {
@@ -135,13 +135,21 @@ async def create_ticket_comment(call: Call[NewComment, Any]) -> Response:
     return await write_resource(call, "comments", data)
 
 
-async def list_collections(call: Call[Any, Any]) -> Response:
-    return await list_resource(call, "collections")
+def lister(name: str) -> Callable[[Call[Any, Any]], Awaitable[Response]]:
+    """The handler of ``GET /{name}``."""
+
+    async def list_route(call: Call[Any, Any]) -> Response:
+        return await list_resource(call, name)
+
+    list_route.__name__ = f"list_{name}"
+    return list_route
 
 
-async def list_users(call: Call[Any, Any]) -> Response:
-    return await list_resource(call, "users")
+def getter(name: str) -> Callable[[Call[Any, Any]], Awaitable[Response]]:
+    """The handler of ``GET /{name}/{id}``."""
 
+    async def get_route(call: Call[Any, Any]) -> Response:
+        return await get_resource(call, name, call.path["id"])
 
-async def list_tags(call: Call[Any, Any]) -> Response:
-    return await list_resource(call, "tags")
+    get_route.__name__ = f"get_{name}"
+    return get_route

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -10,42 +11,14 @@ import httpx
 import pytest
 import unigate_acme
 import unigate_github
+from fake_acme_tasks import FakeAcmeTasks
 from fake_github import FakeGitHub
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 from unigate_acme import AcmeGitHub, AcmeTasksProvider
 
-from gateway.testing.contract import ProviderContractTests
+from gateway.testing.contract import ContractWorld, ProviderContractTests
 from gateway.testing.kit import make_gateway
-from gateway.testing.loopback import run_app
 
 REPO = "octo/hello"
-TASKS = [
-    {
-        "id": f"t{n}",
-        "title": f"Task {n}",
-        "notes": None,
-        "done": n == 3,
-        "created": "2026-11-01T10:00:00+00:00",
-        "updated": f"2026-11-0{n}T10:00:00+00:00",
-    }
-    for n in range(1, 6)
-]
-
-
-def acme_tasks_app() -> Starlette:
-    async def tasks(request: Request) -> Response:
-        if request.headers.get("authorization") != "Bearer acme-key":
-            return JSONResponse({"error": "unauthorized"}, status_code=401)
-        limit, after = int(request.query_params.get("limit", "50")), request.query_params.get("after")
-        start = next((i + 1 for i, t in enumerate(TASKS) if t["id"] == after), 0)
-        page = TASKS[start : start + limit]
-        more = start + limit < len(TASKS)
-        return JSONResponse({"tasks": page, "next": page[-1]["id"] if more and page else None})
-
-    return Starlette(routes=[Route("/v1/tasks", tasks)])
 
 
 @pytest.fixture
@@ -59,9 +32,20 @@ def github() -> Iterator[FakeGitHub]:
         yield fake
 
 
+@contextmanager
+def acme_tasks() -> Iterator[FakeAcmeTasks]:
+    fake = FakeAcmeTasks()
+    fake.issue_token(value="acme-key")
+    for n in range(1, 6):
+        fake.add_task(f"Task {n}", done=n == 3, updated_day=n)
+    with fake.run():
+        yield fake
+
+
 @pytest.fixture
 async def api(tmp_path: Path, github: FakeGitHub) -> AsyncIterator[httpx.AsyncClient]:
-    with run_app(acme_tasks_app()) as tasks_url:
+    with acme_tasks() as tasks:
+        tasks_url = tasks.base_url
         override = tmp_path / "override.yaml"
         override.write_text(
             f"github:\n  proxy:\n    base_url: {github.base_url}\nacme-tasks:\n  proxy:\n    base_url: {tasks_url}\n"
@@ -124,6 +108,17 @@ async def test_new_provider_serves_tickets_with_pages(api: httpx.AsyncClient) ->
 class TestAcmeTasksContract(ProviderContractTests):
     plugin = unigate_acme
     catalog_key = "acme-tasks"
+
+    @contextmanager
+    def contract_world(self) -> Iterator[ContractWorld]:
+        with acme_tasks() as fake:
+            yield ContractWorld(
+                fake=fake,
+                connection={"credentials": {"type": "API_KEY", "apiKey": "acme-key"}},
+                lists={"/tickets": 5},
+                missing="/tickets/t404",
+                short_rate_limit=lambda request: fake.rate_limit_response(request, retry_after=1),
+            )
 
 
 def test_provider_classes_are_registered_by_the_plugin() -> None:

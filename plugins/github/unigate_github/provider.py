@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import ClassVar
 
-from gateway.provider import Provider, Resource
+from gateway.provider import ErrorResolution, Provider, Resource, UpstreamError
 from unigate_github.comments import GitHubComments
 from unigate_github.repositories import GitHubCollections
 from unigate_github.tickets import GitHubTickets
@@ -23,3 +23,11 @@ class GitHubProvider(Provider):
         "users": GitHubUsers,
         "tags": GitHubTags,
     }
+
+    def classify_error(self, error: UpstreamError) -> ErrorResolution | None:
+        """GitHub signals rate limits with 403 or 429: a spent ``x-ratelimit-remaining``, or ``retry-after``."""
+        headers = {name.lower(): value for name, value in error.headers.items()}
+        limited = headers.get("x-ratelimit-remaining") == "0" or "retry-after" in headers
+        if error.status == 429 or (error.status == 403 and limited):
+            return ErrorResolution("wait_and_retry", "rate_limited", "GitHub rate limit reached")
+        return None

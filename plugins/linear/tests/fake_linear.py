@@ -131,6 +131,11 @@ class FakeLinear(FakeUpstream):
         self.issues[issue["id"]] = issue
         return issue
 
+    def add_comment(self, issue: dict[str, Any], body: str, author: dict[str, Any]) -> dict[str, Any]:
+        comment = self._record(body=body, issueId=issue["id"], userId=author["id"])
+        self.comments[comment["id"]] = comment
+        return comment
+
     def oauth_token_for(self, user: dict[str, Any], *, expires_in: float | None = 86399) -> str:
         return self.issue_token(
             subject=user["id"], scopes=["read", "write"], expires_in=expires_in, prefix="lin_oauth_"
@@ -155,8 +160,11 @@ class FakeLinear(FakeUpstream):
         body = {"errors": [linear_error("auth", "Authentication required, not authenticated", 401)]}
         return JSONResponse(body, 400)
 
-    def rate_limit_response(self, request: Request) -> Response:
+    def rate_limit_response(self, request: Request, reset_in: float | None = None) -> Response:
+        """Linear's HTTP 400 ``RATELIMITED`` answer; the budget resets at the hour, or in ``reset_in`` seconds."""
         headers = self._rate_headers(remaining=0)
+        if reset_in is not None:
+            headers["x-ratelimit-requests-reset"] = str(int((time.time() + reset_in) * 1000))
         return JSONResponse({"errors": [linear_error("ratelimited", "Rate limit exceeded", 429)]}, 400, headers)
 
     def extra_headers(self, request: Request, status: int) -> dict[str, str]:
@@ -309,8 +317,7 @@ class FakeLinear(FakeUpstream):
 
         def comment_create(info: Any, input: dict[str, Any]) -> dict[str, Any]:
             issue = self._find_issue(input.get("issueId") or "")
-            record = self._record(body=input.get("body") or "", issueId=issue["id"], userId=viewer)
-            self.comments[record["id"]] = record
+            record = self.add_comment(issue, input.get("body") or "", self.users[viewer])
             issue["updatedAt"] = record["createdAt"]
             return self._payload("comment", self._comment(record, viewer))
 

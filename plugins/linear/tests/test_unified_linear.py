@@ -280,7 +280,7 @@ async def test_api_key_connection_sends_the_key_without_bearer(
     )
     assert imported.status_code == 201, imported.text  # imports are not verified
     refused = await gateway_client.get("/users", headers={**headers, "Connection-Id": "k2"})
-    assert refused.status_code == 401 and refused.json()["error"]["code"] == "upstream_unauthorized"
+    assert refused.status_code == 502 and refused.json()["error"]["code"] == "upstream_unauthorized"
 
 
 async def test_revoked_token_and_rate_limit_are_mapped(api: httpx.AsyncClient, fake: FakeLinear) -> None:
@@ -290,7 +290,7 @@ async def test_revoked_token_and_rate_limit_are_mapped(api: httpx.AsyncClient, f
     for token in list(fake.tokens):
         fake.revoke_token(token)
     refused = await api.get("/collections")
-    assert refused.status_code == 401 and refused.json()["error"]["code"] == "upstream_unauthorized"
+    assert refused.status_code == 502 and refused.json()["error"]["code"] == "upstream_unauthorized"
 
 
 def soon_rate_limit(request: Request) -> Response:

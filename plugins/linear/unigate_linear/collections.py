@@ -51,14 +51,17 @@ class LinearCollections(Resource):
         part, _, after = (query.cursor or "teams:").partition(":")
         if part not in ("teams", "projects"):
             raise ProviderError(400, "invalid_cursor", "the cursor does not belong to Linear collections")
-        first = min(query.page_size, 250)
-        variables = {"first": first, "after": after or None}
-        if part == "teams":
-            connection = (await gql(ctx, TEAMS, variables, "teams"))["teams"]
-            items = [to_collection(t, CollectionType.TEAM, ctx.provider) for t in connection["nodes"]]
+        items: list[Collection] = []
+        while True:  # teams first; a short last page of teams is filled up with projects
+            variables = {"first": min(query.page_size - len(items), 250), "after": after or None}
+            kind = CollectionType.TEAM if part == "teams" else CollectionType.PROJECT
+            connection = (await gql(ctx, TEAMS if part == "teams" else PROJECTS, variables, part))[part]
+            items += [to_collection(node, kind, ctx.provider) for node in connection["nodes"]]
             following = next_cursor(connection)
-            return ResourcePage(items, f"teams:{following}" if following else "projects:")
-        connection = (await gql(ctx, PROJECTS, variables, "projects"))["projects"]
-        items = [to_collection(p, CollectionType.PROJECT, ctx.provider) for p in connection["nodes"]]
-        following = next_cursor(connection)
-        return ResourcePage(items, f"projects:{following}" if following else None)
+            if following:
+                return ResourcePage(items, f"{part}:{following}")
+            if part == "projects":
+                return ResourcePage(items, None)
+            part, after = "projects", ""
+            if len(items) >= query.page_size:
+                return ResourcePage(items, "projects:")

@@ -81,7 +81,7 @@ def raise_error(error: dict[str, Any], what: str) -> None:
     message = str(error.get("message") or "unknown error")
     kind = error_kind(error)
     if kind == "auth":
-        raise ProviderError(401, "upstream_unauthorized", f"Linear refused the connection's credentials: {message}")
+        raise ProviderError(502, "upstream_unauthorized", f"Linear refused the connection's credentials: {message}")
     if kind == "rate_limited":
         raise ProviderError(429, "rate_limited", f"Linear rate limit reached: {message}")
     if kind == "not_found":

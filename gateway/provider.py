@@ -70,7 +70,29 @@ class ProviderError(Exception):
 
 
 class CredentialsRejected(Exception):
-    """Raised by ``Provider.verify_credentials`` when the provider refuses the credentials."""
+    """Raised by ``Provider.verify_credentials`` (or ``refresh_tokens``) when the provider refuses the credentials."""
+
+
+@dataclass(frozen=True)
+class TokenRefresh:
+    """What ``Provider.refresh_tokens`` gets: the client, the refresh token, and the catalog entry's token URL."""
+
+    http: httpx.AsyncClient  # Unigate's outbound client (timeouts, SSRF guard)
+    token_url: str
+    client_id: str
+    client_secret: str
+    refresh_token: str
+    connection_config: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class RefreshedTokens:
+    """A custom refresh's result; ``refresh_token`` None keeps the old one; ``raw`` is the provider's answer."""
+
+    access_token: str
+    refresh_token: str | None = None
+    expires_at: datetime | None = None
+    raw: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -182,6 +204,13 @@ class Provider:
 
     async def pre_connection_deletion(self, ctx: ProviderContext) -> None:
         """Before a connection is deleted: e.g. remove a webhook registered at the provider."""
+
+    async def refresh_tokens(self, refresh: TokenRefresh) -> RefreshedTokens | None:
+        """Refresh an OAuth 2 connection's tokens a non-standard way; None (the default) uses the standard grant.
+
+        Raise ``CredentialsRejected`` when the provider refuses the refresh token (the connection must reconnect).
+        """
+        return None
 
     def classify_error(self, error: UpstreamError) -> ErrorResolution | None:
         """Classify this provider's errors before the ``classify_upstream_error`` hook; None to pass."""

@@ -6,7 +6,8 @@ connection: an ``asyncio.Lock`` inside a process, and across processes a lease t
 (``refresh_lock_until``), which works the same on SQLite and PostgreSQL. A caller that waited re-reads the
 connection and reuses what the winner stored. The rotated refresh token is written in the same UPDATE as the new
 access token; an answer without a refresh token keeps the old one. JWT, TWO_STEP and APP credentials are re-minted
-instead (``gateway.auth.minting``), under the same lease. Failures are recorded on the connection.
+instead (``gateway.auth.minting``), under the same lease. A provider plugin may replace the refresh grant with
+``Provider.refresh_tokens``. Failures are recorded on the connection.
 """
 
 from __future__ import annotations
@@ -16,11 +17,13 @@ from datetime import datetime, timedelta
 from typing import Any
 from weakref import WeakValueDictionary
 
+import httpx
 from sqlalchemy import and_, or_, update
 
 from gateway.auth.minting import MINTERS
 from gateway.auth.tokens import ClientCredentials, TokenError, TokenResult, metadata_from_response, request_token
 from gateway.errors import GatewayError
+from gateway.provider import CredentialsRejected, Provider, TokenRefresh
 from gateway.runtime import Gateway
 from gateway.store.tables import Connection, Integration
 from gateway.store.types import utcnow
@@ -104,8 +107,11 @@ async def _refresh_once(
             params = {"grant_type": "client_credentials", **({"scope": scope} if scope else {})}
             token = await request_token(gateway.http, entry, client, params, row.connection_config)
         else:
+            custom = await _custom_refresh(gateway, integration.provider, entry, client, credentials, row)
             params = {"grant_type": "refresh_token", "refresh_token": str(credentials["refresh_token"])}
-            token = await request_token(gateway.http, entry, client, params, row.connection_config, refresh=True)
+            token = custom or await request_token(
+                gateway.http, entry, client, params, row.connection_config, refresh=True
+            )
         if credentials["type"] not in MINTERS:
             updated, expires_at = _merge(credentials, token), token.expires_at
             metadata = metadata_from_response(entry, token.raw, refresh=True)
@@ -130,6 +136,37 @@ async def _refresh_once(
         },
     )
     return updated
+
+
+async def _custom_refresh(
+    gateway: Gateway,
+    provider_key: str,
+    entry: dict[str, Any],
+    client: ClientCredentials,
+    credentials: dict[str, Any],
+    row: Connection,
+) -> TokenResult | None:
+    """The provider plugin's own refresh (``Provider.refresh_tokens``), or None to use the standard grant."""
+    provider = gateway.providers.get(provider_key)
+    if provider is None or type(provider).refresh_tokens is Provider.refresh_tokens:
+        return None
+    request = TokenRefresh(
+        gateway.http,
+        str(entry.get("refresh_url") or entry.get("token_url") or ""),
+        client.client_id,
+        client.client_secret,
+        str(credentials["refresh_token"]),
+        dict(row.connection_config),
+    )
+    try:
+        tokens = await provider.refresh_tokens(request)
+    except CredentialsRejected as exc:
+        raise TokenError(str(exc) or "the provider refused the refresh token", rejected=True) from None
+    except httpx.HTTPError as exc:
+        raise TokenError(f"cannot reach the token endpoint: {type(exc).__name__}", rejected=False) from None
+    if tokens is None:
+        return None
+    return TokenResult(tokens.access_token, tokens.refresh_token, tokens.expires_at, dict(tokens.raw))
 
 
 def _merge(credentials: dict[str, Any], token: TokenResult) -> dict[str, Any]:

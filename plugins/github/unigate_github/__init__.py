@@ -2,6 +2,8 @@
 
 Unified ids: tickets ``owner/repo#42``, comments ``owner/repo/comments/<id>``, collections ``owner/repo``, users
 the login, tags ``owner/repo/labels/<name>``. Lists of tickets, users and tags need ``collection_id=owner/repo``.
+``github`` serves OAuth app connections, ``github-app`` GitHub App installations (collections: the installation's
+repositories).
 """
 
 from __future__ import annotations
@@ -10,14 +12,23 @@ from typing import Any
 
 from gateway.plugins import hookimpl
 from unigate_github.comments import GitHubComments
-from unigate_github.provider import GitHubProvider
+from unigate_github.provider import GitHubAppProvider, GitHubProvider
 from unigate_github.repositories import GitHubCollections
 from unigate_github.tickets import GitHubTickets
 from unigate_github.users import GitHubTags, GitHubUsers
 
-__all__ = ["GitHubCollections", "GitHubComments", "GitHubProvider", "GitHubTags", "GitHubTickets", "GitHubUsers"]
+__all__ = [
+    "GitHubAppProvider",
+    "GitHubCollections",
+    "GitHubComments",
+    "GitHubProvider",
+    "GitHubTags",
+    "GitHubTickets",
+    "GitHubUsers",
+]
 
 
 @hookimpl
 def register_providers(register: Any) -> None:
     register(GitHubProvider)
+    register(GitHubAppProvider)

@@ -70,16 +70,20 @@ def refuse_modified_after(query: ListQuery, what: str) -> None:
 
 
 async def fetch_page(
-    ctx: ProviderContext, path: str, query: ListQuery, params: dict[str, str], what: str
+    ctx: ProviderContext, path: str, query: ListQuery, params: dict[str, str], what: str, items_key: str | None = None
 ) -> tuple[list[dict[str, Any]], str | None]:
-    """One page: the first from ``path`` with ``params``, later ones from the ``Link`` next URL (the cursor)."""
+    """One page: the first from ``path`` with ``params``, later ones from the ``Link`` next URL (the cursor).
+
+    ``items_key`` names the array in answers that wrap it (``/installation/repositories``: ``repositories``).
+    """
     if query.cursor:
         response = await ctx.http.get(query.cursor, headers=HEADERS)
     else:
         per_page = str(min(query.page_size, MAX_PER_PAGE))
         response = await ctx.http.get(path, params={**params, "per_page": per_page}, headers=HEADERS)
     check(response, what)
-    items: list[dict[str, Any]] = response.json()
+    body = response.json()
+    items: list[dict[str, Any]] = body[items_key] if items_key else body
     next_url = response.links.get("next", {}).get("url")
     return items, next_url
 

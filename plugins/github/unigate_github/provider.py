@@ -1,4 +1,4 @@
-"""The ``github`` provider class: its catalog key and unified resources."""
+"""The ``github`` and ``github-app`` provider classes: catalog keys, unified resources, rate-limit classification."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from gateway.provider import ErrorResolution, Provider, Resource, UpstreamError
 from unigate_github.comments import GitHubComments
-from unigate_github.repositories import GitHubCollections
+from unigate_github.repositories import GitHubCollections, GitHubInstallationCollections
 from unigate_github.tickets import GitHubTickets
 from unigate_github.users import GitHubTags, GitHubUsers
 
@@ -31,3 +31,13 @@ class GitHubProvider(Provider):
         if error.status == 429 or (error.status == 403 and limited):
             return ErrorResolution("wait_and_retry", "rate_limited", "GitHub rate limit reached")
         return None
+
+
+class GitHubAppProvider(GitHubProvider):
+    """GitHub through a GitHub App installation (``APP`` mode: one-hour installation tokens Unigate mints)."""
+
+    catalog_key = "github-app"
+    resources: ClassVar[Mapping[str, type[Resource]]] = {
+        **GitHubProvider.resources,
+        "collections": GitHubInstallationCollections,
+    }

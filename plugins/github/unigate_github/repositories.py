@@ -6,7 +6,7 @@ from typing import Any
 
 from gateway.provider import ENVELOPE_FIELDS, ListQuery, ProviderContext, Resource, ResourcePage
 from unified_models import Collection, CollectionType
-from unigate_github.common import fetch_page, since, when
+from unigate_github.common import fetch_page, refuse_modified_after, since, when
 
 
 def to_collection(repo: dict[str, Any]) -> Collection:
@@ -39,4 +39,14 @@ class GitHubCollections(Resource):
     async def list(self, ctx: ProviderContext, query: ListQuery) -> ResourcePage[Collection]:
         params = {"since": since(query.modified_after)} if query.modified_after else {}
         items, next_url = await fetch_page(ctx, "/user/repos", query, params, "repositories of the user")
+        return ResourcePage([to_collection(repo) for repo in items], next_url)
+
+
+class GitHubInstallationCollections(GitHubCollections):
+    """``GET /installation/repositories``: the repositories a GitHub App installation was granted."""
+
+    async def list(self, ctx: ProviderContext, query: ListQuery) -> ResourcePage[Collection]:
+        refuse_modified_after(query, "an installation's repositories")
+        what = "repositories of the installation"
+        items, next_url = await fetch_page(ctx, "/installation/repositories", query, {}, what, "repositories")
         return ResourcePage([to_collection(repo) for repo in items], next_url)

@@ -254,7 +254,8 @@ async def test_post_connection_looks_up_the_cloud_id(world: World) -> None:
         ) as http:
             ctx = ProviderContext(gateway, "jira", "jira", "c1", {}, {}, http)
             await provider.post_connection(ctx)
-            assert ctx.connection_config == {"cloudId": world.fake.cloud_id, "accountId": world.mia.account_id}
+            site, account = world.fake.base_url, world.mia.account_id
+            assert ctx.connection_config == {"cloudId": world.fake.cloud_id, "siteUrl": site, "accountId": account}
             calls = len(world.fake.requests)
             ctx.connection_config["cloudId"] = "kept"
             await provider.post_connection(ctx)

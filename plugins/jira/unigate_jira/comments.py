@@ -11,11 +11,11 @@ from unified_models import Comment, CommentCreate
 from unigate_jira.common import adf_to_text, api, check, fetch_offset_page, issue_key, text_to_adf, when
 
 
-def to_comment(comment: dict[str, Any], ticket: str) -> Comment:
+def to_comment(comment: dict[str, Any], ticket: str, provider: str = "jira") -> Comment:
     return Comment(
         id=f"{ticket}/comments/{comment['id']}",
         remote_id=str(comment["id"]),
-        provider="jira",
+        provider=provider,
         remote_created_at=when(comment.get("created")),
         remote_updated_at=when(comment.get("updated")),
         remote_data=comment,
@@ -45,7 +45,7 @@ class JiraComments(Resource):
         items, following = await fetch_offset_page(
             ctx, f"/issue/{key}/comment", query, {"orderBy": "created"}, "comments", f"issue {key}"
         )
-        comments = [to_comment(c, key) for c in items]
+        comments = [to_comment(c, key, ctx.provider) for c in items]
         if query.modified_after is not None:  # Jira cannot filter comments: drop older ones from the page
             comments = [c for c in comments if c.remote_updated_at and c.remote_updated_at >= query.modified_after]
         return ResourcePage(comments, following)
@@ -69,4 +69,4 @@ class JiraComments(Resource):
         key = issue_key(data.ticket, "ticket")
         response = await ctx.http.post(api(ctx, f"/issue/{key}/comment"), json={"body": text_to_adf(data.body)})
         check(response, f"issue {key}")
-        return Written(to_comment(response.json(), key))
+        return Written(to_comment(response.json(), key, ctx.provider))

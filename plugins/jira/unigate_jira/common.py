@@ -11,6 +11,7 @@ import httpx
 from gateway.provider import ListQuery, ProviderContext, ProviderError
 
 MAX_RESULTS = 100
+BASIC = "jira-basic"  # the catalog entry for site URLs with an API token (Basic auth)
 FIELDS = {  # Jira field -> unified field, for 400 answers naming a field
     "summary": "name",
     "description": "description",
@@ -28,11 +29,25 @@ _BLOCKS = {"paragraph", "heading", "blockquote", "codeBlock", "listItem", "table
 
 
 def api(ctx: ProviderContext, path: str) -> str:
-    """``/ex/jira/{cloudId}/rest/api/3`` + ``path``; 502 if the connection has no cloudId yet."""
+    """``/ex/jira/{cloudId}/rest/api/3`` + ``path`` (site URLs, ``jira-basic``: ``/rest/api/3`` + ``path``).
+
+    502 if an OAuth connection has no cloudId yet.
+    """
+    if ctx.provider == BASIC:
+        return f"/rest/api/3{path}"
     cloud_id = ctx.connection_config.get("cloudId")
     if not cloud_id:
         raise ProviderError(502, "upstream_error", "connection_config.cloudId is missing: reconnect the Jira site")
     return f"/ex/jira/{cloud_id}/rest/api/3{path}"
+
+
+def site_url(ctx: ProviderContext) -> str | None:
+    """The Jira site's address (``https://acme.atlassian.net``): the base URL of a site connection, else the one
+    ``post_connection`` stored from the accessible resources."""
+    if ctx.provider == BASIC:
+        return str(ctx.http.base_url).rstrip("/")
+    site = ctx.connection_config.get("siteUrl")
+    return str(site) if site else None
 
 
 def when(value: str | None) -> datetime | None:

@@ -9,11 +9,11 @@ from unified_models import Collection, CollectionType
 from unigate_jira.common import fetch_offset_page, refuse
 
 
-def to_collection(project: dict[str, Any]) -> Collection:
+def to_collection(project: dict[str, Any], provider: str = "jira") -> Collection:
     return Collection(
         id=str(project["key"]),
         remote_id=str(project["id"]),
-        provider="jira",
+        provider=provider,
         remote_data=project,
         name=project.get("name"),
         description=project.get("description") or None,
@@ -31,4 +31,4 @@ class JiraCollections(Resource):
         refuse(query, "projects")
         params = {"expand": "description", "orderBy": "key"}
         items, following = await fetch_offset_page(ctx, "/project/search", query, params, "values", "projects")
-        return ResourcePage([to_collection(p) for p in items], following)
+        return ResourcePage([to_collection(p, ctx.provider) for p in items], following)

@@ -1,4 +1,4 @@
-"""The ``jira`` provider class: its catalog key, the cloudId lookup after connecting, and its resources."""
+"""The ``jira`` (OAuth 2.0 3LO) and ``jira-basic`` (site URL, API token) provider classes and their resources."""
 
 from __future__ import annotations
 
@@ -38,7 +38,20 @@ class JiraProvider(Provider):
             if not isinstance(sites, list) or not sites:
                 raise ProviderError(502, "upstream_error", "the Jira connection cannot reach any site")
             config["cloudId"] = str(sites[0]["id"])
+            config.setdefault("siteUrl", str(sites[0].get("url") or ""))
         if not config.get("accountId"):
             me = await ctx.http.get(api(ctx, "/myself"))
             if me.status_code == 200 and me.json().get("accountId"):
                 config["accountId"] = str(me.json()["accountId"])
+
+
+class JiraBasicProvider(JiraProvider):
+    """Jira Cloud at the site URL (``https://acme.atlassian.net``) with an email and API token (Basic auth)."""
+
+    catalog_key = "jira-basic"
+
+    async def post_connection(self, ctx: ProviderContext) -> None:
+        """Record the token owner's ``accountId`` (no cloud id: calls go to the site itself)."""
+        me = await ctx.http.get(api(ctx, "/myself"))
+        if me.status_code == 200 and me.json().get("accountId"):
+            ctx.connection_config["accountId"] = str(me.json()["accountId"])

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from gateway.provider import ENVELOPE_FIELDS, ListQuery, ProviderContext, ProviderError, Resource, ResourcePage, Written
 from unified_models import FieldWarning, Ticket, TicketCreate, TicketPriority, TicketStatus, TicketUpdate
-from unigate_jira.common import MAX_RESULTS, adf_to_text, api, check, issue_key, text_to_adf, when
+from unigate_jira.common import MAX_RESULTS, adf_to_text, api, check, issue_key, site_url, text_to_adf, when
 
 ISSUE_FIELDS = (
     "summary,description,status,priority,issuetype,project,labels,assignee,reporter,created,updated,"
@@ -35,7 +35,8 @@ UNSUPPORTED = {  # unified field -> why Jira cannot set it here
 }
 
 
-def to_ticket(issue: dict[str, Any]) -> Ticket:
+def to_ticket(issue: dict[str, Any], provider: str = "jira", site: str | None = None) -> Ticket:
+    """One issue as a ``Ticket``; ``site`` (``https://acme.atlassian.net``) gives ``ticket_url``, its browse page."""
     fields: dict[str, Any] = issue.get("fields") or {}
     status = fields.get("status") or {}
     priority = (fields.get("priority") or {}).get("name")
@@ -44,7 +45,7 @@ def to_ticket(issue: dict[str, Any]) -> Ticket:
     return Ticket(
         id=str(issue["key"]),
         remote_id=str(issue["id"]),
-        provider="jira",
+        provider=provider,
         remote_created_at=when(fields.get("created")),
         remote_updated_at=when(fields.get("updated")),
         remote_data=issue,
@@ -62,6 +63,7 @@ def to_ticket(issue: dict[str, Any]) -> Ticket:
         due_date=when(fields.get("duedate")),
         creator=(fields.get("reporter") or {}).get("accountId"),
         completed_at=when(fields.get("resolutiondate")),
+        ticket_url=f"{site.rstrip('/')}/browse/{issue['key']}" if site else None,
     )
 
 
@@ -164,13 +166,14 @@ class JiraTickets(Resource):
         body = response.json()
         following = body.get("nextPageToken")
         cursor = json.dumps({"jql": jql, "next": following}) if following and not body.get("isLast") else None
-        return ResourcePage([to_ticket(issue) for issue in body.get("issues") or []], cursor)
+        site = site_url(ctx)
+        return ResourcePage([to_ticket(issue, ctx.provider, site) for issue in body.get("issues") or []], cursor)
 
     async def get(self, ctx: ProviderContext, remote_id: str) -> Ticket:
         key = issue_key(remote_id)
         response = await ctx.http.get(api(ctx, f"/issue/{key}"), params={"fields": ISSUE_FIELDS})
         check(response, f"issue {remote_id}")
-        return to_ticket(response.json())
+        return to_ticket(response.json(), ctx.provider, site_url(ctx))
 
     async def create(self, ctx: ProviderContext, data: BaseModel) -> Written[Ticket]:
         assert isinstance(data, TicketCreate)

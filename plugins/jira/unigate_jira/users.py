@@ -9,11 +9,11 @@ from unified_models import Tag, User
 from unigate_jira.common import fetch_offset_page, refuse
 
 
-def to_user(user: dict[str, Any]) -> User:
+def to_user(user: dict[str, Any], provider: str = "jira") -> User:
     return User(
         id=str(user["accountId"]),
         remote_id=str(user["accountId"]),
-        provider="jira",
+        provider=provider,
         remote_data=user,
         name=user.get("displayName"),
         email_address=user.get("emailAddress") or None,
@@ -22,8 +22,8 @@ def to_user(user: dict[str, Any]) -> User:
     )
 
 
-def to_tag(label: str) -> Tag:
-    return Tag(id=label, remote_id=label, provider="jira", remote_data={"name": label}, name=label)
+def to_tag(label: str, provider: str = "jira") -> Tag:
+    return Tag(id=label, remote_id=label, provider=provider, remote_data={"name": label}, name=label)
 
 
 class JiraUsers(Resource):
@@ -35,7 +35,7 @@ class JiraUsers(Resource):
     async def list(self, ctx: ProviderContext, query: ListQuery) -> ResourcePage[User]:
         refuse(query, "users")
         items, following = await fetch_offset_page(ctx, "/users/search", query, {}, "values", "users of the site")
-        return ResourcePage([to_user(u) for u in items], following)
+        return ResourcePage([to_user(u, ctx.provider) for u in items], following)
 
 
 class JiraTags(Resource):
@@ -47,4 +47,4 @@ class JiraTags(Resource):
     async def list(self, ctx: ProviderContext, query: ListQuery) -> ResourcePage[Tag]:
         refuse(query, "labels")
         items, following = await fetch_offset_page(ctx, "/label", query, {}, "values", "labels of the site")
-        return ResourcePage([to_tag(str(label)) for label in items], following)
+        return ResourcePage([to_tag(str(label), ctx.provider) for label in items], following)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+import orjson
 from pydantic import BaseModel
 from starlette.responses import JSONResponse
 
@@ -21,9 +22,7 @@ class Json(JSONResponse):
     """A JSON response that also serialises datetimes (ISO-8601, UTC ``Z``) and pydantic models."""
 
     def render(self, content: Any) -> bytes:
-        import json
-
-        return json.dumps(content, default=_default, ensure_ascii=False, separators=(",", ":")).encode()
+        return orjson.dumps(content, default=_default, option=orjson.OPT_UTC_Z | orjson.OPT_NON_STR_KEYS)
 
 
 def iso(value: datetime | None) -> str | None:

@@ -12,9 +12,11 @@ import asyncio
 import math
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
+import orjson
 from starlette.requests import Request
 
 from gateway.errors import GatewayError
@@ -36,6 +38,18 @@ def connection_headers(request: Request) -> tuple[str, str]:
             400, "invalid_headers", f"Missing header {' and '.join(missing)}; name the connection to call"
         )
     return key, connection_id
+
+
+class ProviderResponse(httpx.Response):
+    """A provider's answer whose ``json()`` parses with orjson (about twice as fast on large pages)."""
+
+    def json(self, **kwargs: Any) -> Any:
+        if kwargs:
+            return super().json(**kwargs)
+        try:
+            return orjson.loads(self.content)
+        except orjson.JSONDecodeError:
+            return super().json()  # what orjson refuses (NaN, huge integers) the json module may still read
 
 
 class ConnectionTransport(httpx.AsyncBaseTransport):
@@ -115,7 +129,10 @@ class ConnectionTransport(httpx.AsyncBaseTransport):
     async def _send(self, request: httpx.Request) -> httpx.Response:
         for name, value in self.live.auth.headers.items():
             request.headers[name] = value
-        return await self.inner.handle_async_request(request)
+        response = await self.inner.handle_async_request(request)
+        return ProviderResponse(
+            response.status_code, headers=response.headers, stream=response.stream, extensions=response.extensions
+        )
 
     async def aclose(self) -> None:
         """Nothing to release: the shared transport is closed when the gateway stops."""

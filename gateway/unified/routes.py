@@ -12,11 +12,11 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
+import orjson
 from pydantic import BaseModel
 from starlette.responses import Response
 
 from gateway.api.endpoint import Call
-from gateway.api.responses import Json
 from gateway.errors import GatewayError
 from gateway.provider import ListQuery, NotSupported, ProviderError, Resource
 from gateway.runtime import Gateway
@@ -52,17 +52,22 @@ def _not_supported(exc: NotSupported) -> GatewayError:
     return GatewayError(501, "not_supported", f"Provider {exc.provider!r} does not support {exc.operation}")
 
 
-def _out(item: RemoteObject, include_remote_data: bool) -> dict[str, Any]:
-    data = item.model_dump(mode="json")
+def _item_json(item: RemoteObject, include_remote_data: bool) -> bytes:
+    """One object as JSON, by its model's own serializer; ``remote_data`` null unless asked for."""
     if not include_remote_data:
-        data["remote_data"] = None
-    return data
+        item.remote_data = None  # the object was made for this answer alone
+    return item.__pydantic_serializer__.to_json(item)
 
 
-def _envelope(body: dict[str, Any], warnings: Sequence[FieldWarning]) -> dict[str, Any]:
+def _answer(data: bytes, warnings: Sequence[FieldWarning], status: int = 200, **fields: Any) -> Response:
+    """``{"data": ..., **fields, "warnings"?: [...]}`` assembled from pre-serialised parts."""
+    parts = [b'{"data":', data]
+    for name, value in fields.items():
+        parts += [b',"', name.encode(), b'":', orjson.dumps(value)]
     if warnings:
-        body["warnings"] = [w.model_dump(mode="json") for w in warnings]
-    return body
+        parts += [b',"warnings":', orjson.dumps([w.model_dump(mode="json") for w in warnings])]
+    parts.append(b"}")
+    return Response(b"".join(parts), status_code=status, media_type="application/json")
 
 
 async def list_resource(call: Call[Any, ListParams], name: str, ticket_id: str | None = None) -> Response:
@@ -85,17 +90,15 @@ async def list_resource(call: Call[Any, ListParams], name: str, ticket_id: str |
             ticket_id=ticket_id or getattr(params, "ticket_id", None),
         )
         page = await resource.list(ctx, query)
-    body = {
-        "data": [_out(item, params.include_remote_data) for item in page.items],
-        "next_cursor": seal(key, *scope, page.next_cursor) if page.next_cursor else None,
-    }
-    return Json(_envelope(body, page.warnings))
+    data = b"[" + b",".join(_item_json(item, params.include_remote_data) for item in page.items) + b"]"
+    next_cursor = seal(key, *scope, page.next_cursor) if page.next_cursor else None
+    return _answer(data, page.warnings, next_cursor=next_cursor)
 
 
 async def get_resource(call: Call[Any, ItemParams], name: str, remote_id: str) -> Response:
     async with resource_call(call, name, "get") as (resource, ctx):
         item = await resource.get(ctx, remote_id)
-    return Json({"data": _out(item, call.query.include_remote_data)})
+    return _answer(_item_json(item, call.query.include_remote_data), [])
 
 
 async def write_resource(
@@ -106,8 +109,8 @@ async def write_resource(
             written = await resource.create(ctx, data)
         else:
             written = await resource.update(ctx, remote_id, data)
-    body = {"data": _out(written.item, call.query.include_remote_data)}
-    return Json(_envelope(body, written.warnings), status_code=201 if remote_id is None else 200)
+    body = _item_json(written.item, call.query.include_remote_data)
+    return _answer(body, written.warnings, 201 if remote_id is None else 200)
 
 
 async def list_tickets(call: Call[Any, Any]) -> Response:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 import pluggy
+from httpx_aiohttp import AiohttpTransport
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -48,7 +49,7 @@ class Gateway:
     request_log: RequestLogWriter = field(init=False)
     specific_classifier: Any = field(init=False)  # classify_upstream_error without the built-in table
     notifier: Any = field(init=False)  # WebSocket clients of Nango's frontend SDK, by ws_client_id
-    provider_transport: httpx.AsyncHTTPTransport = field(init=False)  # plugins' calls (ctx.http), pooled
+    provider_transport: AiohttpTransport = field(init=False)  # plugins' calls (ctx.http) on the proxy's pool
 
     def __post_init__(self) -> None:
         from gateway.plugins import DEFAULT_PLUGINS
@@ -61,11 +62,10 @@ class Gateway:
         from gateway.auth.websocket import Notifier
 
         self.notifier = Notifier()
-        self.provider_transport = httpx.AsyncHTTPTransport(
-            limits=httpx.Limits(max_connections=256, max_keepalive_connections=64)
-        )
         self.live = LiveConnections(self)
         self.upstream = UpstreamSessions(self.settings)
+        upstream = self.upstream
+        self.provider_transport = AiohttpTransport(client=lambda: upstream.get(False))
         self.request_log = RequestLogWriter(self.settings.resolved_database_url, self.engine)
 
     async def start(self) -> None:

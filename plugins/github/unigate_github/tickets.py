@@ -58,7 +58,7 @@ def to_ticket(issue: dict[str, Any]) -> Ticket:
         remote_status=remote_status(issue),
         assignees=[str(a["login"]) for a in issue.get("assignees") or []],
         collections=[collection],
-        tags=[str(label["name"]) for label in issue.get("labels") or []],
+        tags=[label if isinstance(label, str) else str(label["name"]) for label in issue.get("labels") or []],
         creator=(issue.get("user") or {}).get("login"),
         completed_at=when(issue.get("closed_at")),
         ticket_url=issue.get("html_url"),
@@ -160,7 +160,7 @@ class GitHubTickets(Resource):
             )
         path = repo_path(data.collections[0], "collections")
         payload, dropped = _payload(data.model_dump(exclude_unset=True))
-        state = {k: payload.pop(k) for k in ("state", "state_reason") if k in payload}
+        state: dict[str, Any] = {k: payload.pop(k) for k in ("state", "state_reason") if k in payload}
         response = await ctx.http.post(f"{path}/issues", json=payload, headers=HEADERS)
         check(response, f"new issue in {data.collections[0]}")
         ticket = to_ticket(response.json())

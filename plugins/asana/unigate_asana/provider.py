@@ -1,0 +1,40 @@
+"""The ``asana`` (OAuth) and ``asana-pat`` (personal access token) provider classes and their resources."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import ClassVar
+
+from gateway.provider import Provider, ProviderContext, Resource
+from unigate_asana.collections import AsanaCollections
+from unigate_asana.comments import AsanaComments
+from unigate_asana.common import check, data_of
+from unigate_asana.people import AsanaTags, AsanaUsers
+from unigate_asana.tickets import AsanaTickets
+
+
+class AsanaProvider(Provider):
+    """Asana's REST API 1.0 through an OAuth connection (one-hour access tokens, refreshed by Unigate)."""
+
+    catalog_key: ClassVar[str] = "asana"
+    resources: ClassVar[Mapping[str, type[Resource]]] = {
+        "tickets": AsanaTickets,
+        "comments": AsanaComments,
+        "collections": AsanaCollections,
+        "users": AsanaUsers,
+        "tags": AsanaTags,
+    }
+
+    async def post_connection(self, ctx: ProviderContext) -> None:
+        """Store the authorising user's gid and the gids of the workspaces it sees (``user_gid``, ``workspaces``)."""
+        response = await ctx.http.get("/users/me", params={"opt_fields": "name,workspaces"})
+        check(response, "the connection's user")
+        me = data_of(response) or {}
+        ctx.connection_config["user_gid"] = str(me.get("gid"))
+        ctx.connection_config["workspaces"] = [str(w["gid"]) for w in me.get("workspaces") or [] if w.get("gid")]
+
+
+class AsanaPatProvider(AsanaProvider):
+    """The same API with a personal access token (``Authorization: Bearer``), checked on ``/users/me``."""
+
+    catalog_key: ClassVar[str] = "asana-pat"

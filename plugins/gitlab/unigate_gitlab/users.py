@@ -1,0 +1,50 @@
+"""Users (numeric ids): a project's members with ``collection_id``, else the instance's active users; labels as tags."""
+
+from __future__ import annotations
+
+from gateway.provider import ENVELOPE_FIELDS, ListQuery, ProviderContext, ProviderError, Resource, ResourcePage
+from unified_models import Tag, User
+from unigate_gitlab.common import check, fetch_page, refuse_modified_after, require_project
+from unigate_gitlab.mapping import to_tag, to_user
+
+
+class GitLabUsers(Resource):
+    """``/projects/:id/members/all`` (inherited members too), or ``/users?active=true`` with keyset paging."""
+
+    name = "users"
+    fields = (*ENVELOPE_FIELDS, "name", "username", "email_address", "is_active", "avatar")
+
+    async def list(self, ctx: ProviderContext, query: ListQuery) -> ResourcePage[User]:
+        refuse_modified_after(query, "users")
+        if query.collection_id:
+            path = require_project(query, "members")
+            items, following = await fetch_page(
+                ctx, f"{path}/members/all", query, {}, f"members of project {query.collection_id}"
+            )
+        else:
+            params = {"active": "true", "pagination": "keyset", "order_by": "id", "sort": "asc"}
+            items, following = await fetch_page(ctx, "/users", query, params, "users of the instance")
+        return ResourcePage([to_user(u, self.provider.catalog_key) for u in items], following)
+
+    async def get(self, ctx: ProviderContext, remote_id: str) -> User:
+        if not remote_id.isdigit():
+            raise ProviderError(400, "invalid_id", f"id: {remote_id!r} is not a GitLab user id; send the number")
+        response = await ctx.http.get(f"/users/{remote_id}")
+        check(response, f"user {remote_id}")
+        return to_user(response.json(), self.provider.catalog_key)
+
+
+class GitLabTags(Resource):
+    """``/projects/:id/labels``: the project's labels, inherited group labels included."""
+
+    name = "tags"
+    fields = ("id", "remote_id", "provider", "remote_data", "name")
+
+    async def list(self, ctx: ProviderContext, query: ListQuery) -> ResourcePage[Tag]:
+        path = require_project(query, "labels")
+        refuse_modified_after(query, "labels")
+        params = {"include_ancestor_groups": "true"}
+        items, following = await fetch_page(ctx, f"{path}/labels", query, params, f"project {query.collection_id}")
+        return ResourcePage(
+            [to_tag(label, str(query.collection_id), self.provider.catalog_key) for label in items], following
+        )

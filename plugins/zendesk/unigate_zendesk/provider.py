@@ -1,0 +1,44 @@
+"""The Zendesk provider classes: one per catalog entry (OAuth ``zendesk``, API token ``zendesk-api-token``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import ClassVar
+
+from gateway.provider import Provider, ProviderContext, Resource
+from unigate_zendesk.comments import ZendeskComments
+from unigate_zendesk.common import API, check
+from unigate_zendesk.directory import ZendeskAccounts, ZendeskContacts, ZendeskTags, ZendeskTeams, ZendeskUsers
+from unigate_zendesk.tickets import ZendeskTickets
+
+
+class ZendeskProvider(Provider):
+    """Zendesk Support (``https://{subdomain}.zendesk.com/api/v2``) through an OAuth connection."""
+
+    catalog_key = "zendesk"
+    resources: ClassVar[Mapping[str, type[Resource]]] = {
+        "tickets": ZendeskTickets,
+        "comments": ZendeskComments,
+        "users": ZendeskUsers,
+        "contacts": ZendeskContacts,
+        "teams": ZendeskTeams,
+        "accounts": ZendeskAccounts,
+        "tags": ZendeskTags,
+    }
+
+    async def post_connection(self, ctx: ProviderContext) -> None:
+        """Record the connected user's id as ``user_id`` (optional: kept out if Zendesk does not answer)."""
+        if ctx.connection_config.get("user_id"):
+            return
+        response = await ctx.http.get(f"{API}/users/me")
+        if response.status_code == 200:
+            check(response, "the connected user")
+            me = response.json().get("user") or {}
+            if isinstance(me.get("id"), int):
+                ctx.connection_config["user_id"] = str(me["id"])
+
+
+class ZendeskApiTokenProvider(ZendeskProvider):
+    """Zendesk Support through an API token (Basic ``{email}/token:{api_token}``)."""
+
+    catalog_key = "zendesk-api-token"

@@ -75,8 +75,21 @@ def main() -> None:
                 assert httpx.get(url, headers=headers).status_code == 200
                 wrk(url, headers, 2)
             if os.environ.get("PROFILE"):
-                spy = subprocess.Popen([str(BIN / "py-spy"), "record", "-o", os.environ["PROFILE"], "-f", "raw",
-                                        "-d", "6", "-p", str(server.pid)], stdout=subprocess.DEVNULL)
+                spy = subprocess.Popen(
+                    [
+                        str(BIN / "py-spy"),
+                        "record",
+                        "-o",
+                        os.environ["PROFILE"],
+                        "-f",
+                        "raw",
+                        "-d",
+                        "6",
+                        "-p",
+                        str(server.pid),
+                    ],
+                    stdout=subprocess.DEVNULL,
+                )
                 wrk(urls["tickets"], headers, 6)
                 spy.wait()
             runs: dict[str, list[dict[str, float]]] = {name: [] for name in urls}

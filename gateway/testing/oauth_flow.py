@@ -5,14 +5,24 @@ connection = await connect_with_oauth(client, "jira", "user-1")
 The gateway's authorize redirect goes to the provider (a fake or a real authorization server on loopback, whose
 authorize step must approve without a page, like ``FakeUpstream.authorize``); its redirect back is handed to the
 gateway's callback; the stored connection is returned (``GET /connections/{id}``, credentials included).
+``integration_gateway`` builds the gateway and the integration such a test starts from.
 """
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
+import yaml
+
+from gateway.runtime import Gateway
+from gateway.testing.fake_upstream import FakeUpstream
+from gateway.testing.kit import make_gateway
 
 NO_AUTH = {"Authorization": ""}  # the browser does not hold the secret key
 
@@ -53,3 +63,25 @@ async def connect_with_oauth(
     assert stored.status_code == 200, stored.text
     connection: dict[str, Any] = stored.json()
     return connection
+
+
+@asynccontextmanager
+async def integration_gateway(
+    plugin: object, catalog: dict[str, Any], provider: str, unique_key: str, credentials: dict[str, Any]
+) -> AsyncIterator[tuple[Gateway, httpx.AsyncClient]]:
+    """A gateway with ``plugin``, the catalog override ``catalog`` (``{entry: {key: value}}``, e.g. URLs pointing at
+    a fake) and an integration ``unique_key`` of ``provider`` holding ``credentials``."""
+    with tempfile.TemporaryDirectory() as scratch:
+        override = Path(scratch) / "override.yaml"
+        override.write_text(yaml.safe_dump(catalog))
+        async with make_gateway(plugins=[plugin], providers_files=[override], allow_private_hosts=True) as both:
+            made = await both[1].post(
+                "/integrations", json={"provider": provider, "unique_key": unique_key, "credentials": credentials}
+            )
+            assert made.status_code == 200, made.text
+            yield both
+
+
+def oauth_client(fake: FakeUpstream) -> dict[str, str]:
+    """Integration credentials holding the fake's OAuth client."""
+    return {"type": "OAUTH2", "client_id": fake.client_id, "client_secret": fake.client_secret}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
@@ -12,8 +11,7 @@ import unigate_github
 from fake_github import FakeGitHub
 from fake_github_app import FakeGitHubApp
 
-from gateway.testing.kit import make_gateway
-from gateway.testing.oauth_flow import NO_AUTH, connect_with_oauth
+from gateway.testing.oauth_flow import NO_AUTH, connect_with_oauth, integration_gateway, oauth_client
 
 SECRETS = {"refresh_token": "true"}
 
@@ -26,24 +24,16 @@ def seed(fake: FakeGitHub) -> None:
 
 
 @pytest.fixture
-async def oauth_app(tmp_path: Path) -> AsyncIterator[tuple[FakeGitHub, httpx.AsyncClient]]:
+async def oauth_app() -> AsyncIterator[tuple[FakeGitHub, httpx.AsyncClient]]:
     fake = FakeGitHub(expiring_user_tokens=True)
     seed(fake)
     with fake.run() as url:
-        override = tmp_path / "github.yaml"
-        override.write_text(
-            f"github:\n  authorization_url: {url}/login/oauth/authorize\n"
-            f"  token_url: {url}/login/oauth/access_token\n  proxy:\n    base_url: {url}\n"
-        )
-        async with make_gateway(plugins=[unigate_github], providers_files=[override], allow_private_hosts=True) as (
+        catalog = {"authorization_url": f"{url}/login/oauth/authorize", "token_url": f"{url}/login/oauth/access_token"}
+        catalog["proxy"] = {"base_url": url}
+        async with integration_gateway(unigate_github, {"github": catalog}, "github", "gh", oauth_client(fake)) as (
             _,
             client,
         ):
-            credentials = {"type": "OAUTH2", "client_id": fake.client_id, "client_secret": fake.client_secret}
-            made = await client.post(
-                "/integrations", json={"provider": "github", "unique_key": "gh", "credentials": credentials}
-            )
-            assert made.status_code == 200, made.text
             yield fake, client
 
 
@@ -64,31 +54,23 @@ async def test_oauth_app_connection_lists_tickets_and_refreshes_the_user_token(
 
 
 @pytest.fixture
-async def github_app(tmp_path: Path) -> AsyncIterator[tuple[FakeGitHubApp, httpx.AsyncClient]]:
+async def github_app() -> AsyncIterator[tuple[FakeGitHubApp, httpx.AsyncClient]]:
     fake = FakeGitHubApp(owner="octo")
     seed(fake)
     with fake.run() as url:
-        override = tmp_path / "github.yaml"
-        override.write_text(
-            "github-app:\n"
-            f"  token_url: {url}/app/installations/${{connectionConfig.installation_id}}/access_tokens\n"
-            f"  proxy:\n    base_url: {url}\n"
-        )
-        async with make_gateway(plugins=[unigate_github], providers_files=[override], allow_private_hosts=True) as (
+        token_url = f"{url}/app/installations/${{connectionConfig.installation_id}}/access_tokens"
+        catalog = {"github-app": {"token_url": token_url, "proxy": {"base_url": url}}}
+        credentials = {
+            "type": "APP",
+            "app_id": fake.app_id,
+            "app_link": f"{url}/apps/unigate-test",
+            "private_key": fake.private_key_pem,
+        }
+        async with integration_gateway(unigate_github, catalog, "github-app", "gh-app", credentials) as (
             gateway,
             client,
         ):
             fake.setup_url = f"{gateway.settings.resolved_public_url}/oauth/callback"
-            credentials = {
-                "type": "APP",
-                "app_id": fake.app_id,
-                "app_link": f"{url}/apps/unigate-test",
-                "private_key": fake.private_key_pem,
-            }
-            made = await client.post(
-                "/integrations", json={"provider": "github-app", "unique_key": "gh-app", "credentials": credentials}
-            )
-            assert made.status_code == 200, made.text
             yield fake, client
 
 

@@ -3,41 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import httpx
 import pytest
 import unigate_jira
 from fake_jira import FakeJira
 
-from gateway.testing.kit import make_gateway
-from gateway.testing.oauth_flow import connect_with_oauth
+from gateway.testing.oauth_flow import connect_with_oauth, integration_gateway, oauth_client
 
 HEADERS = {"Connection-Id": "user-1", "Provider-Config-Key": "jira"}
 
 
 @pytest.fixture
-async def flow(tmp_path: Path) -> AsyncIterator[tuple[FakeJira, httpx.AsyncClient]]:
+async def flow() -> AsyncIterator[tuple[FakeJira, httpx.AsyncClient]]:
     fake = FakeJira()
     mia = fake.add_account("Mia Krystof")
     fake.add_project("KAN", "Kanban", mia)
     for n in range(3):
         fake.add_issue("KAN", f"Task {n}", mia)
     with fake.run() as url:
-        override = tmp_path / "jira.yaml"
-        override.write_text(
-            f"jira:\n  authorization_url: {url}/authorize\n  token_url: {url}/oauth/token\n"
-            f"  proxy:\n    base_url: {url}\n"
-        )
-        async with make_gateway(plugins=[unigate_jira], providers_files=[override], allow_private_hosts=True) as (
-            _,
-            client,
-        ):
-            credentials = {"type": "OAUTH2", "client_id": fake.client_id, "client_secret": fake.client_secret}
-            made = await client.post(
-                "/integrations", json={"provider": "jira", "unique_key": "jira", "credentials": credentials}
-            )
-            assert made.status_code == 200, made.text
+        catalog = {"jira": {"authorization_url": f"{url}/authorize", "token_url": f"{url}/oauth/token"}}
+        catalog["jira"]["proxy"] = {"base_url": url}
+        async with integration_gateway(unigate_jira, catalog, "jira", "jira", oauth_client(fake)) as (_, client):
             yield fake, client
 
 

@@ -3,42 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import httpx
 import pytest
 import unigate_linear
 from fake_linear import FakeLinear
 
-from gateway.testing.kit import make_gateway
-from gateway.testing.oauth_flow import connect_with_oauth
+from gateway.testing.oauth_flow import connect_with_oauth, integration_gateway, oauth_client
 
 HEADERS = {"Connection-Id": "user-1", "Provider-Config-Key": "linear"}
 SECRETS = {"provider_config_key": "linear", "refresh_token": "true"}
 
 
 @pytest.fixture
-async def flow(tmp_path: Path) -> AsyncIterator[tuple[FakeLinear, httpx.AsyncClient]]:
+async def flow() -> AsyncIterator[tuple[FakeLinear, httpx.AsyncClient]]:
     fake = FakeLinear()
     ada = fake.add_user("Ada Lovelace")
     eng = fake.add_team("ENG", "Engineering")
     for n in range(3):
         fake.add_issue(eng, f"Issue {n}", ada)
     with fake.run() as url:
-        override = tmp_path / "linear.yaml"
-        override.write_text(
-            f"linear:\n  authorization_url: {url}/oauth/authorize\n  token_url: {url}/oauth/token\n"
-            f"  proxy:\n    base_url: {url}\n"
-        )
-        async with make_gateway(plugins=[unigate_linear], providers_files=[override], allow_private_hosts=True) as (
-            _,
-            client,
-        ):
-            credentials = {"type": "OAUTH2", "client_id": fake.client_id, "client_secret": fake.client_secret}
-            made = await client.post(
-                "/integrations", json={"provider": "linear", "unique_key": "linear", "credentials": credentials}
-            )
-            assert made.status_code == 200, made.text
+        catalog = {"linear": {"authorization_url": f"{url}/oauth/authorize", "token_url": f"{url}/oauth/token"}}
+        catalog["linear"]["proxy"] = {"base_url": url}
+        async with integration_gateway(unigate_linear, catalog, "linear", "linear", oauth_client(fake)) as (_, client):
             yield fake, client
 
 

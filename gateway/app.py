@@ -32,6 +32,7 @@ from gateway.proxy import route as proxy_route
 from gateway.request_log import RequestLogMiddleware
 from gateway.runtime import Gateway
 from gateway.unified import endpoints as unified
+from gateway.unified import reference as unified_reference
 
 logger = logging.getLogger("unigate")
 
@@ -96,6 +97,7 @@ def create_app(gateway: Gateway) -> Starlette:
         routes=[
             *(e.route() for e in endpoints),
             *docs.documentation_routes(endpoints),
+            *unified_reference.reference_routes(),
             WebSocketRoute("/", gateway.notifier.serve),
             *plugin_routes,
         ],

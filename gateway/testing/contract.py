@@ -26,20 +26,7 @@ from gateway.catalog.validation import check_resolved_entry
 from gateway.provider import Provider
 from gateway.testing.fake_upstream import FailureFactory, FakeUpstream
 from gateway.testing.kit import make_gateway
-from unified_models import Account, Attachment, Collection, Comment, Contact, RemoteObject, Tag, Team, Ticket, User
-
-#: The unified model of each list route, by the route's last path segment.
-MODELS: dict[str, type[RemoteObject]] = {
-    "tickets": Ticket,
-    "comments": Comment,
-    "collections": Collection,
-    "users": User,
-    "tags": Tag,
-    "teams": Team,
-    "accounts": Account,
-    "contacts": Contact,
-    "attachments": Attachment,
-}
+from gateway.unified.reference import MODELS
 
 
 @dataclass

@@ -1,17 +1,40 @@
-"""``GET /integrations/{unique_key}/reference``: what the unified API can do through one integration."""
+"""What the unified API can do through a provider: resources, operations, routes and fields.
+
+``GET /integrations/{unique_key}/reference`` answers it as JSON for an integration (or as a page when the client
+asks for ``text/html``); ``GET /reference`` and ``GET /reference/{provider}`` are readable pages for people, one
+per provider a plugin serves, with each field's type and description from the unified models.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pydantic import BaseModel, Field
-from starlette.responses import Response
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import BaseRoute, Route
 
 from gateway.api.endpoint import Call, Endpoint
 from gateway.api.responses import Json
+from gateway.errors import not_found
 from gateway.runtime import Gateway
 from gateway.store.integrations import require_integration
+from unified_models import Account, Attachment, Collection, Comment, Contact, RemoteObject, Tag, Team, Ticket, User
 
+#: The unified model of each resource name.
+MODELS: dict[str, type[RemoteObject]] = {
+    "tickets": Ticket,
+    "comments": Comment,
+    "collections": Collection,
+    "users": User,
+    "tags": Tag,
+    "teams": Team,
+    "accounts": Account,
+    "contacts": Contact,
+    "attachments": Attachment,
+}
 ROUTES: dict[tuple[str, str], tuple[str, str]] = {  # (resource, operation) -> (method, path)
     ("tickets", "list"): ("GET", "/tickets"),
     ("tickets", "get"): ("GET", "/tickets/{id}"),
@@ -25,6 +48,9 @@ ROUTES: dict[tuple[str, str], tuple[str, str]] = {  # (resource, operation) -> (
         for op in ("list", "get")
     },
 }
+PAGES = Environment(
+    loader=FileSystemLoader(Path(__file__).resolve().parent.parent / "templates"), autoescape=select_autoescape()
+)
 
 
 class OperationRef(BaseModel):
@@ -49,11 +75,8 @@ class ReferenceAnswer(BaseModel):
     data: Reference
 
 
-async def reference(call: Call[Any, Any]) -> Response:
-    gateway: Gateway = call.request.app.state.gateway
-    async with gateway.sessions() as session:
-        integration = await require_integration(session, call.path["unique_key"])
-    registration = gateway.providers.registrations.get(integration.provider)
+def provider_reference(gateway: Gateway, provider: str) -> Reference:
+    registration = gateway.providers.registrations.get(provider)
     resources = []
     for name, cls in (registration.provider.resources if registration else {}).items():
         operations = []
@@ -61,23 +84,80 @@ async def reference(call: Call[Any, Any]) -> Response:
             method, path = ROUTES.get((name, op), (None, None))
             operations.append(OperationRef(operation=op, method=method, path=path))
         resources.append(ResourceRef(name=name, operations=operations, fields=list(cls.fields)))
-    data = Reference(
-        provider=integration.provider,
-        plugin=registration.distribution if registration else None,
-        resources=resources,
+    return Reference(provider=provider, plugin=registration.distribution if registration else None, resources=resources)
+
+
+def _page(gateway: Gateway, reference: Reference) -> HTMLResponse:
+    """The reference as a page: per resource its routes, then each field the provider fills with type and meaning."""
+    resources = []
+    for resource in reference.resources:
+        schema = MODELS[resource.name].model_json_schema() if resource.name in MODELS else {"properties": {}}
+        properties: dict[str, Any] = schema.get("properties", {})
+        described = [(name, properties.get(name, {})) for name in resource.fields]
+        fields = [(name, _type(field), field.get("description", "")) for name, field in described]
+        resources.append({"ref": resource, "fields": fields})
+    entry = gateway.catalog.get(reference.provider) or {}
+    html = PAGES.get_template("reference.html").render(
+        reference=reference, resources=resources, display_name=entry.get("display_name") or reference.provider
     )
-    return Json({"data": data.model_dump(mode="json")})
+    return HTMLResponse(html)
+
+
+def _type(schema: dict[str, Any]) -> str:
+    """A short readable type: ``string``, ``string | null``, ``array of string``, ``TicketStatus``."""
+    if "$ref" in schema:
+        return str(schema["$ref"]).rsplit("/", 1)[-1]
+    if "anyOf" in schema:
+        return " | ".join(_type(part) for part in schema["anyOf"])
+    if schema.get("type") == "array":
+        return f"array of {_type(schema.get('items', {}))}"
+    kind = str(schema.get("type", "any"))
+    return f"{kind} ({schema['format']})" if "format" in schema else kind
+
+
+async def integration_reference(call: Call[Any, Any]) -> Response:
+    gateway: Gateway = call.request.app.state.gateway
+    async with gateway.sessions() as session:
+        integration = await require_integration(session, call.path["unique_key"])
+    reference = provider_reference(gateway, integration.provider)
+    if "text/html" in call.request.headers.get("accept", ""):
+        return _page(gateway, reference)
+    return Json({"data": reference.model_dump(mode="json")})
+
+
+async def reference_index(request: Request) -> Response:
+    gateway: Gateway = request.app.state.gateway
+    providers = sorted(gateway.providers.registrations)
+    entries = [(key, (gateway.catalog.get(key) or {}).get("display_name") or key) for key in providers]
+    return HTMLResponse(PAGES.get_template("reference_index.html").render(entries=entries))
+
+
+async def reference_page(request: Request) -> Response:
+    gateway: Gateway = request.app.state.gateway
+    provider = request.path_params["provider"]
+    if provider not in gateway.providers.registrations:
+        raise not_found("unknown_provider", f"No plugin serves the unified API for {provider!r}; see /reference")
+    return _page(gateway, provider_reference(gateway, provider))
+
+
+def reference_routes() -> list[BaseRoute]:
+    """The public pages (no secret key: they say which plugins are installed, nothing about connections)."""
+    return [
+        Route("/reference", reference_index, methods=["GET"], include_in_schema=False),
+        Route("/reference/{provider}", reference_page, methods=["GET"], include_in_schema=False),
+    ]
 
 
 ENDPOINTS = [
     Endpoint(
         "GET",
         "/integrations/{unique_key}/reference",
-        reference,
+        integration_reference,
         "What the unified API supports through this integration",
         "integrations",
         response=ReferenceAnswer,
         errors=(404,),
-        description="The unified resources of the integration's provider, their operations, routes and fields.",
+        description="The unified resources of the integration's provider, their operations, routes and fields. "
+        "With `Accept: text/html`, a readable page (also public at `/reference/{provider}`).",
     )
 ]

@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PLUGINS := $(wildcard plugins/*/pyproject.toml)
+PLUGIN_PACKAGES := $(filter-out %.egg-info,$(wildcard plugins/*/unigate_* examples/*/unigate_*))
 
 .PHONY: run test lint pytest system-deps clean
 
@@ -28,6 +29,7 @@ system-deps:
 lint: $(STAMP)
 	$(BIN)/ruff check gateway unified_models tests bench plugins examples
 	$(BIN)/mypy
+	$(BIN)/mypy $(PLUGIN_PACKAGES)
 
 pytest: $(STAMP)
 	$(BIN)/pytest

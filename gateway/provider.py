@@ -215,3 +215,24 @@ class Provider:
     def classify_error(self, error: UpstreamError) -> ErrorResolution | None:
         """Classify this provider's errors before the ``classify_upstream_error`` hook; None to pass."""
         return None
+
+
+def unsupported_filter(field: str, message: str) -> ProviderError:
+    """A 400 ``invalid_query_params`` for a list filter the provider cannot apply; ``message`` says why and the fix."""
+    return ProviderError(400, "invalid_query_params", f"{field}: {message}", field=field)
+
+
+def refuse_modified_after(query: ListQuery, provider: str, what: str) -> None:
+    """Refuse ``modified_after`` on a list the provider cannot filter by modification time (never ignore it)."""
+    if query.modified_after is not None:
+        message = f"{provider} cannot filter {what} by modification time; leave it out"
+        raise unsupported_filter("modified_after", message)
+
+
+def error_body(response: httpx.Response) -> dict[str, Any]:
+    """The JSON object of a provider's error answer; ``{}`` when the answer has none."""
+    try:
+        body = response.json()
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}

@@ -7,7 +7,8 @@ from typing import Any
 
 import httpx
 
-from gateway.provider import ListQuery, ProviderContext, ProviderError
+from gateway.provider import ListQuery, ProviderContext, ProviderError, error_body, unsupported_filter
+from gateway.provider import refuse_modified_after as gateway_refuse_modified_after
 
 HEADERS = {"accept": "application/vnd.github+json", "x-github-api-version": "2022-11-28"}
 MAX_PER_PAGE = 100
@@ -50,23 +51,13 @@ def full_name_of(repository_url: str) -> str:
 
 def require_collection(query: ListQuery, what: str) -> str:
     if not query.collection_id:
-        raise ProviderError(
-            400,
-            "invalid_query_params",
-            f"collection_id: GitHub lists {what} per repository; send collection_id=owner/repo (see GET /collections)",
-            field="collection_id",
-        )
+        fix = "send collection_id=owner/repo (see GET /collections)"
+        raise unsupported_filter("collection_id", f"GitHub lists {what} per repository; {fix}")
     return repo_path(query.collection_id)
 
 
 def refuse_modified_after(query: ListQuery, what: str) -> None:
-    if query.modified_after is not None:
-        raise ProviderError(
-            400,
-            "invalid_query_params",
-            f"modified_after: GitHub cannot filter {what} by modification time; leave it out",
-            field="modified_after",
-        )
+    gateway_refuse_modified_after(query, "GitHub", what)
 
 
 async def fetch_page(
@@ -93,10 +84,7 @@ def check(response: httpx.Response, what: str) -> None:
     status = response.status_code
     if status < 400:
         return
-    try:
-        body = response.json()
-    except ValueError:
-        body = {}
+    body = error_body(response)
     message = str(body.get("message") or response.reason_phrase) if isinstance(body, dict) else ""
     if status == 404:
         raise ProviderError(404, "not_found", f"GitHub has no {what}, or the connection cannot see it")

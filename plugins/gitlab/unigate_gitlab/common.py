@@ -8,7 +8,8 @@ from urllib.parse import quote
 
 import httpx
 
-from gateway.provider import ListQuery, ProviderContext, ProviderError
+from gateway.provider import ListQuery, ProviderContext, ProviderError, error_body, unsupported_filter
+from gateway.provider import refuse_modified_after as gateway_refuse_modified_after
 
 MAX_PER_PAGE = 100
 FIELDS = {  # GitLab parameter -> unified field, for 400 answers naming a parameter
@@ -48,23 +49,13 @@ def project_path(project: str, field: str = "collection_id") -> str:
 
 def require_project(query: ListQuery, what: str) -> str:
     if not query.collection_id:
-        raise ProviderError(
-            400,
-            "invalid_query_params",
-            f"collection_id: GitLab lists {what} per project; send collection_id=group/project (see GET /collections)",
-            field="collection_id",
-        )
+        fix = "send collection_id=group/project (see GET /collections)"
+        raise unsupported_filter("collection_id", f"GitLab lists {what} per project; {fix}")
     return project_path(query.collection_id)
 
 
 def refuse_modified_after(query: ListQuery, what: str) -> None:
-    if query.modified_after is not None:
-        raise ProviderError(
-            400,
-            "invalid_query_params",
-            f"modified_after: GitLab cannot filter {what} by modification time; leave it out",
-            field="modified_after",
-        )
+    gateway_refuse_modified_after(query, "GitLab", what)
 
 
 def per_page(query: ListQuery) -> str:
@@ -113,10 +104,7 @@ def check(response: httpx.Response, what: str, *, query: bool = False) -> None:
     status = response.status_code
     if status < 400:
         return
-    try:
-        body = response.json()
-    except ValueError:
-        body = {}
+    body = error_body(response)
     message, name = _message(body, response.reason_phrase)
     if status == 404:
         raise ProviderError(404, "not_found", f"GitLab has no {what}, or the connection cannot see it")

@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 
-from gateway.provider import ListQuery, ProviderContext, ProviderError
+from gateway.provider import ListQuery, ProviderContext, ProviderError, error_body
 
 MAX_RESULTS = 100
 BASIC = "jira-basic"  # the catalog entry for site URLs with an API token (Basic auth)
@@ -156,11 +156,7 @@ def check(response: httpx.Response, what: str, *, query: bool = False) -> None:
     status = response.status_code
     if status < 400:
         return
-    try:
-        body = response.json()
-    except ValueError:
-        body = {}
-    body = body if isinstance(body, dict) else {}
+    body = error_body(response)
     messages = [str(m) for m in body.get("errorMessages") or []]
     field_errors = body.get("errors") if isinstance(body.get("errors"), dict) else {}
     message = "; ".join(messages) or str(body.get("message") or response.reason_phrase)

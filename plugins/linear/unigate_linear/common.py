@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from gateway.provider import ListQuery, ProviderContext, ProviderError
+from gateway.provider import refuse_modified_after as gateway_refuse_modified_after
 
 MAX_PAGE = 250  # Linear's largest ``first``
 PAGE_INFO = "pageInfo { hasNextPage endCursor }"
@@ -32,13 +33,7 @@ def next_cursor(connection: dict[str, Any]) -> str | None:
 
 
 def refuse_modified_after(query: ListQuery, what: str) -> None:
-    if query.modified_after is not None:
-        raise ProviderError(
-            400,
-            "invalid_query_params",
-            f"modified_after: Linear cannot filter {what} by modification time here; leave it out",
-            field="modified_after",
-        )
+    gateway_refuse_modified_after(query, "Linear", what)
 
 
 async def gql(ctx: ProviderContext, query: str, variables: dict[str, Any], what: str) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-from gateway.provider import ListQuery, ProviderContext, ProviderError
+from gateway.provider import ListQuery, ProviderContext, ProviderError, error_body
 
 API = "/api/v2"
 MAX_PAGE = 100  # Zendesk's cursor pagination refuses page[size] above 100
@@ -103,11 +103,7 @@ def check(response: httpx.Response, what: str, *, query: bool = False) -> None:
     status = response.status_code
     if status < 400:
         return
-    try:
-        body = response.json()
-    except ValueError:
-        body = {}
-    body = body if isinstance(body, dict) else {}
+    body = error_body(response)
     if status == 404:
         raise ProviderError(404, "not_found", f"Zendesk has no {what}, or the connection cannot see it")
     if status in (400, 422) and query:

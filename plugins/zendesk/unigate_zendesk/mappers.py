@@ -68,6 +68,19 @@ def _required_id(payload: dict[str, Any], what: str) -> str:
     return found
 
 
+def _envelope(record: dict[str, Any], what: str, provider: str) -> dict[str, Any]:
+    """The envelope fields of a record whose unified id is its Zendesk id."""
+    record_id = _required_id(record, what)
+    return {
+        "id": record_id,
+        "remote_id": record_id,
+        "provider": provider,
+        "remote_created_at": when(record.get("created_at")),
+        "remote_updated_at": when(record.get("updated_at")),
+        "remote_data": record,
+    }
+
+
 def ticket_url(api_url: Any, ticket_id: str) -> str | None:
     """The agent's web page of a ticket, from the API ``url`` Zendesk sends with it."""
     found = _API_URL.match(api_url) if isinstance(api_url, str) else None
@@ -75,16 +88,12 @@ def ticket_url(api_url: Any, ticket_id: str) -> str | None:
 
 
 def to_ticket(ticket: dict[str, Any], provider: str) -> Ticket:
-    ticket_id = _required_id(ticket, "ticket")
+    envelope = _envelope(ticket, "ticket", provider)
+    ticket_id = envelope["id"]
     status, priority = text(ticket.get("status")), text(ticket.get("priority"))
     assignee, group = ref(ticket.get("assignee_id")), ref(ticket.get("group_id"))
     return Ticket(
-        id=ticket_id,
-        remote_id=ticket_id,
-        provider=provider,
-        remote_created_at=when(ticket.get("created_at")),
-        remote_updated_at=when(ticket.get("updated_at")),
-        remote_data=ticket,
+        **envelope,
         name=text(ticket.get("subject")) or text(ticket.get("raw_subject")),
         description=text(ticket.get("description")),
         status=STATUS.get(status or ""),
@@ -131,15 +140,9 @@ def _avatar(user: dict[str, Any]) -> str | None:
 
 
 def to_user(user: dict[str, Any], provider: str) -> User:
-    user_id = _required_id(user, "user")
     active, suspended = user.get("active"), user.get("suspended")
     return User(
-        id=user_id,
-        remote_id=user_id,
-        provider=provider,
-        remote_created_at=when(user.get("created_at")),
-        remote_updated_at=when(user.get("updated_at")),
-        remote_data=user,
+        **_envelope(user, "user", provider),
         name=text(user.get("name")),
         email_address=text(user.get("email")),
         is_active=(active and suspended is not True) if isinstance(active, bool) else None,
@@ -149,14 +152,8 @@ def to_user(user: dict[str, Any], provider: str) -> User:
 
 
 def to_contact(user: dict[str, Any], provider: str) -> Contact:
-    user_id = _required_id(user, "user")
     return Contact(
-        id=user_id,
-        remote_id=user_id,
-        provider=provider,
-        remote_created_at=when(user.get("created_at")),
-        remote_updated_at=when(user.get("updated_at")),
-        remote_data=user,
+        **_envelope(user, "user", provider),
         name=text(user.get("name")),
         email_address=text(user.get("email")),
         phone_number=text(user.get("phone")),
@@ -166,28 +163,16 @@ def to_contact(user: dict[str, Any], provider: str) -> Contact:
 
 
 def to_team(group: dict[str, Any], provider: str) -> Team:
-    group_id = _required_id(group, "group")
     return Team(
-        id=group_id,
-        remote_id=group_id,
-        provider=provider,
-        remote_created_at=when(group.get("created_at")),
-        remote_updated_at=when(group.get("updated_at")),
-        remote_data=group,
+        **_envelope(group, "group", provider),
         name=text(group.get("name")),
         description=text(group.get("description")),
     )
 
 
 def to_account(organization: dict[str, Any], provider: str) -> Account:
-    organization_id = _required_id(organization, "organization")
     return Account(
-        id=organization_id,
-        remote_id=organization_id,
-        provider=provider,
-        remote_created_at=when(organization.get("created_at")),
-        remote_updated_at=when(organization.get("updated_at")),
-        remote_data=organization,
+        **_envelope(organization, "organization", provider),
         name=text(organization.get("name")),
         domains=_strings(organization.get("domain_names")),
     )

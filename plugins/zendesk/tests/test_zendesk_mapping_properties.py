@@ -1,13 +1,13 @@
 """Property tests: any payload the published Zendesk record schemas allow maps to a valid unified model.
 
-Payloads are generated with ``hypothesis_jsonschema.from_schema`` from the airbyte-source-zendesk-support 4.9.1
-schemas (fetched at test time), narrowed only where Zendesk always sends a value: every record has an integer
-``id`` and every tag a name. Each mapped object must round-trip through its unified model's validation and keep
-the payload's meaning (ids, status and priority tables, privacy, tags).
+Payloads are generated from the airbyte-source-zendesk-support 4.9.1 schemas (fetched at test time), narrowed
+only where Zendesk always sends a value: every record has an integer ``id`` and every tag a name. Each mapped object
+must round-trip through its unified model's validation and keep the payload's meaning (ids, status and priority
+tables, privacy, tags).
 
-hypothesis-jsonschema 0.23.1 cannot draw objects with the installed Hypothesis (6.170: ``cu.many`` lost
-``more()``), so ``payloads`` assembles objects and arrays itself with ``fixed_dictionaries``/``lists`` and leaves
-every scalar to ``from_schema``; each payload drawn is checked against the whole schema with ``jsonschema``.
+Payloads are drawn by ``gateway.testing.schema_strategies.from_json_schema`` (objects assembled with
+``fixed_dictionaries``, scalars from ``from_schema``); each payload drawn is checked against the whole schema with
+``jsonschema``.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from typing import Any
 from airbyte_schemas import load
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from hypothesis_jsonschema import from_schema
 from jsonschema import Draft7Validator  # type: ignore[import-untyped]
 from pydantic import BaseModel
 from unigate_zendesk.mappers import (
@@ -32,6 +31,7 @@ from unigate_zendesk.mappers import (
     to_user,
 )
 
+from gateway.testing.schema_strategies import conforming, from_json_schema
 from unified_models import Account, Comment, Contact, Tag, Team, Ticket, User
 
 PROVIDER = "zendesk"
@@ -42,35 +42,6 @@ EXAMPLES = settings(
 )
 
 
-JSON_VALUES = st.none() | st.booleans() | st.integers() | st.text(max_size=10)
-
-
-def _types(schema: dict[str, Any]) -> set[str]:
-    kinds = schema.get("type", [])
-    return {kinds} if isinstance(kinds, str) else set(kinds)
-
-
-def payloads(schema: dict[str, Any]) -> st.SearchStrategy[Any]:
-    """Values valid against ``schema``: objects and arrays composed here, scalars from ``from_schema``."""
-    kinds = _types(schema)
-    nullable = st.none() if "null" in kinds else st.nothing()
-    if "object" in kinds:
-        properties = schema.get("properties") or {}
-        if properties:
-            drawn: st.SearchStrategy[Any] = st.fixed_dictionaries(
-                {}, optional={name: payloads(sub) for name, sub in properties.items()}
-            )
-        else:  # free-form objects (custom fields)
-            drawn = st.dictionaries(st.text(max_size=8), JSON_VALUES, max_size=3)
-        scalars = kinds - {"object", "null"}
-        if scalars:
-            drawn = drawn | from_schema({**schema, "type": sorted(scalars), "properties": {}})
-        return nullable | drawn
-    if "array" in kinds:
-        return nullable | st.lists(payloads(schema.get("items") or {}), max_size=3)
-    return from_schema(schema) if schema else JSON_VALUES
-
-
 def records(kind: str, **required: dict[str, Any]) -> st.SearchStrategy[dict[str, Any]]:
     """Objects valid against the record schema of ``kind``; ``required`` narrows properties that are always sent."""
     schema = load(kind)
@@ -78,15 +49,7 @@ def records(kind: str, **required: dict[str, Any]) -> st.SearchStrategy[dict[str
     schema["properties"].update(required)
     schema["required"] = sorted(required)
     validator = Draft7Validator(schema, format_checker=Draft7Validator.FORMAT_CHECKER)
-    optional = {name: payloads(sub) for name, sub in schema["properties"].items() if name not in required}
-    strategy = st.fixed_dictionaries({name: from_schema(sub) for name, sub in required.items()}, optional=optional)
-
-    def valid(payload: dict[str, Any]) -> dict[str, Any]:
-        problems = [e.message for e in validator.iter_errors(payload)]
-        assert not problems, f"the strategy drew a payload outside the {kind} schema: {problems}"
-        return payload
-
-    return strategy.map(valid)
+    return conforming(from_json_schema(schema), validator, f"the {kind} schema")
 
 
 ID = {"type": "integer", "minimum": 1}

@@ -16,6 +16,7 @@ from starlette.routing import WebSocketRoute
 
 from gateway.api import (
     connect_sessions,
+    connect_ui,
     connections,
     credential_routes,
     docs,
@@ -98,6 +99,7 @@ def create_app(gateway: Gateway) -> Starlette:
             *(e.route() for e in endpoints),
             *docs.documentation_routes(endpoints),
             *unified_reference.reference_routes(),
+            *connect_ui.connect_routes(),
             WebSocketRoute("/", gateway.notifier.serve),
             *plugin_routes,
         ],

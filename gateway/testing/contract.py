@@ -54,6 +54,23 @@ class ContractWorld:
     catalog: dict[str, Any] | None = None
 
 
+OAUTH_CLIENT: dict[str, Any] = {"credentials": {"type": "OAUTH2", "client_id": "cid", "client_secret": "secret"}}
+
+
+def oauth_import(access_token: str, **connection_config: str) -> dict[str, Any]:
+    """``ContractWorld`` fields (``connection``, ``integration``) for an imported OAuth 2 token that does not expire."""
+    credentials = {"type": "OAUTH2", "access_token": access_token, "no_expiration": True}
+    return {**credential_import(credentials, **connection_config), "integration": OAUTH_CLIENT}
+
+
+def credential_import(credentials: dict[str, Any], **connection_config: str) -> dict[str, Any]:
+    """``ContractWorld`` fields for an imported connection with these credentials (API key, Basic, ...)."""
+    connection: dict[str, Any] = {"credentials": credentials}
+    if connection_config:
+        connection["connection_config"] = connection_config
+    return {"connection": connection}
+
+
 class ProviderContractTests:
     """Subclass in a plugin's tests: set ``plugin`` (the module with the hooks) and ``catalog_key``, and implement
     ``contract_world``."""

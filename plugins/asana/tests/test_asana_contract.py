@@ -11,7 +11,7 @@ from fake_asana import API, FakeAsana
 from starlette.requests import Request
 from starlette.responses import Response
 
-from gateway.testing.contract import ContractWorld, ProviderContractTests
+from gateway.testing.contract import ContractWorld, ProviderContractTests, credential_import, oauth_import
 
 
 @contextmanager
@@ -36,16 +36,11 @@ def asana_world(personal_token: bool) -> Iterator[ContractWorld]:
         return fake.rate_limit_response(request, retry_after=1)
 
     with fake.run():
-        if personal_token:
-            credentials: dict[str, Any] = {"type": "API_KEY", "apiKey": fake.pat_for(ada)}
-            integration: dict[str, Any] = {}
-        else:
-            credentials = {"type": "OAUTH2", "access_token": fake.oauth_token_for(ada), "no_expiration": True}
-            integration = {"credentials": {"type": "OAUTH2", "client_id": "cid", "client_secret": "secret"}}
+        pat = {"type": "API_KEY", "apiKey": fake.pat_for(ada)}
+        connect = credential_import(pat) if personal_token else oauth_import(fake.oauth_token_for(ada))
         yield ContractWorld(
             fake=fake,
-            connection={"credentials": credentials},
-            integration=integration,
+            **connect,
             lists={
                 f"/tickets?collection_id={launch.gid}": 5,
                 "/collections": 4,  # the workspace and its three projects
@@ -64,12 +59,8 @@ class TestAsanaContract(ProviderContractTests):
     catalog_key: ClassVar[str] = "asana"
 
     def contract_world(self) -> Any:
-        return asana_world(personal_token=False)
+        return asana_world(personal_token=self.catalog_key == "asana-pat")
 
 
-class TestAsanaPatContract(ProviderContractTests):
-    plugin: ClassVar[Any] = unigate_asana
+class TestAsanaPatContract(TestAsanaContract):
     catalog_key: ClassVar[str] = "asana-pat"
-
-    def contract_world(self) -> Any:
-        return asana_world(personal_token=True)

@@ -11,7 +11,7 @@ from fake_gitlab import FakeGitLab
 from starlette.requests import Request
 from starlette.responses import Response
 
-from gateway.testing.contract import ContractWorld, ProviderContractTests
+from gateway.testing.contract import ContractWorld, ProviderContractTests, credential_import, oauth_import
 
 
 @contextmanager
@@ -32,16 +32,11 @@ def gitlab_world(access_token: bool) -> Iterator[ContractWorld]:
         return fake.rate_limit_response(request, retry_after=1)
 
     with fake.run():
-        if access_token:
-            credentials: dict[str, Any] = {"type": "API_KEY", "apiKey": fake.pat_for(ada)}
-            integration: dict[str, Any] = {}
-        else:
-            credentials = {"type": "OAUTH2", "access_token": fake.oauth_token_for(ada), "no_expiration": True}
-            integration = {"credentials": {"type": "OAUTH2", "client_id": "cid", "client_secret": "secret"}}
+        pat = {"type": "API_KEY", "apiKey": fake.pat_for(ada)}
+        connect = credential_import(pat) if access_token else oauth_import(fake.oauth_token_for(ada))
         yield ContractWorld(
             fake=fake,
-            connection={"credentials": credentials},
-            integration=integration,
+            **connect,
             lists={
                 "/tickets": 5,
                 "/tickets?collection_id=acme/app": 5,
@@ -62,12 +57,8 @@ class TestGitLabContract(ProviderContractTests):
     catalog_key: ClassVar[str] = "gitlab"
 
     def contract_world(self) -> Any:
-        return gitlab_world(access_token=False)
+        return gitlab_world(access_token=self.catalog_key == "gitlab-pat")
 
 
-class TestGitLabTokenContract(ProviderContractTests):
-    plugin: ClassVar[Any] = unigate_gitlab
+class TestGitLabTokenContract(TestGitLabContract):
     catalog_key: ClassVar[str] = "gitlab-pat"
-
-    def contract_world(self) -> Any:
-        return gitlab_world(access_token=True)

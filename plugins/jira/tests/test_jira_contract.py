@@ -12,7 +12,7 @@ from fake_jira import FakeJira
 from starlette.requests import Request
 from starlette.responses import Response
 
-from gateway.testing.contract import ContractWorld, ProviderContractTests
+from gateway.testing.contract import ContractWorld, ProviderContractTests, credential_import, oauth_import
 
 
 @contextmanager
@@ -30,17 +30,12 @@ def jira_world(basic: bool) -> Iterator[ContractWorld]:
     with fake.run():
         if basic:
             email, _, token = base64.b64decode(fake.api_token_for(mia)).decode().partition(":")
-            credentials = {"type": "BASIC", "username": email, "password": token}
-            connection = {"credentials": credentials, "connection_config": {"subdomain": "acme"}}
-            integration: dict[str, Any] = {}
+            connect = credential_import({"type": "BASIC", "username": email, "password": token}, subdomain="acme")
         else:
-            credentials = {"type": "OAUTH2", "access_token": fake.oauth_token_for(mia), "no_expiration": True}
-            connection = {"credentials": credentials, "connection_config": {"cloudId": fake.cloud_id}}
-            integration = {"credentials": {"type": "OAUTH2", "client_id": "cid", "client_secret": "secret"}}
+            connect = oauth_import(fake.oauth_token_for(mia), cloudId=fake.cloud_id)
         yield ContractWorld(
             fake=fake,
-            connection=connection,
-            integration=integration,
+            **connect,
             lists={"/tickets": 5, "/collections": 3, "/users": 3, "/tags": 3},
             missing="/tickets/KAN-404",
             short_rate_limit=short_rate_limit,
@@ -52,12 +47,8 @@ class TestJiraContract(ProviderContractTests):
     catalog_key: ClassVar[str] = "jira"
 
     def contract_world(self) -> Any:
-        return jira_world(basic=False)
+        return jira_world(basic=self.catalog_key == "jira-basic")
 
 
-class TestJiraBasicContract(ProviderContractTests):
-    plugin: ClassVar[Any] = unigate_jira
+class TestJiraBasicContract(TestJiraContract):
     catalog_key: ClassVar[str] = "jira-basic"
-
-    def contract_world(self) -> Any:
-        return jira_world(basic=True)

@@ -11,7 +11,7 @@ from fake_linear import FakeLinear
 from starlette.requests import Request
 from starlette.responses import Response
 
-from gateway.testing.contract import ContractWorld, ProviderContractTests
+from gateway.testing.contract import ContractWorld, ProviderContractTests, credential_import, oauth_import
 
 
 @contextmanager
@@ -34,16 +34,11 @@ def linear_world(api_key: bool) -> Iterator[ContractWorld]:
         return fake.rate_limit_response(request, reset_in=1)
 
     with fake.run():
-        if api_key:
-            credentials = {"type": "API_KEY", "apiKey": fake.api_key_for(alan)}
-            integration: dict[str, Any] = {}
-        else:
-            credentials = {"type": "OAUTH2", "access_token": fake.oauth_token_for(alan), "no_expiration": True}
-            integration = {"credentials": {"type": "OAUTH2", "client_id": "cid", "client_secret": "secret"}}
+        key = {"type": "API_KEY", "apiKey": fake.api_key_for(alan)}
+        connect = credential_import(key) if api_key else oauth_import(fake.oauth_token_for(alan))
         yield ContractWorld(
             fake=fake,
-            connection={"credentials": credentials},
-            integration=integration,
+            **connect,
             lists={
                 "/tickets": 5,
                 "/collections": 3,
@@ -61,12 +56,8 @@ class TestLinearContract(ProviderContractTests):
     catalog_key: ClassVar[str] = "linear"
 
     def contract_world(self) -> Any:
-        return linear_world(api_key=False)
+        return linear_world(api_key=self.catalog_key == "linear-api-key")
 
 
-class TestLinearApiKeyContract(ProviderContractTests):
-    plugin: ClassVar[Any] = unigate_linear
+class TestLinearApiKeyContract(TestLinearContract):
     catalog_key: ClassVar[str] = "linear-api-key"
-
-    def contract_world(self) -> Any:
-        return linear_world(api_key=True)

@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from zendesk_shapes import ZComment, ZUser, html_of, stamp
 
-from gateway.testing.contract import ContractWorld, ProviderContractTests
+from gateway.testing.contract import ContractWorld, ProviderContractTests, credential_import, oauth_import
 
 LISTS = {
     "/tickets": 5,
@@ -56,40 +56,17 @@ class TestZendeskOAuthContract(ProviderContractTests):
     @contextmanager
     def contract_world(self) -> Iterator[ContractWorld]:
         fake, admin = seeded()
+        if self.catalog_key == "zendesk-api-token":
+            username, token = fake.api_token_for(admin)
+            basic = {"type": "BASIC", "username": username, "password": token}
+            connect = credential_import(basic, subdomain="acme")
+        else:
+            connect = oauth_import(fake.oauth_token_for(admin), subdomain="acme")
         with fake.run():
             yield ContractWorld(
-                fake=fake,
-                connection={
-                    "credentials": {
-                        "type": "OAUTH2",
-                        "access_token": fake.oauth_token_for(admin),
-                        "no_expiration": True,
-                    },
-                    "connection_config": {"subdomain": "acme"},
-                },
-                integration={"credentials": {"type": "OAUTH2", "client_id": "cid", "client_secret": "secret"}},
-                lists=LISTS,
-                missing="/tickets/999",
-                short_rate_limit=short_rate_limit_of(fake),
+                fake=fake, **connect, lists=LISTS, missing="/tickets/999", short_rate_limit=short_rate_limit_of(fake)
             )
 
 
-class TestZendeskApiTokenContract(ProviderContractTests):
-    plugin: ClassVar[Any] = unigate_zendesk
+class TestZendeskApiTokenContract(TestZendeskOAuthContract):
     catalog_key: ClassVar[str] = "zendesk-api-token"
-
-    @contextmanager
-    def contract_world(self) -> Iterator[ContractWorld]:
-        fake, admin = seeded()
-        username, token = fake.api_token_for(admin)
-        with fake.run():
-            yield ContractWorld(
-                fake=fake,
-                connection={
-                    "credentials": {"type": "BASIC", "username": username, "password": token},
-                    "connection_config": {"subdomain": "acme"},
-                },
-                lists=LISTS,
-                missing="/tickets/999",
-                short_rate_limit=short_rate_limit_of(fake),
-            )

@@ -161,6 +161,8 @@ class FakeJira(FakeUpstream):
         api = [
             Route("/rest/api/3/myself", self.myself),
             Route("/rest/api/3/project/search", self.project_search),
+            Route("/rest/api/3/project/{ref}", self.get_project),
+            Route("/rest/api/3/user", self.get_user),
             Route("/rest/api/3/search", self.search_gone, methods=["GET", "POST"]),
             Route("/rest/api/3/search/jql", self.search_jql),
             Route("/rest/api/3/issue", self.create_issue, methods=["POST"]),
@@ -198,6 +200,23 @@ class FakeJira(FakeUpstream):
         start, size = self._window(request, 1000)
         accounts = list(self.accounts.values())[start : start + size]
         return JSONResponse([user(self._api(request), a) for a in accounts])
+
+    async def get_user(self, request: Request) -> Response:
+        account_id = request.query_params.get("accountId")
+        if not account_id:
+            return errors(400, ["The accountId query parameter needs to be provided."])
+        if account_id not in self.accounts:
+            return errors(404, ["Specified user does not exist or you do not have required permissions"])
+        return JSONResponse(user(self._api(request), self.accounts[account_id]))
+
+    async def get_project(self, request: Request) -> Response:
+        ref = request.path_params["ref"]
+        found = next((p for p in self.projects.values() if ref in (p.key, p.id)), None)
+        if found is None:
+            return errors(404, [f"No project could be found with key '{ref}'."])
+        issues = [i for i in self.issues if i.project == found.key]
+        last = max((i.updated for i in issues), default=stamp())
+        return JSONResponse(render_project(self._api(request), found, len(issues), last))
 
     async def project_search(self, request: Request) -> Response:
         start, size = self._window(request)

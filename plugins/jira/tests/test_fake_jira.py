@@ -344,6 +344,10 @@ def test_responses_validate_against_the_published_description(spec: Spec, world:
         "/rest/api/3/issue/KAN-1/comment",
         "/rest/api/3/users/search",
         "/rest/api/3/label",
+        "/rest/api/3/project/KAN",
+        "/rest/api/3/project/NOPE",
+        f"/rest/api/3/user?accountId={world.bob.account_id}",
+        "/rest/api/3/user?accountId=nobody",
     ):
         spec.check(gateway.get(url))
     spec.check(gateway.post("/rest/api/3/issue/KAN-1/comment", json={"body": adf("again")}))

@@ -225,6 +225,13 @@ async def test_collections_users_and_tags(api: httpx.AsyncClient, world: World) 
         (world.bob.account_id, "Bob Smith", True),
     ]
     assert users[0]["email_address"] == world.mia.email
+    bob = await api.get(f"/users/{world.bob.account_id}")
+    assert bob.status_code == 200 and bob.json()["data"]["name"] == "Bob Smith"
+    ops = await api.get("/collections/OPS", params={"include_remote_data": "true"})
+    assert ops.json()["data"]["name"] == "Operations" and ops.json()["data"]["remote_data"]["key"] == "OPS"
+    for missing in ("/users/5b10a2844c20165700edeXXX", "/collections/NOPE"):
+        answer = await api.get(missing)
+        assert answer.status_code == 404 and answer.json()["error"]["code"] == "not_found", missing
     tags = (await api.get("/tags", params={"page_size": 1})).json()
     more = (await api.get("/tags", params={"cursor": tags["next_cursor"]})).json()
     assert [t["name"] for t in tags["data"] + more["data"]] == ["backend", "frontend"]

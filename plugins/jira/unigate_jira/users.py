@@ -6,7 +6,7 @@ from typing import Any
 
 from gateway.provider import ListQuery, ProviderContext, Resource, ResourcePage
 from unified_models import Tag, User
-from unigate_jira.common import fetch_offset_page, refuse
+from unigate_jira.common import api, check, fetch_offset_page, refuse
 
 
 def to_user(user: dict[str, Any], provider: str = "jira") -> User:
@@ -27,7 +27,7 @@ def to_tag(label: str, provider: str = "jira") -> Tag:
 
 
 class JiraUsers(Resource):
-    """``GET /users/search``: every user of the site, app accounts included."""
+    """``GET /users/search``: every user of the site, app accounts included; one by ``GET /user?accountId=``."""
 
     name = "users"
     fields = ("id", "remote_id", "provider", "remote_data", "name", "email_address", "is_active", "avatar")
@@ -36,6 +36,11 @@ class JiraUsers(Resource):
         refuse(query, "users")
         items, following = await fetch_offset_page(ctx, "/users/search", query, {}, "values", "users of the site")
         return ResourcePage([to_user(u, ctx.provider) for u in items], following)
+
+    async def get(self, ctx: ProviderContext, remote_id: str) -> User:
+        response = await ctx.http.get(api(ctx, "/user"), params={"accountId": remote_id})
+        check(response, f"user {remote_id}")
+        return to_user(response.json(), ctx.provider)
 
 
 class JiraTags(Resource):

@@ -255,6 +255,12 @@ class FakeLinear(FakeUpstream):
         }
 
     # -- resolvers ------------------------------------------------------------------------------------------------
+    @staticmethod
+    def _find(records: dict[str, dict[str, Any]], ref: str, kind: str) -> dict[str, Any]:
+        if ref not in records:
+            raise GraphQLError(f"Entity not found: {kind}", extensions=linear_error("invalid", "", 400)["extensions"])
+        return records[ref]
+
     def _find_issue(self, ref: str) -> dict[str, Any]:
         found = self.issues.get(ref) or next((i for i in self.issues.values() if i["identifier"] == ref.upper()), None)
         if found is None:
@@ -337,6 +343,9 @@ class FakeLinear(FakeUpstream):
             "workflowStates": state_filter,
             "issues": issues,
             "issue": lambda info, id: self._issue(self._find_issue(id), viewer),
+            "team": lambda info, id: self._team(self._find(self.teams, id, "Team")),
+            "project": lambda info, id: self._project(self._find(self.projects, id, "Project")),
+            "user": lambda info, id: self._user(self._find(self.users, id, "User"), viewer),
             "issueCreate": issue_create,
             "issueUpdate": issue_update,
             "commentCreate": comment_create,

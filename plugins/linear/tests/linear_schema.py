@@ -117,6 +117,9 @@ type Query {
   workflowStates(first: Int, after: String, filter: WorkflowStateFilter): WorkflowStateConnection!
   issues(first: Int, after: String, filter: IssueFilter, orderBy: PaginationOrderBy): IssueConnection!
   issue(id: String!): Issue!
+  team(id: String!): Team!
+  project(id: String!): Project!
+  user(id: String!): User!
 }
 
 type Mutation {

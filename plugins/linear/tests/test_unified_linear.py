@@ -20,6 +20,7 @@ from gateway.provider import UpstreamError
 from gateway.testing.kit import make_gateway
 
 START = datetime(2024, 3, 1, 9, tzinfo=UTC)
+ZERO = "00000000-0000-4000-8000-000000000000"
 
 
 def stamp(hours: int) -> str:
@@ -251,6 +252,15 @@ async def test_collections_users_and_tags(api: httpx.AsyncClient, fake: FakeLine
     ]
     since = await api.get("/users", params={"modified_after": stamp(0)})
     assert since.status_code == 400 and "modified_after" in since.json()["error"]["message"]
+    grace, launch = named(fake.users, "Grace Hopper"), named(fake.projects, "Launch")
+    assert (await api.get(f"/users/{grace['id']}")).json()["data"]["username"] == "grace"
+    team = (await api.get(f"/collections/{ops['id']}")).json()["data"]
+    project = (await api.get(f"/collections/{launch['id']}")).json()["data"]
+    assert (team["name"], team["collection_type"]) == ("Operations", "TEAM")
+    assert (project["name"], project["collection_type"]) == ("Launch", "PROJECT")
+    for missing in (f"/collections/{ZERO}", f"/users/{ZERO}"):
+        answer = await api.get(missing)
+        assert answer.status_code == 404 and answer.json()["error"]["code"] == "not_found", missing
 
 
 async def test_api_key_connection_sends_the_key_without_bearer(

@@ -17,6 +17,8 @@ TEAMS = f"""query Teams($first: Int, $after: String) {{
 PROJECTS = f"""query Projects($first: Int, $after: String) {{
   projects(first: $first, after: $after) {{ nodes {{ id name description url state createdAt updatedAt }} {PAGE_INFO} }}
 }}"""
+TEAM = "query Team($id: String!) { team(id: $id) { id key name description createdAt updatedAt } }"
+PROJECT = "query Project($id: String!) { project(id: $id) { id name description url state createdAt updatedAt } }"
 
 
 def to_collection(node: dict[str, Any], kind: CollectionType, provider: str) -> Collection:
@@ -65,3 +67,14 @@ class LinearCollections(Resource):
             part, after = "projects", ""
             if len(items) >= query.page_size:
                 return ResourcePage(items, "projects:")
+
+    async def get(self, ctx: ProviderContext, remote_id: str) -> Collection:
+        """A team, else a project (Linear's ids are unique across both)."""
+        try:
+            team = (await gql(ctx, TEAM, {"id": remote_id}, f"collection {remote_id}"))["team"]
+            return to_collection(team, CollectionType.TEAM, ctx.provider)
+        except ProviderError as exc:
+            if exc.status != 404:
+                raise
+        project = (await gql(ctx, PROJECT, {"id": remote_id}, f"collection {remote_id}"))["project"]
+        return to_collection(project, CollectionType.PROJECT, ctx.provider)

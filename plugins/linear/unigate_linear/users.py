@@ -13,6 +13,7 @@ USERS = f"""query Users($first: Int, $after: String) {{
     nodes {{ id name displayName email active avatarUrl createdAt updatedAt }} {PAGE_INFO}
   }}
 }}"""
+USER = "query User($id: String!) { user(id: $id) { id name displayName email active avatarUrl createdAt updatedAt } }"
 LABELS = f"""query Labels($first: Int, $after: String) {{
   issueLabels(first: $first, after: $after) {{
     nodes {{ id name color createdAt updatedAt team {{ id }} }} {PAGE_INFO}
@@ -65,6 +66,9 @@ class LinearUsers(Resource):
         refuse_modified_after(query, "users")
         connection = (await gql(ctx, USERS, page_args(query), "users of the workspace"))["users"]
         return ResourcePage([to_user(u, ctx.provider) for u in connection["nodes"]], next_cursor(connection))
+
+    async def get(self, ctx: ProviderContext, remote_id: str) -> User:
+        return to_user((await gql(ctx, USER, {"id": remote_id}, f"user {remote_id}"))["user"], ctx.provider)
 
 
 class LinearTags(Resource):

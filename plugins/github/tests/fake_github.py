@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from github_shapes import DEFAULT_LABELS, Issue, Repo, User, now, private_user, repository, simple_user
+from github_shapes import DEFAULT_LABELS, Issue, Repo, User, now, private_user, public_user, repository, simple_user
 from github_shapes import comment as render_comment
 from github_shapes import issue as render_issue
 from github_shapes import label as render_label
@@ -193,6 +193,7 @@ class FakeGitHub(FakeUpstream):
             Route("/login/oauth/access_token", self.access_token, methods=["POST"]),
             Route("/user", self.get_user),
             Route("/user/repos", self.list_user_repos),
+            Route("/users/{login}", self.get_public_user),
             Route(repo, self.get_repo),
             Route(f"{repo}/issues", self.list_issues),
             Route(f"{repo}/issues", self.create_issue, methods=["POST"]),
@@ -211,6 +212,13 @@ class FakeGitHub(FakeUpstream):
         owned = [r for r in self.repos.values() if r.owner.login == login]
         public = sum(1 for r in owned if not r.private)
         return JSONResponse(private_user(self.base_url, user, public, len(owned) - public))
+
+    async def get_public_user(self, request: Request) -> Response:
+        user = self.users.get(request.path_params["login"])
+        if user is None:
+            return error(404, "Not Found", f"{DOCS}/users/users#get-a-user")
+        public = sum(1 for r in self.repos.values() if r.owner.login == user.login and not r.private)
+        return JSONResponse(public_user(self.base_url, user, public))
 
     async def list_user_repos(self, request: Request) -> Response:
         repos = sorted(self._visible_repos(request.state.token.subject), key=lambda r: r.full_name.lower())

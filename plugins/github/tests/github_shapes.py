@@ -145,6 +145,28 @@ def simple_user(api: str, user: User) -> dict[str, Any]:
     }
 
 
+def public_user(api: str, user: User, public_repos: int) -> dict[str, Any]:
+    """``GET /users/{username}`` (schema ``public-user``)."""
+    return {
+        **simple_user(api, user),
+        "user_view_type": "public",
+        "name": user.name,
+        "company": None,
+        "blog": "",
+        "location": None,
+        "email": user.email,
+        "hireable": None,
+        "bio": None,
+        "twitter_username": None,
+        "public_repos": public_repos,
+        "public_gists": 0,
+        "followers": 0,
+        "following": 0,
+        "created_at": user.created_at,
+        "updated_at": user.created_at,
+    }
+
+
 def private_user(api: str, user: User, public_repos: int, private_repos: int) -> dict[str, Any]:
     """``GET /user`` for the token's owner (schema ``private-user``)."""
     return {

@@ -150,6 +150,8 @@ def test_responses_validate_against_the_published_description(
     fake.add_issue(fake.repos["octokit-fixture-org/paginate-issues"], "A pull", user="hubot", pull_request=True)
     for url in (
         "/user",
+        "/users/hubot",
+        "/users/nobody-here",
         "/user/repos",
         "/repos/octokit-fixture-org/paginate-issues",
         f"{ISSUES}?state=all",

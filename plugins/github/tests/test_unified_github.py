@@ -191,6 +191,9 @@ async def test_collections_users_and_tags(api: httpx.AsyncClient) -> None:
     assert (await api.get("/collections/not-a-repo")).json()["error"]["code"] == "invalid_id"
     users = (await api.get("/users", params={"collection_id": REPO})).json()["data"]
     assert [(u["id"], u["username"]) for u in users] == [("octo", "octo"), ("hubot", "hubot")]
+    octo = (await api.get("/users/octo")).json()["data"]
+    assert (octo["name"], octo["email_address"]) == ("Octo Cat", "octo@example.com")
+    assert (await api.get("/users/ghost-user")).status_code == 404
     tags = await api.get("/tags", params={"collection_id": REPO, "page_size": 5})
     assert [t["name"] for t in tags.json()["data"]][:2] == ["bug", "documentation"]
     rest = await api.get("/tags", params={"collection_id": REPO, "cursor": tags.json()["next_cursor"]})

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from gateway.provider import ListQuery, ProviderContext, Resource, ResourcePage
+from gateway.provider import ListQuery, ProviderContext, ProviderError, Resource, ResourcePage
 from unified_models import Tag, User
-from unigate_github.common import fetch_page, refuse_modified_after, require_collection
+from unigate_github.common import HEADERS, check, fetch_page, refuse_modified_after, require_collection
 
 
 def to_user(user: dict[str, Any], provider: str = "github") -> User:
@@ -33,7 +33,8 @@ def to_tag(label: dict[str, Any], collection: str, provider: str = "github") -> 
 
 
 class GitHubUsers(Resource):
-    """``GET /repos/{owner}/{repo}/assignees``: the users issues of a repository can be assigned to."""
+    """``GET /repos/{owner}/{repo}/assignees``: the users issues of a repository can be assigned to; one user by
+    ``GET /users/{login}``."""
 
     name = "users"
     fields = ("id", "remote_id", "provider", "remote_data", "username", "avatar")
@@ -43,6 +44,13 @@ class GitHubUsers(Resource):
         refuse_modified_after(query, "users")
         items, next_url = await fetch_page(ctx, f"{path}/assignees", query, {}, f"repository {query.collection_id}")
         return ResourcePage([to_user(user, ctx.provider) for user in items], next_url)
+
+    async def get(self, ctx: ProviderContext, remote_id: str) -> User:
+        if not remote_id or "/" in remote_id:
+            raise ProviderError(400, "invalid_id", f"id: {remote_id!r} is not a GitHub login", field="id")
+        response = await ctx.http.get(f"/users/{remote_id}", headers=HEADERS)
+        check(response, f"user {remote_id}")
+        return to_user(response.json(), ctx.provider)
 
 
 class GitHubTags(Resource):

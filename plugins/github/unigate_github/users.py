@@ -37,7 +37,7 @@ class GitHubUsers(Resource):
     ``GET /users/{login}``."""
 
     name = "users"
-    fields = ("id", "remote_id", "provider", "remote_data", "username", "avatar")
+    fields = ("id", "remote_id", "provider", "remote_data", "username", "avatar", "name", "email_address")
 
     async def list(self, ctx: ProviderContext, query: ListQuery) -> ResourcePage[User]:
         path = require_collection(query, "users")

@@ -61,7 +61,7 @@ class Gateway:
         self.specific_classifier = self.plugins.subset_hook_caller("classify_upstream_error", remove_plugins=defaults)
         from gateway.auth.websocket import Notifier
 
-        self.notifier = Notifier()
+        self.notifier = Notifier(self.sessions)
         self.live = LiveConnections(self)
         self.upstream = UpstreamSessions(self.settings)
         upstream = self.upstream

@@ -139,6 +139,17 @@ class RequestLog(SQLModel, table=True):
     error: str | None = Field(default=None, sa_type=String(64))
 
 
+class SocketMessage(SQLModel, table=True):
+    """A message for a frontend SDK WebSocket held by another worker; that worker delivers and deletes it."""
+
+    __tablename__ = "socket_messages"
+
+    id: int | None = Field(default=None, primary_key=True)
+    ws_client_id: str = Field(sa_type=String(64), nullable=False, index=True)
+    message: dict[str, Any] = _json_column()
+    created_at: datetime = _timestamp(default_factory=utcnow)
+
+
 # Every column that holds ciphertext: (table, column). Key rotation and the at-rest tests walk this list.
 ENCRYPTED_COLUMNS: tuple[tuple[type[SQLModel], str], ...] = (
     (Integration, "secrets"),

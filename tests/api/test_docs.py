@@ -20,6 +20,11 @@ async def test_openapi_describes_every_route_and_body(client: httpx.AsyncClient)
     assert {"provider", "unique_key"} <= set(create["required"])
     params = {p["name"] for p in spec["paths"]["/connections/{connection_id}"]["get"]["parameters"]}
     assert {"connection_id", "provider_config_key", "refresh_token"} <= params
+    for path, model in (("/teams", "Team"), ("/contacts/{id}", "Contact"), ("/tickets", "Ticket")):
+        ok = spec["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+        envelope = spec["components"]["schemas"][ok.rsplit("/", 1)[1]]
+        assert f"#/components/schemas/{model}" in str(envelope), (path, envelope)
+    assert "remote_status" in spec["components"]["schemas"]["Ticket"]["properties"]
 
 
 async def test_docs_page_uses_local_assets(client: httpx.AsyncClient) -> None:

@@ -168,25 +168,11 @@ def public_user(api: str, user: User, public_repos: int) -> dict[str, Any]:
 
 
 def private_user(api: str, user: User, public_repos: int, private_repos: int) -> dict[str, Any]:
-    """``GET /user`` for the token's owner (schema ``private-user``)."""
+    """``GET /user`` for the token's owner (schema ``private-user``): the public fields and the private ones."""
     return {
-        **simple_user(api, user),
+        **public_user(api, user, public_repos),
         "user_view_type": "private",
-        "name": user.name,
-        "company": None,
-        "blog": "",
-        "location": None,
-        "email": user.email,
         "notification_email": user.email,
-        "hireable": None,
-        "bio": None,
-        "twitter_username": None,
-        "public_repos": public_repos,
-        "public_gists": 0,
-        "followers": 0,
-        "following": 0,
-        "created_at": user.created_at,
-        "updated_at": user.created_at,
         "private_gists": 0,
         "total_private_repos": private_repos,
         "owned_private_repos": private_repos,

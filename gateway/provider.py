@@ -156,7 +156,8 @@ class Resource:
 
     ``list`` returns a ``ResourcePage``, ``get`` one ``unified_models`` object, ``create``/``update`` a ``Written``
     (input: the resource's ``*Create``/``*Update`` model). Fill ``remote_data`` always: Unigate removes it unless
-    the caller asked for it (so return objects built for this call, not shared ones). Raise ``ProviderError`` for provider refusals; an operation left as is answers 501.
+    the caller asked for it (so return objects built for this call, not shared ones). Raise ``ProviderError`` for
+    provider refusals; an operation left as is answers 501.
     """
 
     name: ClassVar[str] = ""

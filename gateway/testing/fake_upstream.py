@@ -22,7 +22,7 @@ from urllib.parse import parse_qsl, urlencode
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
-from starlette.routing import BaseRoute
+from starlette.routing import BaseRoute, Mount
 
 from gateway.testing.loopback import run_app
 
@@ -215,14 +215,24 @@ class FakeUpstream:
         return self._app
 
     @contextmanager
-    def run(self, host: str = "127.0.0.1") -> Iterator[str]:
-        """Serve the fake on a free loopback port; yields (and sets ``base_url`` to) its URL."""
-        with run_app(self.app, host) as url:
-            self.base_url = url
+    def run(self, host: str = "127.0.0.1", prefix: str = "") -> Iterator[str]:
+        """Serve the fake on a free loopback port; yields (and sets ``base_url`` to) its URL.
+
+        ``prefix`` serves it below a path, as a self-managed instance at ``https://example.com/gitlab``.
+        """
+        app: Any = Starlette(routes=[Mount(prefix, app=self.app)]) if prefix else self.app
+        with run_app(app, host) as url:
+            self.base_url = url + prefix
             try:
-                yield url
+                yield self.base_url
             finally:
                 self.base_url = ""
+
+    @staticmethod
+    def route_path(request: Request, raw: bool = False) -> str:
+        """The request's path below the prefix the fake is served at (``raw``: still percent-encoded)."""
+        path = request.scope.get("raw_path", b"").decode() if raw else ""
+        return (path or request.scope["path"]).removeprefix(request.scope.get("root_path", ""))
 
     def is_public(self, path: str) -> bool:
         return any(path.startswith(prefix) for prefix in self.public_paths)
@@ -254,9 +264,10 @@ class _Gate:
 
         up = self.upstream
         request = Request(scope, replay)
+        path = scope["path"].removeprefix(scope.get("root_path", ""))  # below the prefix the fake may be served at
         headers = {k: v for k, v in request.headers.items() if k not in ("authorization", "cookie")}
         with up._lock:
-            up.requests.append(LoggedRequest(request.method, request.url.path, request.url.query, headers, body))
+            up.requests.append(LoggedRequest(request.method, path, request.url.query, headers, body))
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -267,7 +278,7 @@ class _Gate:
             await send(message)
 
         response: Response | None = None
-        if not up.is_public(request.url.path):
+        if not up.is_public(path):
             auth = up.authenticate(request)
             if not isinstance(auth, Token):
                 response = up.unauthorized_response(request, auth)

@@ -127,7 +127,7 @@ class FakeGitLab(FakeUpstream):
         return PlainTextResponse("Retry later\n", 429, headers=limits)
 
     def extra_headers(self, request: Request, status: int) -> dict[str, str]:
-        if not request.url.path.startswith("/api/v4") or status == 429:
+        if not self.route_path(request).startswith("/api/v4") or status == 429:
             return {}
         observed = len(self.requests) % 1000 + 1
         return {
@@ -169,7 +169,7 @@ class FakeGitLab(FakeUpstream):
     def _link(self, request: Request, **changes: str | None) -> str:
         params = dict(parse_qsl(request.url.query, keep_blank_values=True))
         params.update({k: v for k, v in changes.items() if v is not None})
-        raw = request.scope.get("raw_path", b"").decode() or request.url.path
+        raw = self.route_path(request, raw=True)
         return f"{self.base_url}{raw}?{urlencode(params)}"
 
     def offset_page(self, request: Request, items: list[Any]) -> Response:

@@ -2,7 +2,8 @@
 
 Unified ids: tickets ``group/project#42``, comments ``group/project#42/notes/<id>``, collections ``group/project``
 (milestones ``group/project/milestones/<id>``), users the numeric user id, tags ``group/project/labels/<name>``.
-Two catalog entries share the code: ``gitlab`` (OAuth 2.0) and ``gitlab-pat`` (access token).
+Two catalog entries share the code: ``gitlab`` (OAuth 2.0) and ``gitlab-pat`` (access token); both reach gitlab.com
+or a self-managed instance named by ``connection_config.base_url`` (which may include a path) or ``hostname``.
 """
 
 from __future__ import annotations

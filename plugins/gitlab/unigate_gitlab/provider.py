@@ -13,7 +13,8 @@ from unigate_gitlab.users import GitLabTags, GitLabUsers
 
 
 class GitLabProvider(Provider):
-    """GitLab REST v4 (gitlab.com, or a self-managed host in ``connection_config.hostname``) through OAuth 2.0."""
+    """GitLab REST v4 through OAuth 2.0: gitlab.com, or a self-managed instance named by ``connection_config``
+    (``base_url`` such as ``https://example.com/gitlab``, or ``hostname``)."""
 
     catalog_key = "gitlab"
     resources: ClassVar[Mapping[str, type[Resource]]] = {

@@ -32,6 +32,7 @@ from zendesk_shapes import (
     ZOrganization,
     ZTicket,
     ZUser,
+    attachment,
     comment,
     decode_cursor,
     encode_cursor,
@@ -47,6 +48,7 @@ from zendesk_shapes import (
 
 from gateway.testing.fake_upstream import FakeUpstream, TokenState
 
+SITE = "https://acme.zendesk.com"  # the host Zendesk puts in attachment URLs
 INVALID_TOKEN = "The access token provided is expired, revoked, malformed or invalid for other reasons."
 Handler = Callable[[Request], Any]
 
@@ -94,6 +96,12 @@ class FakeZendesk(FakeUpstream):
         item.comments.append(ZComment(next(self._ids), requester.id, body, html_of(body), True, created, 0))
         self.tickets[item.id] = item
         return item
+
+    def add_attachment(self, item: ZTicket, file_name: str, content_type: str, size: int) -> dict[str, Any]:
+        """Attach a file to the ticket's first comment (Zendesk attaches uploads to the comment they came with)."""
+        added = attachment(SITE, next(self._ids), file_name, content_type, size)
+        item.comments[0].attachments.append(added)
+        return added
 
     def oauth_token_for(self, member: ZUser, *, expires_in: float | None = None) -> str:
         return self.issue_token(subject=str(member.id), scopes=("read", "write"), expires_in=expires_in)
@@ -195,6 +203,7 @@ class FakeZendesk(FakeUpstream):
             ("/tickets/{id}", self.get_ticket, "GET"),
             ("/tickets/{id}", self.update_ticket, "PUT"),
             ("/tickets/{id}/comments", self.list_comments, "GET"),
+            ("/attachments/{id}", self.get_attachment, "GET"),
             ("/incremental/tickets/cursor", self.incremental_tickets, "GET"),
             ("/search/export", self.search_export, "GET"),
         ]
@@ -260,6 +269,15 @@ class FakeZendesk(FakeUpstream):
         if found is None or found.deleted:
             return JSONResponse(NOT_FOUND, 404)
         return self._cursor_page(request, "comments", [comment(c) for c in found.comments])
+
+    async def get_attachment(self, request: Request) -> Response:
+        wanted = self._id(request)
+        for item in self.tickets.values():
+            for note in item.comments:
+                found = next((a for a in note.attachments if a["id"] == wanted), None)
+                if found is not None:
+                    return JSONResponse({"attachment": found})
+        return JSONResponse(NOT_FOUND, 404)
 
     async def incremental_tickets(self, request: Request) -> Response:
         """``/incremental/tickets/cursor``: every ticket changed since ``start_time``, deleted ones included."""

@@ -86,6 +86,7 @@ def test_served_records_match_the_published_schemas(world: World, api: httpx.Cli
     assert created.status_code == 201, created.text
     ticket_id = created.json()["ticket"]["id"]
     note = api.put(f"/tickets/{ticket_id}", json={"ticket": {"comment": {"body": "internal", "public": False}}})
+    added = world.fake.add_attachment(world.fake.tickets[ticket_id], "log.txt", "text/plain", 12)
     records = [
         *(("ticket", t) for t in api.get("/tickets.json").json()["tickets"]),
         ("ticket", created.json()["ticket"]),
@@ -107,6 +108,11 @@ def test_served_records_match_the_published_schemas(world: World, api: httpx.Cli
     assert {kind for kind, _ in records} == {"ticket", "comment", "user", "group", "organization", "tag"}
     for kind, record in records:
         check_record(kind, record)
+    single = api.get(f"/attachments/{added['id']}").json()["attachment"]
+    schema = load("comment")["properties"]["attachments"]["items"]
+    assert not list(Draft7Validator(schema).iter_errors(single)) and set(single) <= set(schema["properties"])
+    listed = api.get(f"/tickets/{ticket_id}/comments").json()["comments"][0]["attachments"]
+    assert listed == [single] and api.get("/attachments/1").status_code == 404
 
 
 def test_cursor_pagination_and_its_errors(world: World, api: httpx.Client) -> None:

@@ -286,6 +286,26 @@ async def test_comments_public_and_private(api: httpx.AsyncClient, world: World)
     ]
 
 
+async def test_attachments_of_a_ticket(api: httpx.AsyncClient, world: World) -> None:
+    ticket = world.fake.tickets[1]
+    added = [world.fake.add_attachment(ticket, f"shot-{n}.png", "image/png", 100 + n) for n in range(3)]
+    listed = await api.get("/attachments", params={"ticket_id": "1"})
+    assert listed.status_code == 200, listed.text
+    first_comment = f"1/comments/{ticket.comments[0].id}"
+    assert [(a["id"], a["file_name"], a["content_type"], a["comment"]) for a in listed.json()["data"]] == [
+        (str(item["id"]), item["file_name"], "image/png", first_comment) for item in added
+    ]
+    assert listed.json()["data"][0]["file_url"] == added[0]["content_url"]
+    assert listed.json()["data"][0]["uploaded_by"] == str(world.customer.id)
+    comment = (await api.get("/tickets/1/comments")).json()["data"][0]
+    assert comment["attachments"] == [str(item["id"]) for item in added]
+    one = (await api.get(f"/attachments/{added[1]['id']}")).json()["data"]
+    assert (one["file_name"], one["ticket"]) == ("shot-1.png", None)
+    assert (await api.get("/attachments/999")).status_code == 404
+    needs_ticket = await api.get("/attachments")
+    assert needs_ticket.status_code == 400 and "ticket_id" in needs_ticket.json()["error"]["message"]
+
+
 async def test_people_groups_organizations_and_tags(api: httpx.AsyncClient, world: World) -> None:
     users, pages = await walk(api, "/users", page_size=1)
     assert [(u["name"], u["is_active"]) for u in users] == [("Ada Admin", True), ("Alan Agent", False)] and pages == 2
@@ -340,6 +360,6 @@ async def test_reference_lists_resources(api: httpx.AsyncClient) -> None:
     data = (await api.get("/integrations/zd/reference")).json()["data"]
     assert data["provider"] == "zendesk" and data["plugin"] == "unigate_zendesk"
     resources = {r["name"]: r for r in data["resources"]}
-    assert set(resources) == {"tickets", "comments", "users", "contacts", "teams", "accounts", "tags"}
+    assert set(resources) == {"tickets", "comments", "attachments", "users", "contacts", "teams", "accounts", "tags"}
     assert {op["operation"] for op in resources["tickets"]["operations"]} == {"list", "get", "create", "update"}
     assert "assigned_teams" in resources["tickets"]["fields"] and "is_private" in resources["comments"]["fields"]

@@ -17,6 +17,7 @@ from gateway.testing.contract import ContractWorld, ProviderContractTests, crede
 LISTS = {
     "/tickets": 5,
     "/tickets/1/comments": 3,
+    "/attachments?ticket_id=2": 3,
     "/users": 3,
     "/contacts": 3,
     "/teams": 3,
@@ -26,7 +27,7 @@ LISTS = {
 
 
 def seeded() -> tuple[FakeZendesk, ZUser]:
-    """A fake with 3 agents, 3 end-users, 3 groups, 3 organizations, 5 tickets (3 tags) and 3 comments on #1."""
+    """3 agents, 3 end-users, 3 groups, 3 organizations, 5 tickets (3 tags), 3 comments on #1, 3 attachments on #2."""
     fake = FakeZendesk()
     groups = [fake.add_group(name) for name in ("Support", "Billing", "Escalations")]
     orgs = [fake.add_organization(name, [f"{name.lower()}.com"]) for name in ("Acme", "Globex", "Initech")]
@@ -36,6 +37,8 @@ def seeded() -> tuple[FakeZendesk, ZUser]:
     customers = [fake.add_user(f"Customer {n}", "end-user", organization_id=orgs[n].id) for n in range(3)]
     for n in range(5):
         fake.add_ticket(f"Issue {n}", customers[n % 3], f"Details {n}", tags=[f"tag-{n % 3}"])
+    for n in range(3):
+        fake.add_attachment(fake.tickets[2], f"screenshot-{n}.png", "image/png", 1024 * (n + 1))
     for n in range(2):
         text = f"Follow-up {n}"
         fake.tickets[1].comments.append(ZComment(1000 + n, admin.id, text, html_of(text), n == 0, stamp(), 0))

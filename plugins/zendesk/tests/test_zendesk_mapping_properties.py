@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft7Validator  # type: ignore[import-untyped]
 from pydantic import BaseModel
+from unigate_zendesk.attachments import to_attachment
 from unigate_zendesk.mappers import (
     PRIORITY,
     STATUS,
@@ -32,7 +33,7 @@ from unigate_zendesk.mappers import (
 )
 
 from gateway.testing.schema_strategies import conforming, from_json_schema
-from unified_models import Account, Comment, Contact, Tag, Team, Ticket, User
+from unified_models import Account, Attachment, Comment, Contact, Tag, Team, Ticket, User
 
 PROVIDER = "zendesk"
 EXAMPLES = settings(
@@ -116,3 +117,24 @@ def test_any_tag_maps_to_a_valid_tag(payload: dict[str, Any]) -> None:
     tag = to_tag(payload, PROVIDER)
     round_trips(tag, Tag)
     assert tag.id == tag.name == payload["name"]
+
+
+def attachments() -> st.SearchStrategy[dict[str, Any]]:
+    """Attachment objects as a comment's ``attachments`` items allow them (always with an id)."""
+    schema = load("comment")["properties"]["attachments"]["items"]
+    schema["type"] = "object"
+    schema["properties"]["id"] = ID
+    schema["required"] = ["id"]
+    return conforming(from_json_schema(schema), Draft7Validator(schema), "the attachment schema")
+
+
+@EXAMPLES
+@given(attachments(), records("comment", id=ID), st.integers(min_value=1))
+def test_any_attachment_maps_to_a_valid_attachment(
+    payload: dict[str, Any], comment: dict[str, Any], ticket_id: int
+) -> None:
+    attachment = to_attachment(payload, PROVIDER, comment, str(ticket_id))
+    round_trips(attachment, Attachment)
+    assert attachment.id == str(payload["id"]) and attachment.ticket == str(ticket_id)
+    assert attachment.comment == f"{ticket_id}/comments/{comment['id']}"
+    assert attachment.file_name == (payload.get("file_name") or None)

@@ -93,6 +93,7 @@ class ZComment:
     public: bool
     created_at: str
     audit_id: int
+    attachments: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -191,6 +192,27 @@ def organization(base: str, item: ZOrganization) -> dict[str, Any]:
     }
 
 
+def attachment(base: str, attachment_id: int, file_name: str, content_type: str, size: int) -> dict[str, Any]:
+    """An attachment of a comment (schema ``shared/attachments.json``), as ``GET .../comments`` lists it."""
+    token = f"tok{attachment_id}"
+    return {
+        "id": attachment_id,
+        "url": f"{base}/api/v2/attachments/{attachment_id}.json",
+        "file_name": file_name,
+        "content_url": f"{base}/attachments/token/{token}/?name={file_name}",
+        "mapped_content_url": f"{base}/attachments/token/{token}/?name={file_name}",
+        "content_type": content_type,
+        "size": size,
+        "width": None,
+        "height": None,
+        "inline": False,
+        "deleted": False,
+        "malware_access_override": False,
+        "malware_scan_result": "malware_not_found",
+        "thumbnails": [],
+    }
+
+
 def comment(item: ZComment) -> dict[str, Any]:
     return {
         "id": item.id,
@@ -200,7 +222,7 @@ def comment(item: ZComment) -> dict[str, Any]:
         "html_body": item.html_body,
         "plain_body": item.body,
         "public": item.public,
-        "attachments": [],
+        "attachments": [dict(a) for a in item.attachments],
         "audit_id": item.audit_id,
         "via": via(),
         "created_at": item.created_at,

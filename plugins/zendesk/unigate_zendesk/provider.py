@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import ClassVar
 
 from gateway.provider import Provider, ProviderContext, Resource
+from unigate_zendesk.attachments import ZendeskAttachments
 from unigate_zendesk.comments import ZendeskComments
 from unigate_zendesk.common import API, check
 from unigate_zendesk.directory import ZendeskAccounts, ZendeskContacts, ZendeskTags, ZendeskTeams, ZendeskUsers
@@ -19,6 +20,7 @@ class ZendeskProvider(Provider):
     resources: ClassVar[Mapping[str, type[Resource]]] = {
         "tickets": ZendeskTickets,
         "comments": ZendeskComments,
+        "attachments": ZendeskAttachments,
         "users": ZendeskUsers,
         "contacts": ZendeskContacts,
         "teams": ZendeskTeams,

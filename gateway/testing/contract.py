@@ -190,16 +190,19 @@ class ProviderContractTests:
 
 
 async def _walk(client: httpx.AsyncClient, route: str, *, page_size: int, limit: int) -> list[str]:
-    """Every id of a list route, following ``next_cursor`` (at most ``limit + 2`` pages)."""
+    """Every id of a list route, following ``next_cursor`` (at most ``limit + 2`` pages).
+
+    Later pages send only the cursor (and the page size): the cursor must carry the route's filters.
+    """
     ids: list[str] = []
-    params: dict[str, Any] = {"page_size": page_size}
+    page = await _get(client, route, {"page_size": page_size})
     for _ in range(limit + 2):
-        page = await _get(client, route, params)
         assert page.status_code == 200, page.text
         ids += [item["id"] for item in page.json()["data"]]
         if page.json()["next_cursor"] is None:
             return ids
-        params = {"page_size": page_size, "cursor": page.json()["next_cursor"]}
+        following = {"page_size": page_size, "cursor": page.json()["next_cursor"]}
+        page = await client.get(urlsplit(route).path, params=following)
     raise AssertionError(f"{route} did not end after {limit + 2} pages")
 
 

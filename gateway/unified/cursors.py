@@ -1,7 +1,8 @@
 """Opaque, tamper-proof list cursors: the provider's cursor wrapped with the connection it belongs to and an HMAC.
 
 A cursor is ``base64url(json).base64url(mac)``; the MAC key is derived from the instance secret key, so a cursor
-cannot be forged, edited, or replayed on another connection or resource (each is 400 ``invalid_cursor``).
+cannot be forged, edited, or replayed on another connection or resource (each is 400 ``invalid_cursor``). It also
+carries the list's filters, so a caller follows it alone and still gets the list it started.
 """
 
 from __future__ import annotations
@@ -34,11 +35,17 @@ def _scope(integration_key: str, connection_id: str, resource: str) -> list[str]
     return [integration_key, connection_id, resource]
 
 
-def seal(key: bytes, integration_key: str, connection_id: str, resource: str, provider_cursor: str) -> str:
-    """The caller's cursor for ``provider_cursor`` on this connection and resource."""
-    payload = json.dumps(
-        {"s": _scope(integration_key, connection_id, resource), "c": provider_cursor}, separators=(",", ":")
-    ).encode()
+def seal(
+    key: bytes,
+    integration_key: str,
+    connection_id: str,
+    resource: str,
+    provider_cursor: str,
+    filters: dict[str, str] | None = None,
+) -> str:
+    """The caller's cursor for ``provider_cursor`` on this connection and resource, with the list's filters."""
+    body = {"s": _scope(integration_key, connection_id, resource), "c": provider_cursor, "f": filters or {}}
+    payload = json.dumps(body, separators=(",", ":")).encode()
     mac = hmac.new(key, payload, hashlib.sha256).digest()
     return f"{_b64(payload)}.{_b64(mac)}"
 
@@ -51,8 +58,11 @@ def _invalid() -> GatewayError:
     )
 
 
-def unseal(key: bytes, integration_key: str, connection_id: str, resource: str, cursor: str) -> str:
-    """The provider cursor inside ``cursor``; 400 ``invalid_cursor`` if it was altered or is not for this list."""
+def unseal(
+    key: bytes, integration_key: str, connection_id: str, resource: str, cursor: str
+) -> tuple[str, dict[str, str]]:
+    """The provider cursor and the list's filters inside ``cursor``; 400 ``invalid_cursor`` if it was altered or is
+    not for this list."""
     try:
         payload_text, mac_text = cursor.split(".", 1)
         payload, mac = _unb64(payload_text), _unb64(mac_text)
@@ -63,5 +73,5 @@ def unseal(key: bytes, integration_key: str, connection_id: str, resource: str, 
     data = json.loads(payload)
     if data.get("s") != _scope(integration_key, connection_id, resource) or not isinstance(data.get("c"), str):
         raise _invalid()
-    provider_cursor: str = data["c"]
-    return provider_cursor
+    filters = data.get("f") or {}
+    return str(data["c"]), {str(k): str(v) for k, v in filters.items()}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -70,6 +71,29 @@ def _answer(data: bytes, warnings: Sequence[FieldWarning], status: int = 200, **
     return Response(b"".join(parts), status_code=status, media_type="application/json")
 
 
+FILTERS = ("modified_after", "status", "collection_id", "assignee_id", "ticket_id")
+
+
+def _sent_filters(params: ListParams, ticket_id: str | None) -> dict[str, str]:
+    """The list's filters as the caller sent them (the path's ticket id included), as text."""
+    values: dict[str, Any] = {name: getattr(params, name, None) for name in FILTERS}
+    values["ticket_id"] = ticket_id or values["ticket_id"]
+    if values["modified_after"] is not None:
+        values["modified_after"] = values["modified_after"].isoformat()
+    return {name: str(value) for name, value in values.items() if value is not None}
+
+
+def _continued(kept: dict[str, str], sent: dict[str, str]) -> dict[str, str]:
+    """The cursor's filters; 400 when the caller sent others (the cursor continues one given list)."""
+    if any(kept.get(name) != value for name, value in sent.items()):
+        raise GatewayError(
+            400,
+            "invalid_cursor",
+            "cursor: it continues a list with other filters; send the cursor alone (it keeps the list's filters)",
+        )
+    return kept
+
+
 async def list_resource(call: Call[Any, ListParams], name: str, ticket_id: str | None = None) -> Response:
     """One page of ``name``, with the caller's cursor unwrapped and the provider's next cursor wrapped."""
     gateway: Gateway = call.request.app.state.gateway
@@ -77,21 +101,25 @@ async def list_resource(call: Call[Any, ListParams], name: str, ticket_id: str |
     key = cursor_key(gateway.secrets.secret_key)
     async with resource_call(call, name, "list") as (resource, ctx):
         scope = (ctx.integration_key, ctx.connection_id, name)
-        provider_cursor = unseal(key, *scope, params.cursor) if params.cursor else None
-        status = getattr(params, "status", None)
+        filters = _sent_filters(params, ticket_id)
+        provider_cursor = None
+        if params.cursor:
+            provider_cursor, kept = unseal(key, *scope, params.cursor)
+            filters = _continued(kept, filters)
+        since = filters.get("modified_after")
         query = ListQuery(
             page_size=params.page_size,
             cursor=provider_cursor,
-            modified_after=params.modified_after,
+            modified_after=datetime.fromisoformat(since) if since else None,
             include_remote_data=params.include_remote_data,
-            status=str(status) if status is not None else None,
-            collection_id=getattr(params, "collection_id", None),
-            assignee_id=getattr(params, "assignee_id", None),
-            ticket_id=ticket_id or getattr(params, "ticket_id", None),
+            status=filters.get("status"),
+            collection_id=filters.get("collection_id"),
+            assignee_id=filters.get("assignee_id"),
+            ticket_id=filters.get("ticket_id"),
         )
         page = await resource.list(ctx, query)
     data = b"[" + b",".join(_item_json(item, params.include_remote_data) for item in page.items) + b"]"
-    next_cursor = seal(key, *scope, page.next_cursor) if page.next_cursor else None
+    next_cursor = seal(key, *scope, page.next_cursor, filters) if page.next_cursor else None
     return _answer(data, page.warnings, next_cursor=next_cursor)
 
 

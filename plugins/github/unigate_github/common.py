@@ -56,6 +56,11 @@ def require_collection(query: ListQuery, what: str) -> str:
     return repo_path(query.collection_id)
 
 
+def listing_path(query: ListQuery, what: str, suffix: str) -> str:
+    """``/repos/owner/repo`` + ``suffix`` for a first page; later pages follow the cursor (GitHub's next URL)."""
+    return "" if query.cursor else require_collection(query, what) + suffix
+
+
 def refuse_modified_after(query: ListQuery, what: str) -> None:
     gateway_refuse_modified_after(query, "GitHub", what)
 

@@ -8,7 +8,7 @@ from pydantic import BaseModel
 
 from gateway.provider import ENVELOPE_FIELDS, ListQuery, ProviderContext, ProviderError, Resource, ResourcePage, Written
 from unified_models import FieldWarning, Ticket, TicketCreate, TicketStatus, TicketUpdate
-from unigate_github.common import HEADERS, check, fetch_page, full_name_of, repo_path, require_collection, since, when
+from unigate_github.common import HEADERS, check, fetch_page, full_name_of, listing_path, repo_path, since, when
 
 REASONS = ("completed", "not_planned", "duplicate", "reopened")
 UNSUPPORTED = {  # unified field -> why GitHub cannot set it
@@ -128,7 +128,7 @@ class GitHubTickets(Resource):
     )
 
     async def list(self, ctx: ProviderContext, query: ListQuery) -> ResourcePage[Ticket]:
-        path = require_collection(query, "issues")
+        path = listing_path(query, "issues", "/issues")
         params = {"state": {"OPEN": "open", "CLOSED": "closed"}.get(query.status or "", "all")}
         if query.status in ("IN_PROGRESS", "ON_HOLD"):
             return ResourcePage([])  # GitHub issues are never in these states
@@ -136,7 +136,7 @@ class GitHubTickets(Resource):
             params["since"] = since(query.modified_after)
         if query.assignee_id:
             params["assignee"] = query.assignee_id
-        items, next_url = await fetch_page(ctx, f"{path}/issues", query, params, f"repository {query.collection_id}")
+        items, next_url = await fetch_page(ctx, path, query, params, f"repository {query.collection_id}")
         tickets = [to_ticket(issue, ctx.provider) for issue in items if "pull_request" not in issue]
         return ResourcePage(tickets, next_url)
 

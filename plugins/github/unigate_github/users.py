@@ -6,7 +6,7 @@ from typing import Any
 
 from gateway.provider import ListQuery, ProviderContext, ProviderError, Resource, ResourcePage
 from unified_models import Tag, User
-from unigate_github.common import HEADERS, check, fetch_page, refuse_modified_after, require_collection
+from unigate_github.common import HEADERS, check, fetch_page, full_name_of, listing_path, refuse_modified_after
 
 
 def to_user(user: dict[str, Any], provider: str = "github") -> User:
@@ -40,9 +40,9 @@ class GitHubUsers(Resource):
     fields = ("id", "remote_id", "provider", "remote_data", "username", "avatar", "name", "email_address")
 
     async def list(self, ctx: ProviderContext, query: ListQuery) -> ResourcePage[User]:
-        path = require_collection(query, "users")
+        path = listing_path(query, "users", "/assignees")
         refuse_modified_after(query, "users")
-        items, next_url = await fetch_page(ctx, f"{path}/assignees", query, {}, f"repository {query.collection_id}")
+        items, next_url = await fetch_page(ctx, path, query, {}, f"repository {query.collection_id}")
         return ResourcePage([to_user(user, ctx.provider) for user in items], next_url)
 
     async def get(self, ctx: ProviderContext, remote_id: str) -> User:
@@ -60,8 +60,8 @@ class GitHubTags(Resource):
     fields = ("id", "remote_id", "provider", "remote_data", "name")
 
     async def list(self, ctx: ProviderContext, query: ListQuery) -> ResourcePage[Tag]:
-        path = require_collection(query, "labels")
+        path = listing_path(query, "labels", "/labels")
         refuse_modified_after(query, "labels")
-        items, next_url = await fetch_page(ctx, f"{path}/labels", query, {}, f"repository {query.collection_id}")
-        collection = str(query.collection_id)
-        return ResourcePage([to_tag(label, collection, ctx.provider) for label in items], next_url)
+        items, next_url = await fetch_page(ctx, path, query, {}, f"repository {query.collection_id}")
+        tags = [to_tag(label, query.collection_id or full_name_of(str(label["url"])), ctx.provider) for label in items]
+        return ResourcePage(tags, next_url)

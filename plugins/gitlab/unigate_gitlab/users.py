@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from gateway.provider import ENVELOPE_FIELDS, ListQuery, ProviderContext, ProviderError, Resource, ResourcePage
 from unified_models import Tag, User
 from unigate_gitlab.common import check, fetch_page, refuse_modified_after, require_project
@@ -41,10 +43,12 @@ class GitLabTags(Resource):
     fields = ("id", "remote_id", "provider", "remote_data", "name")
 
     async def list(self, ctx: ProviderContext, query: ListQuery) -> ResourcePage[Tag]:
-        path = require_project(query, "labels")
         refuse_modified_after(query, "labels")
+        project, _, next_url = (query.cursor or "").partition(" ")  # the cursor carries the project: labels do not
+        project = project or str(query.collection_id or "")
+        path = "" if next_url else require_project(query, "labels") + "/labels"
         params = {"include_ancestor_groups": "true"}
-        items, following = await fetch_page(ctx, f"{path}/labels", query, params, f"project {query.collection_id}")
-        return ResourcePage(
-            [to_tag(label, str(query.collection_id), self.provider.catalog_key) for label in items], following
-        )
+        page = replace(query, cursor=next_url or None)
+        items, following = await fetch_page(ctx, path, page, params, f"project {project}")
+        tags = [to_tag(label, project, self.provider.catalog_key) for label in items]
+        return ResourcePage(tags, f"{project} {following}" if following else None)

@@ -22,6 +22,7 @@ from jira_shapes import (
     JiraIssue,
     JqlError,
     Project,
+    attachment_metadata,
     is_adf,
     issue_fields,
     jql_date,
@@ -163,6 +164,7 @@ class FakeJira(FakeUpstream):
             Route("/rest/api/3/project/search", self.project_search),
             Route("/rest/api/3/project/{ref}", self.get_project),
             Route("/rest/api/3/user", self.get_user),
+            Route("/rest/api/3/attachment/{id}", self.get_attachment),
             Route("/rest/api/3/search", self.search_gone, methods=["GET", "POST"]),
             Route("/rest/api/3/search/jql", self.search_jql),
             Route("/rest/api/3/issue", self.create_issue, methods=["POST"]),
@@ -200,6 +202,20 @@ class FakeJira(FakeUpstream):
         start, size = self._window(request, 1000)
         accounts = list(self.accounts.values())[start : start + size]
         return JSONResponse([user(self._api(request), a) for a in accounts])
+
+    def add_attachment(self, issue: JiraIssue, filename: str, mime_type: str, size: int, author: Account) -> str:
+        record = {"id": str(next(self._ids)), "filename": filename, "mimeType": mime_type, "size": size}
+        record.update(author=author.account_id, created=stamp())
+        issue.attachments.append(record)
+        return str(record["id"])
+
+    async def get_attachment(self, request: Request) -> Response:
+        wanted = request.path_params["id"]
+        for issue in self.issues:
+            for record in issue.attachments:
+                if record["id"] == wanted:
+                    return JSONResponse(attachment_metadata(self._api(request), record, self.accounts))
+        return errors(404, [f"The attachment with ID '{wanted}' does not exist"])
 
     async def get_user(self, request: Request) -> Response:
         account_id = request.query_params.get("accountId")

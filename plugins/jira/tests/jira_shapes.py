@@ -87,6 +87,27 @@ class JiraIssue:
     created: str = field(default_factory=stamp)
     updated: str = field(default_factory=stamp)
     resolutiondate: str | None = None
+    attachments: list[dict[str, Any]] = field(default_factory=list)  # {id, filename, mimeType, size, author, created}
+
+
+def attachment(api: str, record: dict[str, Any], accounts: dict[str, Account]) -> dict[str, Any]:
+    """An attachment as the issue's ``attachment`` field lists it (schema ``Attachment``)."""
+    return {
+        "self": f"{api}/rest/api/3/attachment/{record['id']}",
+        "id": record["id"],
+        "filename": record["filename"],
+        "author": user_details(api, accounts[record["author"]]),
+        "created": record["created"],
+        "size": record["size"],
+        "mimeType": record["mimeType"],
+        "content": f"{api}/rest/api/3/attachment/content/{record['id']}",
+    }
+
+
+def attachment_metadata(api: str, record: dict[str, Any], accounts: dict[str, Account]) -> dict[str, Any]:
+    """``GET /attachment/{id}`` (schema ``AttachmentMetadata``: a numeric id and the full ``User``)."""
+    listed = attachment(api, record, accounts)
+    return {**listed, "id": int(record["id"]), "author": user(api, accounts[record["author"]]), "properties": {}}
 
 
 def avatar_urls(prefix: str) -> dict[str, str]:
@@ -234,6 +255,7 @@ def issue_fields(api: str, issue: JiraIssue, proj: Project, accounts: dict[str, 
         ),
         "resolutiondate": issue.resolutiondate,
         "duedate": None,
+        "attachment": [attachment(api, a, accounts) for a in issue.attachments],
         "comment": {
             "comments": comments,
             "self": f"{api}/rest/api/3/issue/{issue.id}/comment",
@@ -263,6 +285,7 @@ NAVIGABLE += (
     "resolution",
     "resolutiondate",
     "duedate",
+    "attachment",
 )
 
 

@@ -335,6 +335,7 @@ def test_responses_validate_against_the_published_description(spec: Spec, world:
         },
     )
     spec.check(created)
+    attached = world.fake.add_attachment(world.fake.issues[0], "log.txt", "text/plain", 12, world.bob)
     gateway.post("/rest/api/3/issue/KAN-1/comment", json={"body": adf("hi")})
     for url in (
         "/rest/api/3/myself",
@@ -348,8 +349,12 @@ def test_responses_validate_against_the_published_description(spec: Spec, world:
         "/rest/api/3/project/NOPE",
         f"/rest/api/3/user?accountId={world.bob.account_id}",
         "/rest/api/3/user?accountId=nobody",
+        f"/rest/api/3/attachment/{attached}",
+        "/rest/api/3/attachment/1",
     ):
         spec.check(gateway.get(url))
+    listed = gateway.get("/rest/api/3/issue/KAN-1", params={"fields": "attachment"}).json()["fields"]["attachment"]
+    spec.check_component("Attachment", listed[0])
     spec.check(gateway.post("/rest/api/3/issue/KAN-1/comment", json={"body": adf("again")}))
     spec.check(gateway.post("/rest/api/3/issue", json={"fields": {"project": {"key": "KAN"}}}))  # 400 ErrorCollection
     edited = gateway.put("/rest/api/3/issue/KAN-1", json={"fields": {"summary": "T"}})

@@ -21,8 +21,9 @@ def jira_world(basic: bool) -> Iterator[ContractWorld]:
     mia, bob, _ = (fake.add_account(name) for name in ("Mia Krystof", "Bob Smith", "Ann Lee"))
     for key, name in (("KAN", "Kanban"), ("OPS", "Operations"), ("WEB", "Website")):
         fake.add_project(key, name, mia)
-    for n in range(5):
-        fake.add_issue("KAN", f"Task {n}", bob, labels=[f"label-{n % 3}"])
+    issues = [fake.add_issue("KAN", f"Task {n}", bob, labels=[f"label-{n % 3}"]) for n in range(5)]
+    for n in range(3):
+        fake.add_attachment(issues[0], f"log-{n}.txt", "text/plain", 100 + n, bob)
 
     def short_rate_limit(request: Request) -> Response:
         return fake.rate_limit_response(request, retry_after=1)
@@ -36,7 +37,7 @@ def jira_world(basic: bool) -> Iterator[ContractWorld]:
         yield ContractWorld(
             fake=fake,
             **connect,
-            lists={"/tickets": 5, "/collections": 3, "/users": 3, "/tags": 3},
+            lists={"/tickets": 5, "/collections": 3, "/users": 3, "/tags": 3, "/attachments?ticket_id=KAN-1": 3},
             missing="/tickets/KAN-404",
             short_rate_limit=short_rate_limit,
         )

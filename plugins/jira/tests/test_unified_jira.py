@@ -237,11 +237,29 @@ async def test_collections_users_and_tags(api: httpx.AsyncClient, world: World) 
     assert [t["name"] for t in tags["data"] + more["data"]] == ["backend", "frontend"]
 
 
+async def test_attachments_of_an_issue(api: httpx.AsyncClient, world: World) -> None:
+    issue = world.fake.issues[0]
+    ids = [world.fake.add_attachment(issue, f"shot-{n}.png", "image/png", 10 + n, world.bob) for n in range(3)]
+    first = await api.get("/attachments", params={"ticket_id": "KAN-1", "page_size": 2})
+    assert first.status_code == 200, first.text
+    rest = await api.get("/attachments", params={"cursor": first.json()["next_cursor"]})
+    listed = first.json()["data"] + rest.json()["data"]
+    assert [(a["id"], a["file_name"], a["ticket"]) for a in listed] == [
+        (ids[n], f"shot-{n}.png", "KAN-1") for n in range(3)
+    ]
+    assert listed[0]["uploaded_by"] == world.bob.account_id and listed[0]["content_type"] == "image/png"
+    assert listed[0]["file_url"].endswith(f"/rest/api/3/attachment/content/{ids[0]}")
+    one = (await api.get(f"/attachments/{ids[2]}")).json()["data"]
+    assert (one["id"], one["file_name"], one["ticket"]) == (ids[2], "shot-2.png", None)
+    assert (await api.get("/attachments/123")).status_code == 404
+    assert (await api.get("/attachments/abc")).json()["error"]["code"] == "invalid_id"
+
+
 async def test_reference_lists_resources(api: httpx.AsyncClient) -> None:
     data = (await api.get("/integrations/jira/reference")).json()["data"]
     assert data["provider"] == "jira" and data["plugin"] == "unigate_jira"
     resources = {r["name"]: r for r in data["resources"]}
-    assert set(resources) == {"tickets", "comments", "collections", "users", "tags"}
+    assert set(resources) == {"tickets", "comments", "attachments", "collections", "users", "tags"}
     assert "priority" in resources["tickets"]["fields"]
 
 

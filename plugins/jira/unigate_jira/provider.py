@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import ClassVar
 
 from gateway.provider import Provider, ProviderContext, ProviderError, Resource
+from unigate_jira.attachments import JiraAttachments
 from unigate_jira.comments import JiraComments
 from unigate_jira.common import api, check
 from unigate_jira.projects import JiraCollections
@@ -20,6 +21,7 @@ class JiraProvider(Provider):
     resources: ClassVar[Mapping[str, type[Resource]]] = {
         "tickets": JiraTickets,
         "comments": JiraComments,
+        "attachments": JiraAttachments,
         "collections": JiraCollections,
         "users": JiraUsers,
         "tags": JiraTags,

@@ -117,6 +117,20 @@ async def test_ticket_pages_follow_the_cursor(api: httpx.AsyncClient, fake: Fake
     assert [t["name"] for t in everything["data"]][0] == "Ops issue" and everything["next_cursor"] is None
 
 
+async def test_the_cursor_keeps_the_lists_filters(api: httpx.AsyncClient, fake: FakeLinear) -> None:
+    eng = named(fake.teams, "ENG", "key")
+    params: dict[str, Any] = {"collection_id": eng["id"], "status": "OPEN", "page_size": 2}
+    first = (await api.get("/tickets", params=params)).json()
+    rest = await api.get("/tickets", params={"cursor": first["next_cursor"]})  # the cursor alone
+    assert rest.status_code == 200, rest.text
+    names = [t["name"] for t in first["data"] + rest.json()["data"]]
+    assert names == [f"Issue {n}" for n in range(5, 0, -1)] and rest.json()["next_cursor"] is None
+    other = await api.get("/tickets", params={"cursor": first["next_cursor"], "status": "CLOSED"})
+    assert other.status_code == 400 and other.json()["error"]["code"] == "invalid_cursor"
+    same = await api.get("/tickets", params={**params, "cursor": first["next_cursor"]})
+    assert [t["name"] for t in same.json()["data"]] == names[2:4]
+
+
 async def test_status_priority_and_fields_are_mapped(api: httpx.AsyncClient, fake: FakeLinear) -> None:
     eng, launch = named(fake.teams, "ENG", "key"), named(fake.projects, "Launch")
     grace, ada = named(fake.users, "Grace Hopper"), named(fake.users, "Ada Lovelace")

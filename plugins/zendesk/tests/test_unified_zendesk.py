@@ -291,6 +291,9 @@ async def test_attachments_of_a_ticket(api: httpx.AsyncClient, world: World) -> 
     added = [world.fake.add_attachment(ticket, f"shot-{n}.png", "image/png", 100 + n) for n in range(3)]
     listed = await api.get("/attachments", params={"ticket_id": "1"})
     assert listed.status_code == 200, listed.text
+    first = await api.get("/attachments", params={"ticket_id": "1", "page_size": 2})
+    rest = await api.get("/attachments", params={"cursor": first.json()["next_cursor"]})  # the cursor holds the ticket
+    assert [a["id"] for a in first.json()["data"] + rest.json()["data"]] == [str(item["id"]) for item in added]
     first_comment = f"1/comments/{ticket.comments[0].id}"
     assert [(a["id"], a["file_name"], a["content_type"], a["comment"]) for a in listed.json()["data"]] == [
         (str(item["id"]), item["file_name"], "image/png", first_comment) for item in added

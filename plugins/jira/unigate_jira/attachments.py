@@ -1,0 +1,68 @@
+"""Files attached to an issue, as ``Attachment`` (ids are Jira's attachment ids).
+
+An issue lists its attachments in its ``attachment`` field, all at once: pages are slices of that list and the
+provider cursor is ``<issue key>|<offset>``. One attachment by id comes from ``GET /attachment/{id}`` (which does
+not name the issue).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gateway.provider import (
+    ENVELOPE_FIELDS,
+    ListQuery,
+    ProviderContext,
+    ProviderError,
+    Resource,
+    ResourcePage,
+    refuse_modified_after,
+)
+from gateway.provider import unsupported_filter as refused
+from unified_models import Attachment
+from unigate_jira.common import api, check, issue_key, when
+
+
+def to_attachment(attachment: dict[str, Any], provider: str = "jira", ticket: str | None = None) -> Attachment:
+    author = attachment.get("author") if isinstance(attachment.get("author"), dict) else {}
+    return Attachment(
+        id=str(attachment["id"]),
+        remote_id=str(attachment["id"]),
+        provider=provider,
+        remote_created_at=when(attachment.get("created")),
+        remote_data=attachment,
+        file_name=attachment.get("filename") or None,
+        file_url=attachment.get("content") or None,
+        content_type=attachment.get("mimeType") or None,
+        uploaded_by=(author or {}).get("accountId"),
+        ticket=ticket,
+    )
+
+
+class JiraAttachments(Resource):
+    """An issue's attachments (list, by ``ticket_id``) and one attachment (get)."""
+
+    name = "attachments"
+    fields = (*ENVELOPE_FIELDS, "file_name", "file_url", "content_type", "uploaded_by", "ticket")
+
+    async def list(self, ctx: ProviderContext, query: ListQuery) -> ResourcePage[Attachment]:
+        cursor_key, _, offset = (query.cursor or "").rpartition("|")  # the cursor carries the issue
+        if not (query.ticket_id or cursor_key):
+            raise refused("ticket_id", "Jira lists attachments per issue; send ticket_id (see GET /tickets)")
+        refuse_modified_after(query, "Jira", "attachments")
+        key = issue_key(query.ticket_id or cursor_key, "ticket_id")
+        response = await ctx.http.get(api(ctx, f"/issue/{key}"), params={"fields": "attachment"})
+        check(response, f"issue {key}")
+        found = (response.json().get("fields") or {}).get("attachment") or []
+        start = int(offset) if offset.isdigit() else 0
+        page = found[start : start + query.page_size]
+        following = f"{key}|{start + len(page)}" if start + len(page) < len(found) else None
+        return ResourcePage([to_attachment(a, ctx.provider, key) for a in page], following)
+
+    async def get(self, ctx: ProviderContext, remote_id: str) -> Attachment:
+        if not remote_id.isdigit():
+            message = f"id: {remote_id!r} is not a Jira attachment id; send the numeric id"
+            raise ProviderError(400, "invalid_id", message, field="id")
+        response = await ctx.http.get(api(ctx, f"/attachment/{remote_id}"))
+        check(response, f"attachment {remote_id}")
+        return to_attachment(response.json(), ctx.provider)

@@ -26,6 +26,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 from referencing import Registry
+from unigate_jira.attachments import to_attachment
 from unigate_jira.comments import to_comment
 from unigate_jira.projects import to_collection
 from unigate_jira.tickets import to_ticket
@@ -146,6 +147,7 @@ COMMENTS = component(
 )
 USERS = component("User", ("accountId",), accountId=ACCOUNT_IDS)
 PROJECTS = component("Project", ("id", "key"), id=NUMERIC_IDS, key=PROJECT_KEYS)
+ATTACHMENTS = component("Attachment", ("id",), id=NUMERIC_IDS, created=STAMPS, author=USER_DETAILS)
 LABEL_PAGES = component("PageBeanString", ("values",), values=st.lists(LABELS, min_size=1, max_size=5))
 
 
@@ -233,3 +235,14 @@ def test_projects_map_to_collections(project: dict[str, Any]) -> None:
         project.get("name"),
     )
     assert collection.description == (project.get("description") or None)
+
+
+@PROPERTY
+@given(ATTACHMENTS, ISSUE_KEYS)
+def test_attachments_map_to_attachments(attachment: dict[str, Any], key: str) -> None:
+    mapped = to_attachment(attachment, "jira", key)
+    round_trips(mapped)
+    assert (mapped.id, mapped.remote_id, mapped.ticket) == (attachment["id"], attachment["id"], key)
+    assert mapped.uploaded_by == (attachment.get("author") or {}).get("accountId")
+    assert mapped.remote_created_at == moment(attachment.get("created"))
+    assert mapped.file_name == (attachment.get("filename") or None)

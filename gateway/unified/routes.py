@@ -7,6 +7,8 @@ not implement answer 501 ``not_supported``; provider refusals keep their meaning
 
 from __future__ import annotations
 
+import json
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime
@@ -14,7 +16,7 @@ from typing import Any
 
 import httpx
 import orjson
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 from starlette.responses import Response
 
 from gateway.api.endpoint import Call
@@ -26,6 +28,7 @@ from gateway.unified.cursors import cursor_key, seal, unseal
 from gateway.unified.params import ItemParams, ListParams, NewComment
 from unified_models import CommentCreate, FieldWarning, RemoteObject, TicketCreate, TicketUpdate
 
+log = logging.getLogger("unigate")
 VERBS = {"list": "listing", "get": "getting", "create": "creating", "update": "updating"}
 
 
@@ -47,6 +50,10 @@ async def resource_call(call: Call[Any, Any], name: str, operation: str) -> Asyn
             raise GatewayError(504, "upstream_timeout", f"{ctx.provider} did not answer in time") from None
         except httpx.HTTPError as exc:
             raise GatewayError(502, "upstream_error", f"Cannot reach {ctx.provider}: {type(exc).__name__}") from None
+        except (json.JSONDecodeError, ValidationError) as exc:  # the provider answered in a form the plugin cannot map
+            log.warning("%s answered %s in an unexpected form", ctx.provider, name, exc_info=True)
+            what = "something that is not JSON" if isinstance(exc, json.JSONDecodeError) else "an unexpected shape"
+            raise GatewayError(502, "upstream_error", f"{ctx.provider} answered {what} for {name}") from None
 
 
 def _not_supported(exc: NotSupported) -> GatewayError:

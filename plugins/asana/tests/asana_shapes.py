@@ -261,6 +261,7 @@ COMPACT = {
     "project": ("name",),
     "tag": ("name",),
     "workspace": ("name",),
+    "attachment": ("name", "resource_subtype"),  # AttachmentCompact
 }
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from asana_shapes import Project, Story, Tag, Task, User, Workspace, World, compact, select, stamp
+from fake_asana_attachments import Attachment, attachment_routes
 from fake_asana_routes import HELP, api_routes, errors, oauth_error
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -31,6 +32,7 @@ class FakeAsana(FakeUpstream):
     def __init__(self) -> None:
         super().__init__()
         self.world = World()
+        self.attachments: dict[str, Attachment] = {}
         self._gids = itertools.count(1204000000000001)
         self.signed_in: str | None = None  # the user who approves the OAuth authorize step (default: the first)
 
@@ -70,6 +72,11 @@ class FakeAsana(FakeUpstream):
     def add_story(self, task: Task, author: User, text: str, subtype: str = "comment_added", **fields: Any) -> Story:
         item = Story(self._gid(), task.gid, author.gid, text, f"<body>{text}</body>", subtype, **fields)
         self.world.stories[item.gid] = item
+        return item
+
+    def add_attachment(self, task: Task, name: str, size: int) -> Attachment:
+        item = Attachment(self._gid(), task.gid, name, size)
+        self.attachments[item.gid] = item
         return item
 
     def oauth_token_for(self, user: User, *, expires_in: float | None = 3600) -> str:
@@ -139,7 +146,7 @@ class FakeAsana(FakeUpstream):
         return [
             Route("/-/oauth_authorize", self.authorize),
             Route("/-/oauth_token", self.token, methods=["POST"]),
-            Mount(API, routes=api_routes(self)),
+            Mount(API, routes=[*api_routes(self), *attachment_routes(self, self.attachments)]),
         ]
 
     # -- OAuth ----------------------------------------------------------------------------------------------------

@@ -31,6 +31,8 @@ def asana_world(personal_token: bool) -> Iterator[ContractWorld]:
     fake.add_story(task, ada, "added to Launch", "added_to_project")
     for n in range(3):
         fake.add_story(task, grace, f"Comment {n}")
+    for n in range(3):
+        fake.add_attachment(task, f"file-{n}.pdf", 1000 + n)
 
     def short_rate_limit(request: Request) -> Response:
         return fake.rate_limit_response(request, retry_after=1)
@@ -47,6 +49,7 @@ def asana_world(personal_token: bool) -> Iterator[ContractWorld]:
                 "/users": 3,
                 "/tags": 3,
                 f"/tickets/{task.gid}/comments": 3,
+                f"/attachments?ticket_id={task.gid}": 3,
             },
             missing="/tickets/1204999999999999",
             short_rate_limit=short_rate_limit,

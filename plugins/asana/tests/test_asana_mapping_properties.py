@@ -14,9 +14,10 @@ import pytest
 from asana_spec import records
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from unigate_asana.attachments import to_attachment
 from unigate_asana.mapping import to_comment, to_project, to_tag, to_ticket, to_user, to_workspace
 
-from unified_models import Collection, Comment, RemoteObject, Tag, Ticket, User
+from unified_models import Attachment, Collection, Comment, RemoteObject, Tag, Ticket, User
 
 EXAMPLES = settings(max_examples=50, deadline=None, suppress_health_check=list(HealthCheck))
 
@@ -34,6 +35,7 @@ MAPPERS: list[tuple[str, Callable[[dict[str, Any], str], RemoteObject], type[Rem
     ("ProjectResponse", to_project, Collection, 3),
     ("WorkspaceResponse", to_workspace, Collection, 5),
     ("TagResponse", to_tag, Tag, 4),
+    ("AttachmentResponse", to_attachment, Attachment, 3),
 ]
 
 
@@ -53,6 +55,8 @@ def test_every_published_shape_maps_to_a_valid_model(
         if isinstance(again, Ticket):
             assert (again.status is None) == (not isinstance(record.get("completed"), bool))
             assert again.collections == [p["gid"] for p in record.get("projects") or [] if p.get("gid")]
+        if isinstance(again, Attachment):
+            assert again.ticket == ((record.get("parent") or {}).get("gid") or None)
         if isinstance(again, Tag):
             assert again.name in (record.get("name"), record["gid"])
 

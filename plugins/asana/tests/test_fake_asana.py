@@ -19,6 +19,7 @@ import yaml
 from asana_shapes import Project, Task, User, Workspace
 from asana_spec import airbyte_manifest, document, problems
 from fake_asana import API, FakeAsana
+from fake_asana_attachments import attachment_routes
 from fake_asana_routes import api_routes
 from starlette.routing import Route
 
@@ -49,6 +50,7 @@ def world() -> Iterator[World]:
         fake.add_task(bob, f"Task {n}", launch)
     fake.add_story(task, ada, "Looks good")
     fake.add_story(task, ada, "marked this task complete", "marked_complete")
+    fake.add_attachment(task, "Screenshot.png", 2048)
     with fake.run():
         headers = {"authorization": f"Bearer {fake.oauth_token_for(ada, expires_in=None)}"}
         with httpx.Client(base_url=fake.base_url + API, headers=headers) as http:
@@ -61,7 +63,8 @@ def valid(name: str, value: Any) -> None:
 
 def test_the_fake_serves_only_documented_operations() -> None:
     documented = {re.sub(r"\{[^}]+\}", "{}", path): set(ops) for path, ops in document()["paths"].items()}
-    for route in api_routes(FakeAsana()):
+    fake = FakeAsana()
+    for route in [*api_routes(fake), *attachment_routes(fake, fake.attachments)]:
         assert isinstance(route, Route)
         path = re.sub(r"\{[^}]+\}", "{}", route.path)
         if path == "/users/me":
@@ -79,6 +82,8 @@ def test_full_records_validate_against_the_response_schemas(world: World) -> Non
     valid("WorkspaceResponse", http.get(f"/workspaces/{world.acme.gid}").json()["data"])
     for tag in http.get("/tags", params={"workspace": world.acme.gid}).json()["data"]:
         valid("TagResponse", http.get(f"/tags/{tag['gid']}").json()["data"])
+    for attachment in world.fake.attachments.values():
+        valid("AttachmentResponse", http.get(f"/attachments/{attachment.gid}").json()["data"])
     everything = ",".join(sorted(document()["components"]["schemas"]["StoryBase"]["allOf"][1]["properties"]))
     for story in http.get(f"/tasks/{world.task.gid}/stories", params={"opt_fields": everything}).json()["data"]:
         valid("StoryResponse", story)
@@ -94,6 +99,7 @@ def test_full_records_validate_against_the_response_schemas(world: World) -> Non
         ("/projects?workspace={acme}", "ProjectCompact", {"gid", "resource_type", "name"}),
         ("/tags?workspace={acme}", "TagCompact", {"gid", "resource_type", "name"}),
         ("/workspaces", "WorkspaceCompact", {"gid", "resource_type", "name"}),
+        ("/attachments?parent={task}", "AttachmentCompact", {"gid", "resource_type", "name", "resource_subtype"}),
     ],
 )  # fmt: skip
 def test_lists_answer_compact_records(world: World, path: str, schema: str, keys: set[str]) -> None:

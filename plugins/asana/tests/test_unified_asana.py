@@ -207,6 +207,22 @@ async def test_comments_are_the_comment_stories(api: httpx.AsyncClient, world: W
     assert (await api.post("/tickets/1204999999999999/comments", json={"body": "hi"})).status_code == 404
 
 
+async def test_attachments_of_a_task(api: httpx.AsyncClient, world: World) -> None:
+    added = [world.fake.add_attachment(world.review, f"spec-{n}.pdf", 100 + n) for n in range(3)]
+    first = await api.get("/attachments", params={"ticket_id": world.review.gid, "page_size": 2})
+    assert first.status_code == 200, first.text
+    rest = await api.get("/attachments", params={"cursor": first.json()["next_cursor"]})
+    listed = first.json()["data"] + rest.json()["data"]
+    assert [(a["id"], a["file_name"], a["ticket"]) for a in listed] == [
+        (item.gid, item.name, world.review.gid) for item in added
+    ]
+    assert listed[0]["file_url"].endswith(f"asset_id={added[0].gid}")
+    one = (await api.get(f"/attachments/{added[2].gid}")).json()["data"]
+    assert (one["file_name"], one["ticket"]) == ("spec-2.pdf", world.review.gid)
+    assert (await api.get("/attachments/1204999999999999")).status_code == 404
+    assert (await api.get("/attachments")).status_code == 400
+
+
 async def test_collections_users_and_tags(api: httpx.AsyncClient, world: World) -> None:
     collections = (await api.get("/collections")).json()["data"]
     assert [(c["name"], c["collection_type"], c["parent_collection"]) for c in collections] == [

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import ClassVar
 
 from gateway.provider import Provider, ProviderContext, Resource
+from unigate_asana.attachments import AsanaAttachments
 from unigate_asana.collections import AsanaCollections
 from unigate_asana.comments import AsanaComments
 from unigate_asana.common import check, data_of
@@ -19,6 +20,7 @@ class AsanaProvider(Provider):
     catalog_key: ClassVar[str] = "asana"
     resources: ClassVar[Mapping[str, type[Resource]]] = {
         "tickets": AsanaTickets,
+        "attachments": AsanaAttachments,
         "comments": AsanaComments,
         "collections": AsanaCollections,
         "users": AsanaUsers,

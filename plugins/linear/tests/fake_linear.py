@@ -86,6 +86,7 @@ class FakeLinear(FakeUpstream):
         self.projects: dict[str, dict[str, Any]] = {}
         self.issues: dict[str, dict[str, Any]] = {}
         self.comments: dict[str, dict[str, Any]] = {}
+        self.attachments: dict[str, dict[str, Any]] = {}
         self.sync_id = 1000
         self.requests_used = 0
 
@@ -130,6 +131,13 @@ class FakeLinear(FakeUpstream):
         issue.update(labelIds=[], startedAt=None, completedAt=None, canceledAt=None, **fields)
         self.issues[issue["id"]] = issue
         return issue
+
+    def add_attachment(self, issue: dict[str, Any], title: str, url: str, creator: dict[str, Any]) -> dict[str, Any]:
+        """A link attached to an issue (a pull request, a document, a Sentry event), as Linear keeps them."""
+        attachment = self._record(title=title, subtitle=None, url=url, issueId=issue["id"], creatorId=creator["id"])
+        attachment.update(metadata={}, sourceType="api", groupBySource=False)
+        self.attachments[attachment["id"]] = attachment
+        return attachment
 
     def add_comment(self, issue: dict[str, Any], body: str, author: dict[str, Any]) -> dict[str, Any]:
         comment = self._record(body=body, issueId=issue["id"], userId=author["id"])
@@ -241,6 +249,18 @@ class FakeLinear(FakeUpstream):
             "parent": (lambda info: self._issue(parent, viewer)) if parent else None,
             "labels": paged(lambda: [self._label(self.labels[i]) for i in record["labelIds"]]),
             "comments": paged(comments),
+            "attachments": paged(
+                lambda: [self._attachment(a, viewer) for a in self.attachments.values() if a["issueId"] == record["id"]]
+            ),
+        }
+
+    def _attachment(self, record: dict[str, Any], viewer: str | None) -> dict[str, Any]:
+        issue = self.issues[record["issueId"]]
+        creator = self.users.get(record["creatorId"] or "")
+        return {
+            **record,
+            "creator": self._user(creator, viewer) if creator else None,
+            "issue": lambda info: self._issue(issue, viewer),
         }
 
     def _comment(self, record: dict[str, Any], viewer: str | None) -> dict[str, Any]:
@@ -346,6 +366,7 @@ class FakeLinear(FakeUpstream):
             "team": lambda info, id: self._team(self._find(self.teams, id, "Team")),
             "project": lambda info, id: self._project(self._find(self.projects, id, "Project")),
             "user": lambda info, id: self._user(self._find(self.users, id, "User"), viewer),
+            "attachment": lambda info, id: self._attachment(self._find(self.attachments, id, "Attachment"), viewer),
             "issueCreate": issue_create,
             "issueUpdate": issue_update,
             "commentCreate": comment_create,

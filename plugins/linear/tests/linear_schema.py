@@ -77,9 +77,17 @@ type Issue {
   parent: Issue labelIds: [String!]!
   labels(first: Int, after: String): IssueLabelConnection!
   comments(first: Int, after: String): CommentConnection!
+  attachments(first: Int, after: String): AttachmentConnection!
 }
 type IssueEdge { node: Issue! cursor: String! }
 type IssueConnection { edges: [IssueEdge!]! nodes: [Issue!]! pageInfo: PageInfo! }
+
+type Attachment {
+  id: ID! title: String! subtitle: String url: String! createdAt: DateTime! updatedAt: DateTime!
+  archivedAt: DateTime creator: User issue: Issue! metadata: JSONObject! sourceType: String groupBySource: Boolean!
+}
+type AttachmentEdge { node: Attachment! cursor: String! }
+type AttachmentConnection { edges: [AttachmentEdge!]! nodes: [Attachment!]! pageInfo: PageInfo! }
 
 type IssuePayload { success: Boolean! lastSyncId: Float! issue: Issue }
 type CommentPayload { success: Boolean! lastSyncId: Float! comment: Comment! }
@@ -120,6 +128,7 @@ type Query {
   team(id: String!): Team!
   project(id: String!): Project!
   user(id: String!): User!
+  attachment(id: String!): Attachment!
 }
 
 type Mutation {

@@ -29,6 +29,7 @@ def linear_world(api_key: bool) -> Iterator[ContractWorld]:
     assert issue is not None
     for n in range(3):
         fake.add_comment(issue, f"Comment {n}", grace)
+        fake.add_attachment(issue, f"PR #{n}", f"https://github.com/acme/app/pull/{n}", grace)
 
     def short_rate_limit(request: Request) -> Response:
         return fake.rate_limit_response(request, reset_in=1)
@@ -45,6 +46,7 @@ def linear_world(api_key: bool) -> Iterator[ContractWorld]:
                 "/users": 3,
                 "/tags": 3,
                 f"/tickets/{issue['identifier']}/comments": 3,
+                f"/attachments?ticket_id={issue['identifier']}": 3,
             },
             missing="/tickets/ENG-404",
             short_rate_limit=short_rate_limit,

@@ -35,7 +35,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from linear_schema import SDL
 from pydantic import BaseModel
-from unigate_linear import collections, comments, tickets, users
+from unigate_linear import attachments, collections, comments, tickets, users
 
 from unified_models import CollectionType, TicketPriority, TicketStatus
 
@@ -210,3 +210,16 @@ def test_teams_and_projects_map_to_collections(teams: dict[str, Any], projects: 
         assert collection.id == collection.remote_id == node["id"]
         assert (collection.name, collection.description) == (node["name"], node["description"] or None)
         assert collection.collection_url == node.get("url")  # teams have none in the query
+
+
+@PROPERTY
+@given(data_for(attachments.LIST_QUERY), data_for(attachments.GET_QUERY))
+def test_attachments_map_to_attachments(listed: dict[str, Any], fetched: dict[str, Any]) -> None:
+    nodes = [*listed["issue"]["attachments"]["nodes"], fetched["attachment"]]
+    for node in nodes:
+        attachment = attachments.to_attachment(node, "linear")
+        round_trips(attachment)
+        assert (attachment.id, attachment.ticket) == (node["id"], node["issue"]["id"])
+        assert (attachment.file_url, attachment.file_name) == (node["url"] or None, node["title"] or None)
+        assert attachment.uploaded_by == (node["creator"] or {}).get("id")
+        assert attachment.remote_created_at == moment(node["createdAt"])

@@ -131,6 +131,21 @@ async def test_the_cursor_keeps_the_lists_filters(api: httpx.AsyncClient, fake: 
     assert [t["name"] for t in same.json()["data"]] == names[2:4]
 
 
+async def test_attachments_of_an_issue(api: httpx.AsyncClient, fake: FakeLinear) -> None:
+    review, grace = named(fake.issues, "In review", "title"), named(fake.users, "Grace Hopper")
+    links = [fake.add_attachment(review, f"PR #{n}", f"https://github.com/acme/app/pull/{n}", grace) for n in range(3)]
+    first = await api.get("/attachments", params={"ticket_id": review["identifier"], "page_size": 2})
+    assert first.status_code == 200, first.text
+    rest = await api.get("/attachments", params={"cursor": first.json()["next_cursor"]})
+    listed = first.json()["data"] + rest.json()["data"]
+    expected = [(x["id"], x["title"], x["url"]) for x in links]
+    assert [(a["id"], a["file_name"], a["file_url"]) for a in listed] == expected
+    assert {(a["ticket"], a["uploaded_by"]) for a in listed} == {(review["id"], grace["id"])}
+    one = (await api.get(f"/attachments/{links[1]['id']}")).json()["data"]
+    assert one["file_name"] == "PR #1"
+    assert (await api.get(f"/attachments/{ZERO}")).status_code == 404
+
+
 async def test_status_priority_and_fields_are_mapped(api: httpx.AsyncClient, fake: FakeLinear) -> None:
     eng, launch = named(fake.teams, "ENG", "key"), named(fake.projects, "Launch")
     grace, ada = named(fake.users, "Grace Hopper"), named(fake.users, "Ada Lovelace")

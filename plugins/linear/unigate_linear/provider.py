@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import ClassVar
 
 from gateway.provider import ErrorResolution, Provider, Resource, UpstreamError
+from unigate_linear.attachments import LinearAttachments
 from unigate_linear.collections import LinearCollections
 from unigate_linear.comments import LinearComments
 from unigate_linear.common import error_kind, errors_of
@@ -32,6 +33,7 @@ class LinearProvider(Provider):
     resources: ClassVar[Mapping[str, type[Resource]]] = {
         "tickets": LinearTickets,
         "comments": LinearComments,
+        "attachments": LinearAttachments,
         "collections": LinearCollections,
         "users": LinearUsers,
         "tags": LinearTags,

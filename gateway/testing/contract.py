@@ -140,7 +140,8 @@ class ProviderContractTests:
     async def test_credentials_are_applied_to_requests(self) -> None:
         async with self.connected() as (world, client):
             route = next(iter(world.lists))
-            assert (await _get(client, route, {})).status_code == 200
+            first = await _get(client, route, {})
+            assert first.status_code == 200, f"{route} with the connection's credentials: {first.text}"
             for token in world.fake.tokens.values():
                 token.revoked = True
             refused = await _get(client, route, {})

@@ -218,6 +218,15 @@ class Provider:
         return None
 
 
+def unsettable(fields: Mapping[str, Any], reasons: Mapping[str, str], object_id: str | None) -> list[FieldWarning]:
+    """A warning for each field sent with a value (not null or empty) that the provider cannot set, with the reason."""
+    return [
+        FieldWarning(field=name, message=reason, object_id=object_id)
+        for name, reason in reasons.items()
+        if fields.get(name) not in (None, [])
+    ]
+
+
 def unsupported_filter(field: str, message: str) -> ProviderError:
     """A 400 ``invalid_query_params`` for a list filter the provider cannot apply; ``message`` says why and the fix."""
     return ProviderError(400, "invalid_query_params", f"{field}: {message}", field=field)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, time
 from typing import Any
 
-from gateway.provider import ProviderContext, ProviderError
+from gateway.provider import ProviderContext, ProviderError, unsettable
 from unified_models import FieldWarning, TicketStatus
 from unigate_asana.common import check, data_of, gid, stamp
 from unigate_asana.mapping import COMPLETED, INCOMPLETE
@@ -84,11 +84,7 @@ def task_fields(fields: dict[str, Any], object_id: str | None) -> tuple[dict[str
                 422, "invalid_field", f"ticket_type: Asana task types are {', '.join(SUBTYPES)}", field="ticket_type"
             )
         payload["resource_subtype"] = fields["ticket_type"]
-    warnings = [
-        FieldWarning(field=name, message=reason, object_id=object_id)
-        for name, reason in UNSUPPORTED.items()
-        if fields.get(name) not in (None, [])
-    ]
+    warnings = unsettable(fields, UNSUPPORTED, object_id)
     return payload, warnings
 
 

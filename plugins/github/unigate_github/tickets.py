@@ -6,7 +6,16 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from gateway.provider import ENVELOPE_FIELDS, ListQuery, ProviderContext, ProviderError, Resource, ResourcePage, Written
+from gateway.provider import (
+    ENVELOPE_FIELDS,
+    ListQuery,
+    ProviderContext,
+    ProviderError,
+    Resource,
+    ResourcePage,
+    Written,
+    unsettable,
+)
 from unified_models import FieldWarning, Ticket, TicketCreate, TicketStatus, TicketUpdate
 from unigate_github.common import HEADERS, check, fetch_page, full_name_of, listing_path, repo_path, since, when
 
@@ -89,8 +98,8 @@ def _state(fields: dict[str, Any]) -> dict[str, Any]:
     return {}
 
 
-def _payload(fields: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
-    """GitHub's issue fields for the unified fields sent, and the unified fields it cannot set."""
+def _payload(fields: dict[str, Any]) -> dict[str, Any]:
+    """GitHub's issue fields for the unified fields sent (``UNSUPPORTED`` ones are left out)."""
     payload: dict[str, Any] = {}
     if "name" in fields:
         payload["title"] = fields["name"]
@@ -101,12 +110,7 @@ def _payload(fields: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     if "tags" in fields:
         payload["labels"] = list(fields["tags"] or [])
     payload.update(_state(fields))
-    dropped = [name for name in UNSUPPORTED if fields.get(name) not in (None, [])]
-    return payload, dropped
-
-
-def _warnings(dropped: list[str], object_id: str) -> list[FieldWarning]:
-    return [FieldWarning(field=name, message=UNSUPPORTED[name], object_id=object_id) for name in dropped]
+    return payload
 
 
 class GitHubTickets(Resource):
@@ -159,20 +163,21 @@ class GitHubTickets(Resource):
                 field="collections",
             )
         path = repo_path(data.collections[0], "collections")
-        payload, dropped = _payload(data.model_dump(exclude_unset=True))
+        sent = data.model_dump(exclude_unset=True)
+        payload = _payload(sent)
         state: dict[str, Any] = {k: payload.pop(k) for k in ("state", "state_reason") if k in payload}
         response = await ctx.http.post(f"{path}/issues", json=payload, headers=HEADERS)
         check(response, f"new issue in {data.collections[0]}")
         ticket = to_ticket(response.json(), ctx.provider)
         if state.get("state") == "closed":  # GitHub creates issues open: close it in a second call
             ticket = await self._patch(ctx, ticket.id, state)
-        return Written(ticket, _warnings(dropped, ticket.id))
+        return Written(ticket, unsettable(sent, UNSUPPORTED, ticket.id))
 
     async def update(self, ctx: ProviderContext, remote_id: str, data: BaseModel) -> Written[Ticket]:
         assert isinstance(data, TicketUpdate)
         changes = data.changes()
-        payload, dropped = _payload(changes)
-        warnings = _warnings(dropped, remote_id)
+        payload = _payload(changes)
+        warnings = unsettable(changes, UNSUPPORTED, remote_id)
         if changes.get("collections") is not None:
             warnings.append(
                 FieldWarning(field="collections", message="moving issues is not supported", object_id=remote_id)

@@ -6,7 +6,16 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from gateway.provider import ENVELOPE_FIELDS, ListQuery, ProviderContext, ProviderError, Resource, ResourcePage, Written
+from gateway.provider import (
+    ENVELOPE_FIELDS,
+    ListQuery,
+    ProviderContext,
+    ProviderError,
+    Resource,
+    ResourcePage,
+    Written,
+    unsettable,
+)
 from unified_models import FieldWarning, Ticket, TicketCreate, TicketStatus, TicketUpdate
 from unigate_gitlab.common import check, fetch_page, iso, project_path
 from unigate_gitlab.mapping import to_ticket
@@ -96,11 +105,7 @@ def payload_for(
     event = _state_event(fields)
     if event:
         payload["state_event"] = event
-    warnings += [
-        FieldWarning(field=name, message=reason, object_id=object_id)
-        for name, reason in UNSUPPORTED.items()
-        if fields.get(name) not in (None, [])
-    ]
+    warnings += unsettable(fields, UNSUPPORTED, object_id)
     return payload, warnings
 
 

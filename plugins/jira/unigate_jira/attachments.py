@@ -1,8 +1,8 @@
 """Files attached to an issue, as ``Attachment`` (ids are Jira's attachment ids).
 
 An issue lists its attachments in its ``attachment`` field, all at once: pages are slices of that list and the
-provider cursor is ``<issue key>|<offset>``. One attachment by id comes from ``GET /attachment/{id}`` (which does
-not name the issue).
+provider cursor is the offset (Unigate's own cursor keeps the issue). One attachment by id comes from
+``GET /attachment/{id}`` (which does not name the issue).
 """
 
 from __future__ import annotations
@@ -46,17 +46,16 @@ class JiraAttachments(Resource):
     fields = (*ENVELOPE_FIELDS, "file_name", "file_url", "content_type", "uploaded_by", "ticket")
 
     async def list(self, ctx: ProviderContext, query: ListQuery) -> ResourcePage[Attachment]:
-        cursor_key, _, offset = (query.cursor or "").rpartition("|")  # the cursor carries the issue
-        if not (query.ticket_id or cursor_key):
+        if not query.ticket_id:
             raise refused("ticket_id", "Jira lists attachments per issue; send ticket_id (see GET /tickets)")
         refuse_modified_after(query, "Jira", "attachments")
-        key = issue_key(query.ticket_id or cursor_key, "ticket_id")
+        key = issue_key(query.ticket_id, "ticket_id")
         response = await ctx.http.get(api(ctx, f"/issue/{key}"), params={"fields": "attachment"})
         check(response, f"issue {key}")
         found = (response.json().get("fields") or {}).get("attachment") or []
-        start = int(offset) if offset.isdigit() else 0
+        start = int(query.cursor) if query.cursor and query.cursor.isdigit() else 0
         page = found[start : start + query.page_size]
-        following = f"{key}|{start + len(page)}" if start + len(page) < len(found) else None
+        following = str(start + len(page)) if start + len(page) < len(found) else None
         return ResourcePage([to_attachment(a, ctx.provider, key) for a in page], following)
 
     async def get(self, ctx: ProviderContext, remote_id: str) -> Attachment:

@@ -8,7 +8,16 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from gateway.provider import ENVELOPE_FIELDS, ListQuery, ProviderContext, ProviderError, Resource, ResourcePage, Written
+from gateway.provider import (
+    ENVELOPE_FIELDS,
+    ListQuery,
+    ProviderContext,
+    ProviderError,
+    Resource,
+    ResourcePage,
+    Written,
+    unsettable,
+)
 from unified_models import FieldWarning, Ticket, TicketCreate, TicketPriority, TicketStatus, TicketUpdate
 from unigate_jira.common import MAX_RESULTS, adf_to_text, api, check, issue_key, site_url, text_to_adf, when
 
@@ -116,11 +125,7 @@ def _payload(fields: dict[str, Any], object_id: str | None) -> tuple[dict[str, A
         payload["duedate"] = fields["due_date"].date().isoformat() if fields["due_date"] else None
     if fields.get("parent_ticket") is not None:
         payload["parent"] = {"key": issue_key(fields["parent_ticket"], "parent_ticket")}
-    warnings = [
-        FieldWarning(field=name, message=reason, object_id=object_id)
-        for name, reason in UNSUPPORTED.items()
-        if fields.get(name) not in (None, [])
-    ]
+    warnings = unsettable(fields, UNSUPPORTED, object_id)
     return payload, warnings
 
 

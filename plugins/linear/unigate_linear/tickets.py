@@ -11,7 +11,16 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from gateway.provider import ENVELOPE_FIELDS, ListQuery, ProviderContext, ProviderError, Resource, ResourcePage, Written
+from gateway.provider import (
+    ENVELOPE_FIELDS,
+    ListQuery,
+    ProviderContext,
+    ProviderError,
+    Resource,
+    ResourcePage,
+    Written,
+    unsettable,
+)
 from unified_models import FieldWarning, Ticket, TicketCreate, TicketPriority, TicketStatus, TicketUpdate
 from unigate_linear.common import PAGE_INFO, gql, iso, next_cursor, page_args, when
 
@@ -161,8 +170,8 @@ async def _label_ids(ctx: ProviderContext, team_id: str, names: list[str]) -> li
     return [by_name[name.lower()] for name in names]
 
 
-async def _input(ctx: ProviderContext, team_id: str, fields: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
-    """Linear's issue input for the unified fields sent, and the unified fields it cannot set."""
+async def _input(ctx: ProviderContext, team_id: str, fields: dict[str, Any]) -> dict[str, Any]:
+    """Linear's issue input for the unified fields sent (``UNSUPPORTED`` ones are left out)."""
     payload: dict[str, Any] = {}
     if "name" in fields:
         payload["title"] = fields["name"]
@@ -186,12 +195,7 @@ async def _input(ctx: ProviderContext, team_id: str, fields: dict[str, Any]) -> 
     state_id = await _state_id(ctx, team_id, fields)
     if state_id is not None:
         payload["stateId"] = state_id
-    dropped = [name for name in UNSUPPORTED if fields.get(name) not in (None, [])]
-    return payload, dropped
-
-
-def _warnings(dropped: list[str], object_id: str) -> list[FieldWarning]:
-    return [FieldWarning(field=name, message=UNSUPPORTED[name], object_id=object_id) for name in dropped]
+    return payload
 
 
 class LinearTickets(Resource):
@@ -238,20 +242,21 @@ class LinearTickets(Resource):
                 field="collections",
             )
         team_id = data.collections[0]
-        payload, dropped = await _input(ctx, team_id, data.model_dump(exclude_unset=True))
+        sent = data.model_dump(exclude_unset=True)
+        payload = await _input(ctx, team_id, sent)
         payload["teamId"] = team_id
         if len(data.collections) == 2:
             payload["projectId"] = data.collections[1]
         result = await gql(ctx, CREATE, {"input": payload}, f"new issue in team {team_id}")
         ticket = to_ticket(result["issueCreate"]["issue"], ctx.provider)
-        return Written(ticket, _warnings(dropped, ticket.id))
+        return Written(ticket, unsettable(sent, UNSUPPORTED, ticket.id))
 
     async def update(self, ctx: ProviderContext, remote_id: str, data: BaseModel) -> Written[Ticket]:
         assert isinstance(data, TicketUpdate)
         changes = data.changes()
         issue = await self._issue(ctx, remote_id)
-        payload, dropped = await _input(ctx, str(issue["team"]["id"]), changes)
-        warnings = _warnings(dropped, str(issue["id"]))
+        payload = await _input(ctx, str(issue["team"]["id"]), changes)
+        warnings = unsettable(changes, UNSUPPORTED, str(issue["id"]))
         if changes.get("collections") is not None:
             message = "moving issues between teams or projects is not supported"
             warnings.append(FieldWarning(field="collections", message=message, object_id=str(issue["id"])))

@@ -1,8 +1,8 @@
 """Files attached to a ticket's comments, as ``Attachment`` (ids are Zendesk's attachment ids).
 
 Zendesk lists attachments inside each comment; ``GET /attachments?ticket_id=`` walks the ticket's comments and
-flattens them. The provider cursor is ``<ticket>:<comments after_cursor>|<attachments already given from that
-page>``.
+flattens them. The provider cursor is ``<comments after_cursor>|<attachments already given from that page>``
+(Unigate's own cursor keeps the ticket).
 """
 
 from __future__ import annotations
@@ -45,12 +45,11 @@ class ZendeskAttachments(Resource):
     fields = (*ENVELOPE_FIELDS, "file_name", "file_url", "content_type", "uploaded_by", "ticket", "comment")
 
     async def list(self, ctx: ProviderContext, query: ListQuery) -> ResourcePage[Attachment]:
-        cursor_ticket, _, position = (query.cursor or "").partition(":")  # the cursor carries the ticket
-        if not (query.ticket_id or cursor_ticket):
+        if not query.ticket_id:
             raise refused("ticket_id", "Zendesk lists attachments per ticket; send ticket_id (see GET /tickets)")
         refuse_modified_after(query, "Zendesk", "attachments")
-        ticket = numeric_id(query.ticket_id or cursor_ticket, "ticket_id")
-        after, _, skip_text = position.rpartition("|")
+        ticket = numeric_id(query.ticket_id, "ticket_id")
+        after, _, skip_text = (query.cursor or "").rpartition("|")
         skip = int(skip_text) if skip_text.isdigit() else 0
         items: list[Attachment] = []
         while True:
@@ -65,12 +64,12 @@ class ZendeskAttachments(Resource):
             ][skip:]
             room = query.page_size - len(items)
             if len(found) > room:
-                return ResourcePage(items + found[:room], f"{ticket}:{after}|{skip + room}")
+                return ResourcePage(items + found[:room], f"{after}|{skip + room}")
             items += found
             if following is None:
                 return ResourcePage(items, None)
             if len(items) == query.page_size:
-                return ResourcePage(items, f"{ticket}:{following}|0")
+                return ResourcePage(items, f"{following}|0")
             after, skip = following, 0
 
     async def get(self, ctx: ProviderContext, remote_id: str) -> Attachment:

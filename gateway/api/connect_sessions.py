@@ -74,7 +74,14 @@ async def _create(gateway: Gateway, body: CreateSession, reconnect: tuple[str, s
             if await get_integration(session, key) is None:
                 raise GatewayError(400, "invalid_body", f"allowed_integrations: no integration {key!r}")
         if reconnect is not None:
-            await require_connection(session, reconnect[0], reconnect[1])
+            connection, _ = await require_connection(session, reconnect[0], reconnect[1])
+            if body.end_user is not None and connection.end_user_id not in (None, body.end_user.id):
+                raise GatewayError(
+                    400,
+                    "end_user_mismatch",
+                    f"end_user.id: connection {reconnect[1]!r} belongs to end user {connection.end_user_id!r}; "
+                    "send that end user, or omit end_user",
+                )
         token = new_token()
         row = ConnectSession(
             token_hash=token_digest(token),

@@ -21,8 +21,8 @@ from gateway.auth.oauth2 import join_scopes
 from gateway.auth.saving import (
     NewConnection,
     check_config,
+    prepare_connection,
     require_integration_for,
-    run_post_connection,
     save_connection,
 )
 from gateway.auth.tokens import ClientCredentials, TokenError, request_token
@@ -68,20 +68,19 @@ class CredentialFlow:
     config: dict[str, Any]
 
     async def store(self, credentials: dict[str, Any], expires_at: datetime | None) -> Response:
-        """Save the connection, run the provider's post-connection step, answer as Nango does."""
-        row, _ = await save_connection(
-            self.gateway,
-            self.integration,
-            NewConnection(
-                credentials=credentials,
-                expires_at=expires_at,
-                connection_id=self.browser.connection_id,
-                connection_config=self.config,
-                end_user=self.browser.end_user,
-                tags=self.browser.tags,
-            ),
+        """Run the provider's post-connection step, save the connection, answer as Nango does."""
+        new = NewConnection(
+            credentials=credentials,
+            expires_at=expires_at,
+            connection_id=self.browser.connection_id,
+            connection_config=self.config,
+            end_user=self.browser.end_user,
+            tags=self.browser.tags,
+            rule=self.browser.rule,
         )
-        await run_post_connection(self.gateway, self.integration, row)
+        await prepare_connection(self.gateway, self.integration, new)
+        check_config(self.entry, new.connection_config or {})
+        row, _ = await save_connection(self.gateway, self.integration, new)
         return Json({"providerConfigKey": self.key, "connectionId": row.connection_id})
 
 
@@ -95,7 +94,7 @@ async def begin(call: Call[Any, Any], mode: str) -> CredentialFlow:
         raise GatewayError(
             400, "invalid_auth_mode", f"Integration {key!r} uses {entry.get('auth_mode')}; this route is for {mode}"
         )
-    config = {**(browser.defaults(key).get("connection_config") or {}), **browser.params}
+    config = browser.connection_config(key, entry)
     check_config(entry, config)
     return CredentialFlow(gateway, key, browser, integration, entry, config)
 

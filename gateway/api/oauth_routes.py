@@ -17,7 +17,7 @@ from gateway.auth.callback_page import error_page, success_page
 from gateway.auth.github_app import finish_app_install, start_app_install
 from gateway.auth.oauth1 import callback_state, finish_oauth1, start_oauth1
 from gateway.auth.oauth2 import authorization_url, join_scopes, new_code_verifier
-from gateway.auth.pending import browser_config, complete_connection, save_pending, state_digest
+from gateway.auth.pending import complete_connection, save_pending, state_digest
 from gateway.auth.saving import (
     NewConnection,
     require_integration_for,
@@ -70,7 +70,7 @@ async def oauth_connect(call: Call[Any, Any]) -> Response:
         }
         client = client_credentials(gateway, integration, overrides)
         defaults = browser.defaults(key)
-        config = browser_config(browser, key, entry)
+        config = browser.connection_config(key, entry)
         verifier = None if entry.get("disable_pkce") else new_code_verifier()
         state = secrets.token_urlsafe(32)
         redirect_uri = gateway.settings.oauth_callback_url

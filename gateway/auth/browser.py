@@ -1,7 +1,9 @@
 """What the browser auth routes share: who may call them, and Nango's bracketed query parameters.
 
 A browser route is authorised by a connect session token (``?connect_session_token=`` or ``Authorization:
-Bearer nango_connect_session_...``), or by the secret key for server-side calls.
+Bearer nango_connect_session_...``), or by the secret key for server-side calls. ``gateway.auth.lane`` says what
+each may write; the checks that can be made before the flow starts are made here, and ``save_connection`` makes
+them again when it stores the connection.
 """
 
 from __future__ import annotations
@@ -15,8 +17,17 @@ from starlette.datastructures import QueryParams
 from starlette.requests import Request
 
 from gateway.auth.connect_sessions import check_allowed, find_session, is_session_token
+from gateway.auth.lane import (
+    WriteRule,
+    check_authorization_params,
+    check_end_user,
+    chosen_connection_config,
+    connection_exists,
+    reconnect_target_gone,
+)
 from gateway.errors import GatewayError
 from gateway.runtime import Gateway
+from gateway.store.connections import find_connection
 from gateway.store.tables import ConnectSession
 
 BRACKET = re.compile(r"^([a-z_]+)\[([^\]]+)\]$")
@@ -34,6 +45,7 @@ class BrowserCall:
     user_scope: str | None = None
     ws_client_id: str | None = None
     session: ConnectSession | None = None
+    rule: WriteRule = WriteRule.UPSERT
 
     @property
     def end_user(self) -> dict[str, Any] | None:
@@ -49,6 +61,11 @@ class BrowserCall:
             return {}
         found = (self.session.integrations_config_defaults or {}).get(integration_key)
         return found if isinstance(found, dict) else {}
+
+    def connection_config(self, integration_key: str, entry: dict[str, Any]) -> dict[str, Any]:
+        """The settings this call may give the connection: the session's pinned values, then ``params[...]``."""
+        pinned = self.defaults(integration_key).get("connection_config") or {}
+        return chosen_connection_config(entry, pinned, self.params, from_end_user=self.session is not None)
 
 
 def bracketed(query: QueryParams, name: str) -> dict[str, str]:
@@ -82,8 +99,13 @@ async def authorise_browser_call(gateway: Gateway, request: Request, integration
         async with gateway.sessions() as session:
             call.session = await find_session(session, token)
         check_allowed(call.session, integration_key, call.connection_id if query.get("connection_id") else None)
+        check_authorization_params(call.authorization_params)
         if call.session.reconnect_connection_id:
             call.connection_id = call.session.reconnect_connection_id
+            call.rule = WriteRule.REPLACE
+        else:
+            call.rule = WriteRule.CREATE
+        await _check_target(gateway, call, integration_key)
         return call
     if bearer:
         await gateway.api_keys.authenticate(request)
@@ -93,3 +115,15 @@ async def authorise_browser_call(gateway: Gateway, request: Request, integration
         "missing_connect_session_token",
         "Send a connect session token (?connect_session_token=...), created with POST /connect/sessions",
     )
+
+
+async def _check_target(gateway: Gateway, call: BrowserCall, integration_key: str) -> None:
+    """Refuse, before any flow starts, a connection the session may not write (``save_connection`` checks again)."""
+    async with gateway.sessions() as session:
+        found = await find_connection(session, integration_key, call.connection_id)
+    if call.rule is WriteRule.CREATE and found is not None:
+        raise connection_exists(call.connection_id)
+    if call.rule is WriteRule.REPLACE:
+        if found is None:
+            raise reconnect_target_gone(call.connection_id)
+        check_end_user(found[0].end_user_id, call.end_user)

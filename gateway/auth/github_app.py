@@ -23,7 +23,7 @@ from starlette.datastructures import QueryParams
 from starlette.responses import RedirectResponse, Response
 
 from gateway.auth.browser import BrowserCall
-from gateway.auth.pending import browser_config, complete_connection, save_pending
+from gateway.auth.pending import complete_connection, save_pending
 from gateway.auth.saving import NewConnection
 from gateway.auth.tokens import TokenError
 from gateway.catalog.forms import FormError, check_field
@@ -130,7 +130,7 @@ async def start_app_install(
 ) -> Response:
     """Send the browser to the app's installation page."""
     _, app_link, _ = app_credentials(gateway, integration)
-    config = browser_config(browser, key, entry)
+    config = browser.connection_config(key, entry)
     slug = urlsplit(app_link).path.rstrip("/").rsplit("/", 1)[-1] if "://" in app_link else app_link
     spec = (entry.get("connection_config") or {}).get("appPublicLink")
     try:

@@ -18,7 +18,7 @@ from starlette.responses import RedirectResponse, Response
 
 from gateway.auth.browser import BrowserCall
 from gateway.auth.oauth2 import join_scopes
-from gateway.auth.pending import browser_config, complete_connection, save_pending
+from gateway.auth.pending import complete_connection, save_pending
 from gateway.auth.saving import NewConnection
 from gateway.auth.tokens import TokenError
 from gateway.catalog.safe_urls import render_url
@@ -79,7 +79,7 @@ async def start_oauth1(
 ) -> Response:
     """Get a request token and send the browser to the provider's authorisation page."""
     consumer_key, consumer_secret = consumer(gateway, integration)
-    config = browser_config(browser, key, entry)
+    config = browser.connection_config(key, entry)
     try:
         request_url = _url(entry, "request_url", config)
         extra = {str(k): str(v) for k, v in (entry.get("request_params") or {}).items()}

@@ -1,7 +1,8 @@
 """What the redirect flows other than OAuth 2 (OAuth 1.0a, GitHub App installs) share with it.
 
 A pending authorisation is an ``OAuthSession`` row found by the SHA-256 of a one-time key (the ``state``, or the
-OAuth 1 request token); ``complete_connection`` stores the result and undoes it when ``post_connection`` fails.
+OAuth 1 request token); ``complete_connection`` stores the result under the write rule the starting call had, and
+stores nothing when ``post_connection`` fails.
 """
 
 from __future__ import annotations
@@ -10,32 +11,20 @@ import hashlib
 from datetime import timedelta
 from typing import Any
 
-from sqlmodel import delete
-
 from gateway.auth.browser import BrowserCall
-from gateway.auth.saving import NewConnection, check_config, run_post_connection, save_connection
-from gateway.catalog.forms import check_field
+from gateway.auth.lane import WriteRule
+from gateway.auth.saving import NewConnection, check_config, prepare_connection, save_connection
 from gateway.runtime import Gateway
 from gateway.store.tables import Connection, Integration, OAuthSession
 from gateway.store.types import utcnow
 
 PENDING_TTL = timedelta(minutes=15)
+WRITE_RULE = "write_rule"  # kept in the sealed secrets: how the finished flow may store its connection
 
 
 def state_digest(state: str) -> str:
     """The stored form of a one-time key (the same digest ``oauth_routes`` looks sessions up by)."""
     return hashlib.sha256(state.encode()).hexdigest()
-
-
-def browser_config(browser: BrowserCall, key: str, entry: dict[str, Any]) -> dict[str, Any]:
-    """The connection_config a browser call asks for: session defaults overlaid by ``params[...]``, checked."""
-    config = {**(browser.defaults(key).get("connection_config") or {}), **browser.params}
-    config.pop("oauth_scopes_override", None)
-    for name, value in config.items():
-        spec = (entry.get("connection_config") or {}).get(name)
-        if isinstance(spec, dict):
-            check_field("connection_config", name, spec, value)
-    return config
 
 
 async def save_pending(
@@ -46,7 +35,7 @@ async def save_pending(
     config: dict[str, Any],
     secrets: dict[str, Any],
 ) -> None:
-    """Remember a started authorisation for 15 minutes; ``secrets`` are sealed."""
+    """Remember a started authorisation for 15 minutes; ``secrets`` and the call's write rule are sealed."""
     async with gateway.sessions() as session:
         session.add(
             OAuthSession(
@@ -54,7 +43,7 @@ async def save_pending(
                 integration_key=key,
                 connection_id=browser.connection_id,
                 connection_config=config,
-                secrets=gateway.vault.seal(OAuthSession, "secrets", secrets),
+                secrets=gateway.vault.seal(OAuthSession, "secrets", {**secrets, WRITE_RULE: str(browser.rule)}),
                 redirect_uri=gateway.settings.oauth_callback_url,
                 ws_client_id=browser.ws_client_id,
                 connect_session_id=browser.session.id if browser.session else None,
@@ -73,17 +62,14 @@ async def complete_connection(
     pending: OAuthSession,
     new: NewConnection,
 ) -> Connection:
-    """Store the connection a pending authorisation produced; delete it again if ``post_connection`` fails."""
+    """Store the connection a pending authorisation produced, after ``post_connection`` and the entry's checks
+    passed; a failure there stores nothing."""
+    sealed = gateway.vault.open(OAuthSession, "secrets", pending.secrets)
     new.connection_id = pending.connection_id
     new.end_user = pending.end_user
     new.tags = pending.tags or None
+    new.rule = WriteRule(sealed.get(WRITE_RULE) or WriteRule.CREATE)
+    await prepare_connection(gateway, integration, new)
+    check_config(entry, new.connection_config or {})
     row, _ = await save_connection(gateway, integration, new)
-    try:
-        await run_post_connection(gateway, integration, row)
-        check_config(entry, row.connection_config)
-    except Exception:
-        async with gateway.sessions() as session:
-            await session.exec(delete(Connection).where(Connection.id == row.id))  # type: ignore[arg-type]
-            await session.commit()
-        raise
     return row

@@ -1,6 +1,7 @@
 """Storing a connection once its credentials are known, whichever way they arrived (import, OAuth, API key...).
 
-``save_connection`` upserts the row with encrypted credentials; then the provider plugin's ``post_connection``
+``save_connection`` stores the row with encrypted credentials, creating or replacing it as the flow's
+``WriteRule`` allows (``gateway.auth.lane``); then the provider plugin's ``post_connection``
 runs with an authenticated client and may add ``connection_config`` values (e.g. Jira's cloud id).
 """
 
@@ -14,6 +15,7 @@ from typing import Any
 
 import httpx
 
+from gateway.auth.lane import WriteRule, check_end_user, connection_exists, reconnect_target_gone
 from gateway.catalog.forms import FormError, check_connection_config
 from gateway.errors import GatewayError, not_found
 from gateway.provider import Provider, ProviderContext
@@ -39,6 +41,7 @@ class NewConnection:
     metadata: dict[str, Any] | None = None
     end_user: dict[str, Any] | None = None
     tags: dict[str, str] | None = None
+    rule: WriteRule = WriteRule.UPSERT
 
 
 async def require_integration_for(gateway: Gateway, key: str) -> tuple[Integration, dict[str, Any]]:
@@ -60,11 +63,21 @@ def check_config(entry: dict[str, Any], config: dict[str, Any]) -> None:
 
 
 async def save_connection(gateway: Gateway, integration: Integration, new: NewConnection) -> tuple[Connection, bool]:
-    """Create or replace the connection; returns it and whether it was created."""
+    """Create or replace the connection as ``new.rule`` allows; returns it and whether it was created.
+
+    Refused writes (409 ``connection_already_exists``, 404 ``unknown_connection``, 403 ``end_user_mismatch``)
+    change nothing. A create racing another create of the same id is a 409 too (the unique constraint decides).
+    """
     assert integration.id is not None
     connection_id = new.connection_id or str(uuid.uuid4())
     async with gateway.sessions() as session:
         found = await find_connection(session, integration.unique_key, connection_id)
+        if found is not None and new.rule is WriteRule.CREATE:
+            raise connection_exists(connection_id)
+        if new.rule is WriteRule.REPLACE:
+            if found is None:
+                raise reconnect_target_gone(connection_id)
+            check_end_user(found[0].end_user_id, new.end_user)
         row = (
             found[0]
             if found
@@ -87,12 +100,14 @@ async def save_connection(gateway: Gateway, integration: Integration, new: NewCo
         row.last_refresh_failure_at, row.last_refresh_error, row.refresh_attempts = None, None, 0
         row.refresh_exhausted, row.refresh_lock_until = False, None
         session.add(row)
-        await commit_or_conflict(
-            session,
-            GatewayError(
+        conflict = (
+            connection_exists(connection_id)
+            if new.rule is WriteRule.CREATE
+            else GatewayError(
                 409, "duplicate_connection", f"connection_id: {connection_id!r} was created by another request; retry"
-            ),
+            )
         )
+        await commit_or_conflict(session, conflict)
     gateway.live.invalidate(integration.unique_key, connection_id)
     return row, not found
 
@@ -114,26 +129,28 @@ def provider_context(
     )
 
 
-async def run_post_connection(gateway: Gateway, integration: Integration, row: Connection) -> None:
-    """Call the provider plugin's ``post_connection`` and keep the ``connection_config`` it adds."""
+async def prepare_connection(gateway: Gateway, integration: Integration, new: NewConnection) -> None:
+    """Run the provider plugin's ``post_connection`` on a connection about to be stored, keeping the
+    ``connection_config`` it adds; a failure there leaves nothing stored. Fixes ``new.connection_id``."""
+    new.connection_id = new.connection_id or str(uuid.uuid4())
     provider = gateway.providers.get(integration.provider)
     if provider is None or type(provider).post_connection is Provider.post_connection:
         return
-    credentials = gateway.vault.open(Connection, "credentials", row.credentials)
-    ctx = provider_context(gateway, integration, row, credentials)
+    assert integration.id is not None
+    draft = Connection(
+        connection_id=new.connection_id,
+        integration_id=integration.id,
+        credentials_type=str(new.credentials["type"]),
+        credentials="",
+        connection_config=dict(new.connection_config or {}),
+        metadata_=dict(new.metadata or {}),
+    )
+    ctx = provider_context(gateway, integration, draft, new.credentials)
     try:
         await provider.post_connection(ctx)
     finally:
         await ctx.http.aclose()
-    if ctx.connection_config != row.connection_config:
-        async with gateway.sessions() as session:
-            stored = await session.get(Connection, row.id)
-            if stored is not None:
-                stored.connection_config = ctx.connection_config
-                stored.updated_at = utcnow()
-                session.add(stored)
-                await session.commit()
-                row.connection_config = ctx.connection_config
+    new.connection_config = ctx.connection_config
 
 
 async def run_pre_connection_deletion(gateway: Gateway, integration: Integration, row: Connection) -> None:

@@ -151,8 +151,10 @@ async def api(
         yield both
 
 
-async def connect(client: httpx.AsyncClient, integration: str, body: dict[str, Any]) -> httpx.Response:
-    params = {"connection_id": "t1", **await connect_session(client)}
+async def connect(
+    client: httpx.AsyncClient, integration: str, body: dict[str, Any], connection_id: str = "t1"
+) -> httpx.Response:
+    params = {"connection_id": connection_id, **await connect_session(client)}
     return await client.post(f"/auth/two-step/{integration}", params=params, json=body, headers={"Authorization": ""})
 
 
@@ -172,10 +174,10 @@ async def test_personio_exchange_refresh_and_refusal(
     forced = (await client.get("/connections/t1", params={**key, "force_refresh": "true"})).json()["credentials"]
     assert forced["token"] != first["token"] and personio.calls["auth"] == 2
 
-    wrong = await connect(client, "personio", {**CLIENT, "client_secret": "nope-" + secrets.token_hex(4)})
+    wrong = await connect(client, "personio", {**CLIENT, "client_secret": "nope-" + secrets.token_hex(4)}, "t2")
     assert wrong.status_code == 400 and wrong.json()["error"]["code"] == "connection_test_failed"
     assert "nope-" not in wrong.text and CLIENT["client_secret"] not in wrong.text
-    missing = await connect(client, "personio", {"client_id": CLIENT["client_id"]})
+    missing = await connect(client, "personio", {"client_id": CLIENT["client_id"]}, "t2")
     assert missing.status_code == 400 and "client_secret" in missing.json()["error"]["message"]
     assert [c["connection_id"] for c in await stored_connections(client)] == ["t1"]
 

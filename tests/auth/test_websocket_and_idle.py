@@ -49,7 +49,7 @@ async def test_websocket_receives_success_and_error(
                     start = await client.get(
                         "/oauth/connect/idp",
                         params={
-                            "connection_id": "c1",
+                            "connection_id": f"c-{approve}",
                             "connect_session_token": token,
                             "ws_client_id": ack["ws_client_id"],
                         },
@@ -61,7 +61,7 @@ async def test_websocket_receives_success_and_error(
                         assert message == {
                             "message_type": "success",
                             "provider_config_key": "idp",
-                            "connection_id": "c1",
+                            "connection_id": "c-True",
                             "is_pending": False,
                         }
                     else:

@@ -163,7 +163,7 @@ ENDPOINTS = [
         body=ApiKeyBody,
         response=Created,
         public=True,
-        errors=(400, 401, 403, 404),
+        errors=(400, 401, 403, 404, 409),
         description=_QUERY,
     ),
     Endpoint(
@@ -175,7 +175,7 @@ ENDPOINTS = [
         body=BasicBody,
         response=Created,
         public=True,
-        errors=(400, 401, 403, 404),
+        errors=(400, 401, 403, 404, 409),
         description=_QUERY,
     ),
     Endpoint(
@@ -186,7 +186,7 @@ ENDPOINTS = [
         "auth",
         response=Created,
         public=True,
-        errors=(400, 401, 403, 404),
+        errors=(400, 401, 403, 404, 409),
         description=_QUERY,
     ),
     Endpoint(
@@ -198,7 +198,7 @@ ENDPOINTS = [
         body=ClientCredentialsBody,
         response=Created,
         public=True,
-        errors=(400, 401, 403, 404),
+        errors=(400, 401, 403, 404, 409),
         description=_QUERY,
     ),
 ]

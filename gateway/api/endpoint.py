@@ -59,6 +59,8 @@ class Endpoint:
     public: bool = False
     errors: Sequence[int] = field(default_factory=tuple)
     description: str = ""
+    headers: Sequence[tuple[str, str]] = ()  # request headers the route requires: (name, description)
+    html: bool = False  # answers (errors included) are HTML pages for a browser, not JSON
 
     @property
     def documented_path(self) -> str:

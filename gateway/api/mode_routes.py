@@ -79,7 +79,7 @@ ENDPOINTS = [
         body=ModeCredentials,
         response=Created,
         public=True,
-        errors=(400, 401, 403, 404),
+        errors=(400, 401, 403, 404, 409),
         description="Body: the credential fields of the provider's catalog entry. " + _QUERY,
     ),
     Endpoint(
@@ -91,7 +91,7 @@ ENDPOINTS = [
         body=ModeCredentials,
         response=Created,
         public=True,
-        errors=(400, 401, 403, 404),
+        errors=(400, 401, 403, 404, 409),
         description="Body: the credential fields of the provider's catalog entry. " + _QUERY,
     ),
 ]

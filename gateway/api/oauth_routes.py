@@ -177,11 +177,19 @@ ENDPOINTS = [
         "auth",
         public=True,
         status=302,
-        errors=(400, 401, 403, 404),
+        errors=(400, 401, 403, 404, 409),
+        html=True,
         description="Query: connection_id, connect_session_token, params[k], authorization_params[k], "
         "user_scope, credentials[oauth_client_id_override], ws_client_id.",
     ),
     Endpoint(
-        "GET", "/oauth/callback", oauth_callback, "OAuth redirect target (browser)", "auth", public=True, errors=(400,)
+        "GET",
+        "/oauth/callback",
+        oauth_callback,
+        "OAuth redirect target (browser)",
+        "auth",
+        public=True,
+        errors=(400, 403, 404, 409),
+        html=True,
     ),
 ]

@@ -41,14 +41,21 @@ ERROR_SCHEMA: dict[str, Any] = {
     },
 }
 
+ERROR_REF = "#/components/schemas/Error"
+HTML_CONTENT: dict[str, Any] = {"text/html": {"schema": {"type": "string"}}}
+
 ERROR_TEXT = {
     400: "Invalid input; the message names the field and the fix",
     401: "Missing or invalid secret key",
     404: "Not found",
     409: "Conflict with an existing resource",
     413: "Request body too large",
+    403: "Not allowed for this caller",
     422: "Well-formed but not acceptable",
+    424: "The connection's credentials could not be refreshed",
+    429: "Rate limited; retry after the Retry-After header's seconds",
     501: "Not supported by this provider",
+    502: "The provider failed or refused the call; the message names it",
 }
 
 
@@ -74,6 +81,10 @@ def _operation(endpoint: Endpoint, refs: dict[type[BaseModel], str]) -> dict[str
             for name in PATH_PARAM.findall(endpoint.path)
         ],
     }
+    operation["parameters"] += [
+        {"name": name, "in": "header", "required": True, "description": text, "schema": {"type": "string"}}
+        for name, text in endpoint.headers
+    ]
     if endpoint.description:
         operation["description"] = endpoint.description
     if endpoint.query is not None:
@@ -84,7 +95,9 @@ def _operation(endpoint: Endpoint, refs: dict[type[BaseModel], str]) -> dict[str
             "content": {"application/json": {"schema": {"$ref": refs[endpoint.body]}}},
         }
     ok: dict[str, Any] = {"description": "Success"}
-    if endpoint.response is not None:
+    if endpoint.html:
+        ok["content"] = HTML_CONTENT
+    elif endpoint.response is not None:
         ok["content"] = {"application/json": {"schema": {"$ref": refs[endpoint.response]}}}
     responses: dict[str, Any] = {str(endpoint.status): ok}
     codes = set(endpoint.errors) | ({400} if endpoint.body or endpoint.query else set())
@@ -95,11 +108,9 @@ def _operation(endpoint: Endpoint, refs: dict[type[BaseModel], str]) -> dict[str
         operation["security"] = [{"secretKey": []}]
     else:
         operation["security"] = []
+    error_content = HTML_CONTENT if endpoint.html else {"application/json": {"schema": {"$ref": ERROR_REF}}}
     for code in sorted(codes):
-        responses[str(code)] = {
-            "description": ERROR_TEXT.get(code, "Error"),
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-        }
+        responses[str(code)] = {"description": ERROR_TEXT.get(code, "Error"), "content": error_content}
     operation["responses"] = responses
     return operation
 

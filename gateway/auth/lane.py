@@ -114,8 +114,7 @@ def chosen_connection_config(
                 raise GatewayError(
                     403,
                     "connection_config_pinned",
-                    f"params[{name}]: set by the integrator for this connect session and cannot be changed; "
-                    "remove it",
+                    f"params[{name}]: set by the integrator for this connect session and cannot be changed; remove it",
                 )
             continue
         if from_end_user:

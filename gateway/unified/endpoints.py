@@ -36,7 +36,11 @@ HEADERS = (
     "The connection is named by the `Connection-Id` and `Provider-Config-Key` headers. Ticket ids contain `/` and "
     "`#` (GitHub `owner/repo#42`): percent-encode `#` as `%23` in the path."
 )
-ERRORS = (400, 404, 422, 501, 502)
+ERRORS = (400, 404, 422, 424, 429, 501, 502)
+CONNECTION = (
+    ("Connection-Id", "The connection to call through"),
+    ("Provider-Config-Key", "The integration (unique key) the connection belongs to"),
+)
 
 #: Resources served read-only: (name, model, list query, what the list holds).
 READ_ONLY: list[tuple[str, type[RemoteObject], type[ListParams], str]] = [
@@ -64,6 +68,7 @@ def _read_only_endpoints() -> list[Endpoint]:
                 response=ListEnvelope[model],  # type: ignore[valid-type]
                 errors=ERRORS,
                 description=HEADERS,
+                headers=CONNECTION,
             ),
             Endpoint(
                 "GET",
@@ -75,6 +80,7 @@ def _read_only_endpoints() -> list[Endpoint]:
                 response=ItemEnvelope[model],  # type: ignore[valid-type]
                 errors=ERRORS,
                 description=HEADERS,
+                headers=CONNECTION,
             ),
         ]
     return endpoints
@@ -93,6 +99,7 @@ ENDPOINTS = [
         response=TicketPage,
         errors=ERRORS,
         description=HEADERS,
+        headers=CONNECTION,
     ),
     Endpoint(
         "POST",
@@ -106,6 +113,7 @@ ENDPOINTS = [
         status=201,
         errors=ERRORS,
         description=HEADERS,
+        headers=CONNECTION,
     ),
     # comments before the ticket itself: an id may contain "/", so /tickets/{id:path} would match them too
     Endpoint(
@@ -118,6 +126,7 @@ ENDPOINTS = [
         response=CommentPage,
         errors=ERRORS,
         description=HEADERS,
+        headers=CONNECTION,
     ),
     Endpoint(
         "POST",
@@ -131,6 +140,7 @@ ENDPOINTS = [
         status=201,
         errors=ERRORS,
         description=HEADERS,
+        headers=CONNECTION,
     ),
     Endpoint(
         "GET",
@@ -142,6 +152,7 @@ ENDPOINTS = [
         response=TicketItem,
         errors=ERRORS,
         description=HEADERS,
+        headers=CONNECTION,
     ),
     Endpoint(
         "PATCH",
@@ -154,6 +165,7 @@ ENDPOINTS = [
         response=TicketItem,
         errors=ERRORS,
         description=HEADERS,
+        headers=CONNECTION,
     ),
     *READ_ONLY_ENDPOINTS,
     *reference.ENDPOINTS,

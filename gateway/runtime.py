@@ -22,6 +22,7 @@ from gateway.registry import ProviderRegistry, build_registry, collect_catalog_c
 from gateway.secret_keys import SecretKeys
 from gateway.settings import Settings
 from gateway.store.engine import create_engine_for, session_factory
+from gateway.upstream.guarded import GuardedTransport, guarded_client
 from gateway.vault import Vault
 
 if TYPE_CHECKING:
@@ -43,13 +44,14 @@ class Gateway:
     catalog: Catalog
     plugins: pluggy.PluginManager
     providers: ProviderRegistry
-    http: httpx.AsyncClient  # outbound calls of the gateway itself (token endpoints, verification)
     live: LiveConnections = field(init=False)  # the proxy's cache of ready-to-use connections
     upstream: UpstreamSessions = field(init=False)  # the proxy's aiohttp sessions
     request_log: RequestLogWriter = field(init=False)
     specific_classifier: Any = field(init=False)  # classify_upstream_error without the built-in table
     notifier: Any = field(init=False)  # WebSocket clients of Nango's frontend SDK, by ws_client_id
-    provider_transport: AiohttpTransport = field(init=False)  # plugins' calls (ctx.http) on the proxy's pool
+    provider_transport: AiohttpTransport = field(init=False)  # outbound httpx calls on the proxy's pool
+    outbound: GuardedTransport = field(init=False)  # provider_transport behind the SSRF guard
+    http: httpx.AsyncClient = field(init=False)  # outbound calls of the gateway itself (token endpoints...), guarded
 
     def __post_init__(self) -> None:
         from gateway.plugins import DEFAULT_PLUGINS
@@ -66,6 +68,8 @@ class Gateway:
         self.upstream = UpstreamSessions(self.settings)
         upstream = self.upstream
         self.provider_transport = AiohttpTransport(client=lambda: upstream.get(False))
+        self.outbound = GuardedTransport(self.provider_transport, self.settings.allow_private_hosts)
+        self.http = guarded_client(self.outbound)
         self.request_log = RequestLogWriter(self.settings.resolved_database_url, self.engine)
 
     async def start(self) -> None:
@@ -137,5 +141,4 @@ def build_gateway(settings: Settings, plugins: Sequence[object] = (), entrypoint
         catalog=catalog,
         plugins=pm,
         providers=registry,
-        http=httpx.AsyncClient(timeout=httpx.Timeout(30.0, connect=10.0), follow_redirects=False),
     )

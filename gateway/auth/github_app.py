@@ -32,6 +32,7 @@ from gateway.catalog.templates import TemplateError, Variable
 from gateway.errors import GatewayError
 from gateway.runtime import Gateway
 from gateway.store.tables import Integration, OAuthSession
+from gateway.upstream.guarded import ForbiddenHostError
 
 JWT_BACKDATE_SECONDS = 60
 JWT_LIFETIME_SECONDS = 9 * 60
@@ -103,6 +104,8 @@ async def mint_installation_token(
         raise TokenError(str(exc), rejected=True) from None
     try:
         response = await gateway.http.post(url, headers={**GITHUB_HEADERS, "authorization": f"Bearer {assertion}"})
+    except ForbiddenHostError:
+        raise
     except httpx.HTTPError as exc:
         raise TokenError(f"token endpoint unreachable: {type(exc).__name__}", rejected=False) from None
     try:

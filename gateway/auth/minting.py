@@ -17,6 +17,7 @@ from gateway.auth.two_step import refresh as refresh_two_step
 from gateway.errors import GatewayError
 from gateway.runtime import Gateway
 from gateway.store.tables import Integration
+from gateway.upstream.guarded import ForbiddenHostError
 
 Minted = tuple[dict[str, Any], datetime | None, dict[str, Any]]
 Minter = Callable[[Gateway, Integration, dict[str, Any], dict[str, Any], dict[str, Any]], Awaitable[Minted]]
@@ -41,6 +42,8 @@ async def _app(
 ) -> Minted:
     try:
         credentials, expires_at = await mint_installation_token(gateway, integration, entry, config)
+    except ForbiddenHostError:
+        raise
     except GatewayError as exc:  # e.g. the integration lost its private key: a recorded refresh failure
         raise TokenError(exc.message, rejected=True) from None
     return credentials, expires_at, {}

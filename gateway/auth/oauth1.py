@@ -26,6 +26,7 @@ from gateway.catalog.templates import TemplateError, Variable
 from gateway.errors import GatewayError
 from gateway.runtime import Gateway
 from gateway.store.tables import Integration, OAuthSession
+from gateway.upstream.guarded import ForbiddenHostError
 from gateway.upstream.oauth1_signing import client_auth, sign_request
 
 STATE_PREFIX = "oauth1:"
@@ -64,6 +65,8 @@ async def _token_request(http: httpx.AsyncClient, url: str, auth: Any) -> dict[s
     request = http.build_request("POST", url)
     try:
         response = await http.send(sign_request(request, auth))
+    except ForbiddenHostError:
+        raise
     except httpx.HTTPError as exc:
         raise TokenError(f"token endpoint unreachable: {type(exc).__name__}", rejected=False) from None
     if response.status_code >= 400:

@@ -27,6 +27,7 @@ from gateway.provider import CredentialsRejected, Provider, TokenRefresh
 from gateway.runtime import Gateway
 from gateway.store.tables import Connection, Integration
 from gateway.store.types import utcnow
+from gateway.upstream.guarded import ForbiddenHostError
 
 DEFAULT_MARGIN = timedelta(minutes=15)
 LEASE = timedelta(seconds=30)
@@ -115,6 +116,9 @@ async def _refresh_once(
         if credentials["type"] not in MINTERS:
             updated, expires_at = _merge(credentials, token), token.expires_at
             metadata = metadata_from_response(entry, token.raw, refresh=True)
+    except ForbiddenHostError as exc:  # 400 forbidden_host: the catalog points at a host Unigate may not call
+        await _record_failure(gateway, row, exc.message)
+        raise
     except TokenError as exc:
         await _record_failure(gateway, row, str(exc))
         status, code = (424, "connection_refresh_failed") if exc.rejected else (502, "refresh_failed")
@@ -162,6 +166,8 @@ async def _custom_refresh(
         tokens = await provider.refresh_tokens(request)
     except CredentialsRejected as exc:
         raise TokenError(str(exc) or "the provider refused the refresh token", rejected=True) from None
+    except ForbiddenHostError:
+        raise
     except httpx.HTTPError as exc:
         raise TokenError(f"cannot reach the token endpoint: {type(exc).__name__}", rejected=False) from None
     if tokens is None:

@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import httpx
-
 from gateway.auth.lane import WriteRule, check_end_user, connection_exists, reconnect_target_gone
 from gateway.catalog.forms import FormError, check_connection_config
 from gateway.errors import GatewayError, not_found
@@ -26,6 +24,7 @@ from gateway.store.integrations import get_integration
 from gateway.store.tables import Connection, Integration
 from gateway.store.types import utcnow
 from gateway.upstream.credentials import upstream_auth
+from gateway.upstream.guarded import guarded_client
 
 logger = logging.getLogger("unigate.auth")
 
@@ -117,7 +116,7 @@ def provider_context(
 ) -> ProviderContext:
     entry = gateway.catalog[integration.provider]
     auth = upstream_auth(entry, credentials, row.connection_config)
-    client = httpx.AsyncClient(base_url=auth.base_url, headers=auth.headers, params=auth.query, timeout=30)
+    client = guarded_client(gateway.outbound, base_url=auth.base_url, headers=auth.headers, params=auth.query)
     return ProviderContext(
         gateway,
         integration.provider,

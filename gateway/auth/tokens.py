@@ -20,6 +20,7 @@ import httpx
 from gateway.catalog.safe_urls import render_text, render_url
 from gateway.catalog.templates import TemplateError, Variable
 from gateway.store.types import utcnow
+from gateway.upstream.guarded import ForbiddenHostError
 
 
 class TokenError(Exception):
@@ -133,6 +134,8 @@ async def request_token(
             response = await http.request(method, url, json=body, headers=headers)
         else:
             response = await http.request(method, url, data=body, headers=headers)
+    except ForbiddenHostError:
+        raise
     except httpx.HTTPError as exc:
         raise TokenError(f"token endpoint unreachable: {type(exc).__name__}", rejected=False) from None
     return parse_token_response(entry, response)

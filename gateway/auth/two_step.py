@@ -24,6 +24,7 @@ from gateway.auth.tokens import TokenError, metadata_from_response
 from gateway.catalog.safe_urls import render_header, render_text, render_url
 from gateway.catalog.templates import Lookup, TemplateError
 from gateway.store.types import utcnow
+from gateway.upstream.guarded import ForbiddenHostError
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,8 @@ async def _request(http: httpx.AsyncClient, step: Mapping[str, Any], lookup: Loo
             response = await http.request(method, url, data=params, headers=headers)
         else:
             raise TokenError(f"body_format {body_format} is not supported", rejected=False)
+    except ForbiddenHostError:
+        raise
     except httpx.HTTPError as exc:
         raise TokenError(f"token endpoint unreachable: {type(exc).__name__}", rejected=False) from None
     if response.status_code >= 400:

@@ -17,6 +17,7 @@ from gateway.provider import CredentialsRejected, Provider, ProviderContext
 from gateway.runtime import Gateway
 from gateway.store.tables import Integration
 from gateway.upstream.credentials import template_values, upstream_auth
+from gateway.upstream.guarded import ForbiddenHostError, guarded_client
 
 
 def _rejected(message: str) -> GatewayError:
@@ -31,7 +32,7 @@ async def verify_credentials(
     provider = gateway.providers.get(integration.provider)
     if provider is not None and type(provider).verify_credentials is not Provider.verify_credentials:
         auth = upstream_auth(entry, credentials, config)
-        client = httpx.AsyncClient(base_url=auth.base_url, headers=auth.headers, params=auth.query, timeout=30)
+        client = guarded_client(gateway.outbound, base_url=auth.base_url, headers=auth.headers, params=auth.query)
         ctx = ProviderContext(gateway, integration.provider, integration.unique_key, "", dict(config), {}, client)
         try:
             await provider.verify_credentials(ctx)
@@ -61,6 +62,8 @@ async def verify_credentials(
                 params=auth.query,
                 json=verification.get("data") if method != "GET" else None,
             )
+        except ForbiddenHostError:
+            raise
         except httpx.HTTPError as exc:
             raise GatewayError(
                 502,

@@ -23,7 +23,6 @@ from gateway.errors import GatewayError
 from gateway.provider import Provider, ProviderContext, UpstreamError
 from gateway.proxy.live import LiveConnection
 from gateway.proxy.retry import retryable_status, wait_seconds
-from gateway.proxy.ssrf import ForbiddenHost, check_host
 from gateway.runtime import Gateway
 from gateway.upstream.classify import classify, wants_refresh
 
@@ -65,19 +64,13 @@ class ConnectionTransport(httpx.AsyncBaseTransport):
         self.live = live
         self.provider = gateway.providers.get(live.provider)
         self.origin = _origin(live.auth.base_url)
-        self.inner = gateway.provider_transport  # shared: its connection pool outlives each call
+        self.inner = gateway.outbound  # shared and SSRF-guarded: its connection pool outlives each call
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         if _origin(str(request.url)) != self.origin:
             raise GatewayError(
                 502, "upstream_error", f"{self.live.provider} pointed to {request.url.host}, outside its base URL"
             )
-        try:
-            check_host(request.url.host, self.gateway.settings.allow_private_hosts)
-        except ForbiddenHost as exc:
-            raise GatewayError(
-                400, "forbidden_host", f"Unigate may not call {exc}; see UNIGATE_ALLOW_PRIVATE_HOSTS"
-            ) from None
         if self.live.oauth1 is not None:
             raise GatewayError(501, "not_supported", "Unified endpoints do not support OAUTH1 connections yet")
         settings = self.gateway.settings

@@ -26,6 +26,7 @@ from gateway.runtime import Gateway
 from gateway.unified.context import provider_context
 from gateway.unified.cursors import cursor_key, seal, unseal
 from gateway.unified.params import ItemParams, ListParams, NewComment
+from gateway.upstream.guarded import ForbiddenHostError
 from unified_models import CommentCreate, FieldWarning, RemoteObject, TicketCreate, TicketUpdate
 
 log = logging.getLogger("unigate")
@@ -46,6 +47,8 @@ async def resource_call(call: Call[Any, Any], name: str, operation: str) -> Asyn
         except ProviderError as exc:
             errors = [{"code": exc.code, "message": exc.message, "path": [exc.field]}] if exc.field else None
             raise GatewayError(exc.status, exc.code, exc.message, errors=errors) from None
+        except ForbiddenHostError:
+            raise
         except httpx.TimeoutException:
             raise GatewayError(504, "upstream_timeout", f"{ctx.provider} did not answer in time") from None
         except httpx.HTTPError as exc:

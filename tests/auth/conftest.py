@@ -56,7 +56,11 @@ def idp_catalog(oauth_server: OAuthServer, tmp_path_factory: pytest.TempPathFact
 @pytest.fixture
 async def idp_gateway(database_url: str, tmp_path: Path, idp_catalog: Path) -> AsyncIterator[Gateway]:
     settings = Settings(
-        data_dir=tmp_path / "data", database_url=database_url, public_url=PUBLIC_URL, providers_files=str(idp_catalog)
+        data_dir=tmp_path / "data",
+        database_url=database_url,
+        public_url=PUBLIC_URL,
+        providers_files=str(idp_catalog),
+        allow_private_hosts=True,  # the test IdP listens on loopback
     )
     gateway = build_gateway(settings)
     await gateway.start()

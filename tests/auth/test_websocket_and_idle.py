@@ -25,7 +25,11 @@ async def test_websocket_receives_success_and_error(
     database_url: str, tmp_path: Path, idp_catalog: Path, oauth_server: OAuthServer
 ) -> None:
     env = unigate_env(
-        tmp_path / "data", database_url, UNIGATE_PROVIDERS_FILES=str(idp_catalog), UNIGATE_PUBLIC_URL=PUBLIC_URL
+        tmp_path / "data",
+        database_url,
+        UNIGATE_PROVIDERS_FILES=str(idp_catalog),
+        UNIGATE_PUBLIC_URL=PUBLIC_URL,
+        UNIGATE_ALLOW_PRIVATE_HOSTS="true",  # the test IdP listens on loopback
     )
     with running_server(env) as server:
         async with server.client() as client:

@@ -19,7 +19,11 @@ async def test_callback_on_another_process_reaches_the_socket(
     database_url: str, tmp_path: Path, idp_catalog: Path, oauth_server: OAuthServer
 ) -> None:
     env = unigate_env(
-        tmp_path / "data", database_url, UNIGATE_PROVIDERS_FILES=str(idp_catalog), UNIGATE_PUBLIC_URL=PUBLIC_URL
+        tmp_path / "data",
+        database_url,
+        UNIGATE_PROVIDERS_FILES=str(idp_catalog),
+        UNIGATE_PUBLIC_URL=PUBLIC_URL,
+        UNIGATE_ALLOW_PRIVATE_HOSTS="true",  # the test IdP listens on loopback
     )
     with running_server(env) as holding, running_server(env) as serving:  # two processes, one database and keyring
         async with serving.client() as client:

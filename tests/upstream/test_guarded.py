@@ -1,0 +1,149 @@
+"""The guarded outbound transport: schemes, literal and resolved internal addresses, redirects, shared sessions."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from httpx_aiohttp import AiohttpTransport
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from gateway.errors import GatewayError
+from gateway.proxy.ssrf import check_host, is_internal
+from gateway.proxy.transport import UpstreamSessions
+from gateway.settings import Settings
+from gateway.testing.loopback import run_app
+from gateway.upstream.guarded import ForbiddenHostError, GuardedTransport, guarded_client
+
+PUBLIC = "http://93.184.216.34"  # a public literal address: only ever handed to a mock transport here
+
+
+class Recorder:
+    """An inner transport for pure unit tests: records what would have been sent, answers ``answer``."""
+
+    def __init__(self, answer: httpx.Response | None = None) -> None:
+        self.sent: list[str] = []
+        self.answer = answer or httpx.Response(200, json={"ok": True})
+
+    def handler(self, request: httpx.Request) -> httpx.Response:
+        self.sent.append(str(request.url))
+        return self.answer
+
+
+def mocked(recorder: Recorder, allow_private: bool = False) -> httpx.AsyncClient:
+    return guarded_client(GuardedTransport(httpx.MockTransport(recorder.handler), allow_private))
+
+
+@pytest.mark.parametrize("allow_private", [False, True])
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://93.184.216.34/x", "gopher://93.184.216.34/"])
+async def test_only_http_and_https_are_sent(url: str, allow_private: bool) -> None:
+    recorder = Recorder()
+    async with mocked(recorder, allow_private) as client:
+        with pytest.raises(ForbiddenHostError, match="only http and https") as refused:
+            await client.get(url)
+    assert recorder.sent == []
+    assert refused.value.status_code == 400 and refused.value.code == "forbidden_host"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8080/token",
+        "http://[::1]/",
+        "http://169.254.169.254/latest/meta-data",
+        "http://10.0.0.5/",
+        "http://192.168.1.1/",
+        "http://100.64.0.1/",  # CGNAT
+        "http://224.0.0.1/",  # multicast
+        "http://0.0.0.0/",
+        "http://[::ffff:127.0.0.1]/",
+        "https://localhost:3003/",
+        "https://api.localhost/",
+    ],
+)
+async def test_internal_hosts_are_refused_before_sending(url: str) -> None:
+    recorder = Recorder()
+    async with mocked(recorder) as client:
+        with pytest.raises(ForbiddenHostError) as refused:
+            await client.post(url, data={"grant_type": "client_credentials"})
+    assert recorder.sent == []
+    message = refused.value.message
+    assert message.startswith("Unigate may not call this host: ") and "UNIGATE_ALLOW_PRIVATE_HOSTS" in message
+
+
+async def test_a_public_host_is_sent_and_redirects_are_not_followed() -> None:
+    recorder = Recorder(httpx.Response(302, headers={"location": "http://127.0.0.1:8080/admin"}))
+    async with mocked(recorder) as client:
+        answer = await client.get(f"{PUBLIC}/oauth/token")
+    assert answer.status_code == 302 and recorder.sent == [f"{PUBLIC}/oauth/token"]  # the 302 is the answer
+
+
+def test_the_refusal_is_a_transport_error_and_a_gateway_error() -> None:
+    refused = ForbiddenHostError("127.0.0.1 is an internal address")
+    assert isinstance(refused, httpx.TransportError) and isinstance(refused, GatewayError)
+    assert refused.body() == {
+        "error": {
+            "code": "forbidden_host",
+            "message": "Unigate may not call this host: 127.0.0.1 is an internal address; "
+            "see UNIGATE_ALLOW_PRIVATE_HOSTS",
+        }
+    }
+
+
+@pytest.fixture(scope="module")
+def fake() -> Iterator[tuple[str, list[str]]]:
+    hits: list[str] = []
+
+    async def answer(request: Request) -> Response:
+        hits.append(request.url.path)
+        return JSONResponse({"ok": True})
+
+    with run_app(Starlette(routes=[Route("/{path:path}", answer)])) as url:
+        yield url, hits
+
+
+@pytest.fixture
+async def real(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[GuardedTransport]:
+    """The gateway's arrangement: the proxy's aiohttp sessions (and resolver) under the guard."""
+    allow_private: bool = request.param
+    sessions = UpstreamSessions(Settings(data_dir=tmp_path, allow_private_hosts=allow_private))
+    inner = AiohttpTransport(client=lambda: sessions.get(False))
+    try:
+        yield GuardedTransport(inner, allow_private)
+    finally:
+        await sessions.close()
+
+
+@pytest.mark.parametrize("real", [False], indirect=True)
+async def test_a_name_resolving_only_to_internal_addresses_is_refused(
+    real: GuardedTransport, fake: tuple[str, list[str]]
+) -> None:
+    url, hits = fake
+    port = url.rsplit(":", 1)[1]
+    name = socket.gethostname()
+    check_host(name, allow_private=False)  # no pre-connect check refuses the name: the resolver has to
+    assert all(is_internal(info[4][0]) for info in socket.getaddrinfo(name, port)), f"{name} should be internal"
+    hits.clear()
+    async with guarded_client(real) as client:
+        with pytest.raises(ForbiddenHostError, match="resolves only to internal addresses"):
+            await client.get(f"http://{name}:{port}/token")
+    assert hits == []
+
+
+@pytest.mark.parametrize("real", [True], indirect=True)
+async def test_private_hosts_allowed_reach_loopback_and_clients_share_the_pool(
+    real: GuardedTransport, fake: tuple[str, list[str]]
+) -> None:
+    url, hits = fake
+    hits.clear()
+    for _ in range(2):  # closing a client leaves the shared sessions open for the next one
+        async with guarded_client(real, base_url=url, headers={"x-test": "1"}) as client:
+            answer = await client.get("/token")
+            assert answer.status_code == 200 and answer.json() == {"ok": True}
+    assert hits == ["/token", "/token"]

@@ -85,5 +85,6 @@ async def complete_connection(
         async with gateway.sessions() as session:
             await session.exec(delete(Connection).where(Connection.id == row.id))  # type: ignore[arg-type]
             await session.commit()
+        gateway.live.invalidate(integration.unique_key, row.connection_id)
         raise
     return row

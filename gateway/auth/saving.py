@@ -134,6 +134,7 @@ async def run_post_connection(gateway: Gateway, integration: Integration, row: C
                 session.add(stored)
                 await session.commit()
                 row.connection_config = ctx.connection_config
+        gateway.live.invalidate(integration.unique_key, row.connection_id)
 
 
 async def run_pre_connection_deletion(gateway: Gateway, integration: Integration, row: Connection) -> None:

@@ -103,6 +103,7 @@ class LiveConnections:
     def _finished(self, key: tuple[str, str], task: asyncio.Task[LiveConnection]) -> None:
         if self._loading.get(key) is task:
             del self._loading[key]
+        # Retrieving the exception also keeps a failed background reload from being reported as unhandled.
         if not task.cancelled() and isinstance(task.exception(), GatewayError):
             self._cache.pop(key, None)  # deleted, or no longer usable: the next call loads it and answers why
 

@@ -74,6 +74,7 @@ class Gateway:
 
     async def start(self) -> None:
         await self.api_keys.load()
+        await self.live.changes.start()
         self.request_log.start()
         # Everything built so far (catalog, registries, models) lives as long as the process: move it out of the
         # cyclic collector's reach, so full collections stay short and do not stall requests.
@@ -89,6 +90,7 @@ class Gateway:
                 if inspect.isawaitable(result):
                     await result
         finally:
+            await self.live.changes.stop()
             await self.upstream.close()
             await self.provider_transport.aclose()
             await self.request_log.stop()

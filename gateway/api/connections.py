@@ -269,7 +269,7 @@ async def get_one(call: Call[Any, ConnectionQuery]) -> Response:
         found, _ = await require_connection(session, call.query.provider_config_key, call.path["connection_id"])
     assert found.id is not None
     await fresh_credentials(gateway, found.id, force=call.query.force_refresh)
-    gateway.live.invalidate(call.query.provider_config_key, call.path["connection_id"])
+    gateway.live.forget(call.query.provider_config_key, call.path["connection_id"])
     async with gateway.sessions() as session:
         row, integration = await require_connection(session, call.query.provider_config_key, call.path["connection_id"])
         row.last_fetched_at = utcnow()

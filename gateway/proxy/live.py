@@ -1,9 +1,10 @@
 """Connections as the proxy's hot path needs them: decrypted once, headers prepared, cached in memory.
 
-An entry lives ``TTL_SECONDS`` at most, and less when its token comes due: the next use goes through
-``fresh_credentials`` (which refreshes under the cross-process lease). Writes made by this process (a new or
-re-imported connection, a deletion, a refresh) invalidate the entry at once; writes made by another worker are
-seen within the TTL, and a 401 from the provider always reloads.
+An entry lives ``UNIGATE_CONNECTION_CACHE_TTL`` seconds at most, and less when its token comes due: the next use
+goes through ``fresh_credentials`` (which refreshes under the cross-process lease). Writes made by this process (a
+new or re-imported connection, a deletion) invalidate the entry at once and, on PostgreSQL, in the other servers on
+the database too (``gateway.store.notify``); on SQLite the other processes see them within the TTL. A 401 from the
+provider always reloads.
 """
 
 from __future__ import annotations
@@ -19,12 +20,11 @@ from gateway.catalog.templates import TemplateError
 from gateway.errors import GatewayError
 from gateway.runtime import Gateway
 from gateway.store.connections import require_connection
+from gateway.store.notify import ConnectionChanges
 from gateway.store.tables import Integration
 from gateway.store.types import utcnow
 from gateway.upstream.credentials import UpstreamAuth, upstream_auth
 from gateway.upstream.oauth1_signing import client_auth
-
-TTL_SECONDS = 5.0
 
 
 @dataclass
@@ -58,16 +58,26 @@ class LiveConnections:
 
     def __init__(self, gateway: Gateway) -> None:
         self.gateway = gateway
+        self.changes = ConnectionChanges(gateway.settings.resolved_database_url, gateway.engine, self.forget)
+        self.ttl = gateway.settings.connection_cache_ttl
         self._cache: dict[tuple[str, str], LiveConnection] = {}
         self._loading: dict[tuple[str, str], asyncio.Task[LiveConnection]] = {}
+        self._generation = 0  # bumped by each forget: a load begun before it does not fill the cache
 
     def invalidate(self, integration_key: str | None = None, connection_id: str | None = None) -> None:
-        """Forget one connection, all of an integration, or everything."""
-        if integration_key is None:
-            self._cache.clear()
-            return
-        for key in [k for k in self._cache if k[0] == integration_key and connection_id in (None, k[1])]:
-            del self._cache[key]
+        """The stored connection changed (or is gone): forget it here and tell the other servers on the database."""
+        self.forget(integration_key, connection_id)
+        self.changes.publish(integration_key, connection_id)
+
+    def forget(self, integration_key: str | None = None, connection_id: str | None = None) -> None:
+        """Forget one connection, all of an integration, or everything (in this process only)."""
+        self._generation += 1
+        for store in (self._cache, self._loading):
+            if integration_key is None:
+                store.clear()
+                continue
+            for key in [k for k in store if k[0] == integration_key and connection_id in (None, k[1])]:
+                del store[key]
 
     async def get(self, integration_key: str, connection_id: str, *, force_refresh: bool = False) -> LiveConnection:
         key = (integration_key, connection_id)
@@ -93,11 +103,12 @@ class LiveConnections:
     def _finished(self, key: tuple[str, str], task: asyncio.Task[LiveConnection]) -> None:
         if self._loading.get(key) is task:
             del self._loading[key]
-        if not task.cancelled():
-            task.exception()  # retrieved here so a failed background reload is not reported as unhandled
+        # Retrieving the exception also keeps a failed background reload from being reported as unhandled.
+        if not task.cancelled() and isinstance(task.exception(), GatewayError):
+            self._cache.pop(key, None)  # deleted, or no longer usable: the next call loads it and answers why
 
     async def _load(self, integration_key: str, connection_id: str, force_refresh: bool) -> LiveConnection:
-        gateway = self.gateway
+        gateway, generation = self.gateway, self._generation
         async with gateway.sessions() as session:
             row, integration = await require_connection(session, integration_key, connection_id)
         assert row.id is not None
@@ -113,7 +124,7 @@ class LiveConnections:
             auth = upstream_auth(entry, credentials, row.connection_config)
         except (TemplateError, ValueError) as exc:
             raise GatewayError(400, "invalid_connection_config", f"Cannot build the provider URL: {exc}") from None
-        valid_until = time.monotonic() + TTL_SECONDS
+        valid_until = time.monotonic() + self.ttl
         kind = credentials.get("type")
         refreshable = kind == "OAUTH2_CC" or (kind == "OAUTH2" and bool(credentials.get("refresh_token")))
         if row.expires_at is not None and refreshable:
@@ -142,5 +153,6 @@ class LiveConnections:
             valid_until,
             oauth1,
         )
-        self._cache[(integration_key, connection_id)] = live
+        if generation == self._generation:  # else the connection changed while it loaded: serve this call only
+            self._cache[(integration_key, connection_id)] = live
         return live

@@ -135,7 +135,7 @@ async def proxy(request: Request) -> Response:
         resolution, specific = classify(gateway, provider, error)
         if error.status is not None and wants_refresh(error.status, resolution) and live.refreshable and not refreshed:
             refreshed = True
-            gateway.live.invalidate(key, connection_id)
+            gateway.live.forget(key, connection_id)
             live = await gateway.live.get(key, connection_id, force_refresh=True)
             if replayable:
                 continue

@@ -116,7 +116,7 @@ class ConnectionTransport(httpx.AsyncBaseTransport):
 
     async def _refresh(self) -> None:
         key, connection_id = self.live.integration_key, self.live.connection_id
-        self.gateway.live.invalidate(key, connection_id)
+        self.gateway.live.forget(key, connection_id)
         self.live = await self.gateway.live.get(key, connection_id, force_refresh=True)
 
     async def _send(self, request: httpx.Request) -> httpx.Response:

@@ -120,10 +120,8 @@ async def test_credentials_are_cached_off_the_database(
 ) -> None:
     from sqlalchemy import event
 
-    from gateway.proxy import live as live_cache
-
-    monkeypatch.setattr(live_cache, "TTL_SECONDS", 300.0)  # a slow machine must not see a scheduled reload
     gateway = proxy_client.gateway  # type: ignore[attr-defined]
+    monkeypatch.setattr(gateway.live, "ttl", 300.0)  # a slow machine must not see a scheduled reload
     gateway.live.invalidate()
     await proxy_client.get("/proxy/warm")
     statements: list[str] = []

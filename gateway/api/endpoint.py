@@ -93,7 +93,7 @@ async def read_body(request: Request) -> bytes:
     """The request body, refused with 413 once it passes ``UNIGATE_MAX_BODY_BYTES``."""
     limit: int = request.app.state.gateway.settings.max_body_bytes
     declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit:
+    if declared and declared.isascii() and declared.isdigit() and (len(declared) > 18 or int(declared) > limit):
         raise _too_large(limit)
     chunks: list[bytes] = []
     size = 0

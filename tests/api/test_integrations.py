@@ -195,3 +195,11 @@ async def test_patch_racing_delete_is_404_or_200_never_500(client: httpx.AsyncCl
                 assert error_of(response)["code"] == "not_found"
         assert (await client.get(f"/integrations/{key}")).status_code == 404
     assert (await client.get("/integrations")).json() == {"data": []}
+
+
+@pytest.mark.parametrize("declared", ["\u00b2".encode("latin-1"), b"9" * 5000])
+async def test_unparseable_content_length_is_not_a_500(client: httpx.AsyncClient, declared: bytes) -> None:
+    """Servers in front normally refuse these; the app itself must not fail on them either."""
+    response = await client.post("/integrations", content=b"{}", headers={"content-length": declared})
+    assert response.status_code in (400, 413), response.text
+    assert (await client.get("/integrations")).json() == {"data": []}

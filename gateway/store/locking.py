@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from gateway.store.engine import is_memory
+
 
 async def begin_write(session: AsyncSession) -> None:
     """Make the session's transaction a writer's from its first read; call it before reading.
@@ -17,9 +19,7 @@ async def begin_write(session: AsyncSession) -> None:
     On PostgreSQL this does nothing: lock the rows by reading them ``with_for_update()``.
     """
     connection = await session.connection()
-    if connection.dialect.name != "sqlite":
-        return
-    raw = await connection.get_raw_connection()
-    # An in-memory database is one connection shared by every session: a transaction may already be open on it.
-    if not raw.driver_connection.in_transaction:  # type: ignore[union-attr]
+    # An in-memory database (tests, the plugin kit) is one connection that every session shares: there is no
+    # second writer to wait for, and another session's transaction may be open on it already.
+    if connection.dialect.name == "sqlite" and not is_memory(connection.engine.url):
         await connection.exec_driver_sql("BEGIN IMMEDIATE")

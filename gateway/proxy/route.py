@@ -125,6 +125,8 @@ async def proxy(request: Request) -> Response:
                 ("upstream_timeout", 504, f"{host} did not answer in time"),
             )
         except aiohttp.ClientError as exc:
+            if isinstance(exc.__cause__, GatewayError):  # reading the caller's streamed body failed (a 408 stall)
+                raise exc.__cause__ from None
             error, failure = (
                 UpstreamError(None, exception=exc),
                 ("upstream_error", 502, f"{host}: {type(exc).__name__}"),

@@ -19,7 +19,7 @@ async def begin_write(session: AsyncSession) -> None:
     On PostgreSQL this does nothing: lock the rows by reading them ``with_for_update()``.
     """
     connection = await session.connection()
-    # An in-memory database (tests, the plugin kit) is one connection that every session shares: there is no
-    # second writer to wait for, and another session's transaction may be open on it already.
+    # An in-memory database (tests, the plugin kit) is one connection that every session shares, so sessions are
+    # not isolated from each other at all, and another session's transaction may be open on it already.
     if connection.dialect.name == "sqlite" and not is_memory(connection.engine.url):
         await connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -28,6 +28,7 @@ from gateway.api import (
     providers,
 )
 from gateway.api.endpoint import Endpoint
+from gateway.body_timeout import BodyTimeout
 from gateway.errors import GatewayError
 from gateway.proxy import route as proxy_route
 from gateway.request_log import RequestLogMiddleware
@@ -103,7 +104,11 @@ def create_app(gateway: Gateway) -> Starlette:
             WebSocketRoute("/", gateway.notifier.serve),
             *plugin_routes,
         ],
-        middleware=[Middleware(RequestLogMiddleware), Middleware(proxy_route.ProxyFastPath)],
+        middleware=[
+            Middleware(BodyTimeout, seconds=gateway.settings.body_timeout),
+            Middleware(RequestLogMiddleware),
+            Middleware(proxy_route.ProxyFastPath),
+        ],
         exception_handlers={
             GatewayError: _gateway_error,
             HTTPException: _http_error,

@@ -38,6 +38,10 @@ class Settings(BaseSettings):
     proxy_backoff_seconds: float = Field(default=1.0, ge=0)
     unified_retries: int = Field(default=3, ge=0, le=10)
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    max_header_bytes: int = Field(default=32_768, ge=1024)
+    header_timeout: float = Field(default=10.0, gt=0)
+    body_timeout: float = Field(default=30.0, gt=0)
+    keep_alive_timeout: float = Field(default=5.0, gt=0)
     log_level: Literal["debug", "info", "warning", "error"] = "info"
 
     @field_validator("public_url")

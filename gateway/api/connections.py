@@ -6,7 +6,7 @@ import re
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
-from sqlmodel import col, func, or_, select
+from sqlmodel import col, func, or_, select, update
 from starlette.responses import Response
 
 from gateway.api.endpoint import Call, Endpoint
@@ -28,7 +28,8 @@ from gateway.credentials import (
 )
 from gateway.errors import GatewayError
 from gateway.runtime import Gateway
-from gateway.store.connections import require_connection
+from gateway.store.connections import require_connection, unknown_connection
+from gateway.store.locking import begin_write
 from gateway.store.tables import Connection, Integration
 from gateway.store.types import utcnow
 
@@ -272,9 +273,13 @@ async def get_one(call: Call[Any, ConnectionQuery]) -> Response:
     gateway.live.forget(call.query.provider_config_key, call.path["connection_id"])
     async with gateway.sessions() as session:
         row, integration = await require_connection(session, call.query.provider_config_key, call.path["connection_id"])
-        row.last_fetched_at = utcnow()
-        session.add(row)
+        now = utcnow()
+        # An UPDATE by id, not a flush of the row: a connection deleted meanwhile is a 404, not a stale-data error.
+        touched = await session.exec(update(Connection).where(col(Connection.id) == row.id).values(last_fetched_at=now))
         await session.commit()
+    if touched.rowcount == 0:
+        raise unknown_connection(call.path["connection_id"], call.query.provider_config_key)
+    row.last_fetched_at = now
     return Json(detail(gateway, row, integration, with_refresh_token=call.query.refresh_token))
 
 
@@ -286,7 +291,10 @@ class KeyQuery(BaseModel):
 async def patch(call: Call[PatchConnection, KeyQuery]) -> Response:
     gateway, body = _gateway(call), call.body
     async with gateway.sessions() as session:
-        row, _ = await require_connection(session, call.query.provider_config_key, call.path["connection_id"])
+        await begin_write(session)  # a concurrent DELETE waits for this commit, or this finds nothing (404)
+        row, _ = await require_connection(
+            session, call.query.provider_config_key, call.path["connection_id"], for_update=True
+        )
         if body.end_user is not None:
             row.end_user = body.end_user.model_dump(exclude_none=True)
             row.end_user_id = body.end_user.id
@@ -304,7 +312,10 @@ async def remove(call: Call[Any, KeyQuery]) -> Response:
         row, integration = await require_connection(session, call.query.provider_config_key, call.path["connection_id"])
     await run_pre_connection_deletion(gateway, integration, row)
     async with gateway.sessions() as session:
-        row, _ = await require_connection(session, call.query.provider_config_key, call.path["connection_id"])
+        await begin_write(session)
+        row, _ = await require_connection(
+            session, call.query.provider_config_key, call.path["connection_id"], for_update=True
+        )
         await session.delete(row)
         await session.commit()
     gateway.live.invalidate(call.query.provider_config_key, call.path["connection_id"])

@@ -7,7 +7,6 @@ models so ``gateway.api.openapi`` can describe the route.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from gateway.api.json_body import parse_json
 from gateway.errors import GatewayError, validation_error
 
 BodyT = TypeVar("BodyT", bound=BaseModel)
@@ -95,7 +95,7 @@ async def read_body(request: Request) -> bytes:
     """The request body, refused with 413 once it passes ``UNIGATE_MAX_BODY_BYTES``."""
     limit: int = request.app.state.gateway.settings.max_body_bytes
     declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit:
+    if declared and declared.isascii() and declared.isdigit() and (len(declared) > 18 or int(declared) > limit):
         raise _too_large(limit)
     chunks: list[bytes] = []
     size = 0
@@ -126,34 +126,12 @@ def _has_nul(value: Any) -> bool:
     return False
 
 
-class _NonStandardNumber(ValueError):
-    pass
-
-
-def _reject_constant(name: str) -> Any:
-    raise _NonStandardNumber(name)
-
-
 async def read_json(request: Request, model: type[BodyT]) -> BodyT:
+    """The body validated against ``model``; JSON that cannot be stored is refused first (``api.json_body``)."""
     raw = await read_body(request)
     if not raw.strip():
         raise GatewayError(400, "invalid_body", "Request body is empty; send a JSON object")
-    try:
-        data = json.loads(raw, parse_constant=_reject_constant)
-    except UnicodeDecodeError:
-        raise GatewayError(400, "invalid_json", "Request body is not UTF-8 text; send UTF-8 JSON") from None
-    except _NonStandardNumber as exc:
-        raise GatewayError(
-            400, "invalid_json", f"Request body contains {exc}, which JSON does not allow; send a number or null"
-        ) from None
-    except json.JSONDecodeError as exc:
-        raise GatewayError(
-            400,
-            "invalid_json",
-            f"Request body is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})",
-        ) from None
-    if _has_nul(data):
-        raise GatewayError(400, "invalid_json", "Request body contains a NUL character (\\u0000); remove it")
+    data = parse_json(raw)
     if not isinstance(data, dict):
         kind = {list: "array", str: "string", bool: "boolean", int: "number", float: "number"}.get(type(data), "null")
         raise GatewayError(400, "invalid_body", f"Request body is a JSON {kind}; send a JSON object")

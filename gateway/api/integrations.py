@@ -15,6 +15,7 @@ from gateway.errors import GatewayError
 from gateway.runtime import Gateway
 from gateway.store.conflicts import commit_or_conflict
 from gateway.store.integrations import duplicate_key, ensure_key_free, list_integrations, require_integration
+from gateway.store.locking import begin_write
 from gateway.store.tables import Connection, Integration
 from gateway.store.types import utcnow
 
@@ -233,7 +234,8 @@ async def get_one(call: Call[Any, IncludeQuery]) -> Response:
 async def update(call: Call[UpdateIntegration, Any]) -> Response:
     gateway, body = _gateway(call), call.body
     async with gateway.sessions() as session:
-        row = await require_integration(session, call.path["unique_key"])
+        await begin_write(session)  # a concurrent DELETE waits for this commit, or this finds nothing (404)
+        row = await require_integration(session, call.path["unique_key"], for_update=True)
         if body.unique_key and body.unique_key != row.unique_key:
             await ensure_key_free(session, body.unique_key)
             row.unique_key = body.unique_key
@@ -254,7 +256,8 @@ async def update(call: Call[UpdateIntegration, Any]) -> Response:
 async def remove(call: Call[Any, Any]) -> Response:
     gateway = _gateway(call)
     async with gateway.sessions() as session:
-        row = await require_integration(session, call.path["unique_key"])
+        await begin_write(session)
+        row = await require_integration(session, call.path["unique_key"], for_update=True)
         await session.exec(delete(Connection).where(col(Connection.integration_id) == row.id))
         await session.delete(row)
         await session.commit()

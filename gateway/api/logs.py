@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -13,6 +14,9 @@ from gateway.api.responses import Json
 from gateway.errors import GatewayError
 from gateway.runtime import Gateway
 from gateway.store.tables import RequestLog
+
+CURSOR = re.compile(r"[0-9]{1,10}")
+MAX_ID = 2**31 - 1  # the id column is a 32-bit INTEGER on PostgreSQL
 
 
 class LogQuery(BaseModel):
@@ -44,15 +48,20 @@ class LogPage(BaseModel):
     next_cursor: str | None
 
 
+def _cursor_id(cursor: str) -> int:
+    """The id a cursor continues below: ASCII digits of an id (``str.isdigit`` also takes ``²`` and ``١``)."""
+    if CURSOR.fullmatch(cursor) is None or int(cursor) > MAX_ID:
+        raise GatewayError(400, "invalid_query_params", "cursor: send the next_cursor of a previous page, or no cursor")
+    return int(cursor)
+
+
 async def list_logs(call: Call[Any, LogQuery]) -> Response:
     gateway: Gateway = call.request.app.state.gateway
     q = call.query
     await gateway.request_log.flush()
     query = select(RequestLog).order_by(col(RequestLog.id).desc()).limit(q.limit + 1)
     if q.cursor:
-        if not q.cursor.isdigit():
-            raise GatewayError(400, "invalid_query_params", "cursor: send the next_cursor of a previous page")
-        query = query.where(col(RequestLog.id) < int(q.cursor))
+        query = query.where(col(RequestLog.id) < _cursor_id(q.cursor))
     if q.connection_id:
         query = query.where(RequestLog.connection_id == q.connection_id)
     if q.integration:

@@ -11,6 +11,7 @@ from gateway.api.endpoint import Call, Endpoint
 from gateway.api.responses import Json
 from gateway.runtime import Gateway
 from gateway.store.connections import require_connections
+from gateway.store.locking import begin_write
 from gateway.store.types import utcnow
 
 ConnectionIds = (
@@ -30,7 +31,8 @@ async def _write(call: Call[MetadataBody, Any], merge: bool) -> Response:
     body = call.body
     ids = [body.connection_id] if isinstance(body.connection_id, str) else body.connection_id
     async with gateway.sessions() as session:
-        rows = await require_connections(session, body.provider_config_key, list(dict.fromkeys(ids)))
+        await begin_write(session)  # a merge reads then writes: concurrent merges must not lose each other's keys
+        rows = await require_connections(session, body.provider_config_key, list(dict.fromkeys(ids)), for_update=True)
         now = utcnow()
         for row in rows:
             row.metadata_ = {**row.metadata_, **body.metadata} if merge else dict(body.metadata)

@@ -72,6 +72,7 @@ def serve(
     import uvicorn
 
     from gateway.catalog import load_catalog
+    from gateway.http_protocol import LimitedHttpToolsProtocol
     from gateway.instance_secrets import load_instance_secrets
     from gateway.store.migrate import is_current
 
@@ -102,6 +103,9 @@ def serve(
         access_log=False,
         log_level=settings.log_level,
         lifespan="on",
+        http=LimitedHttpToolsProtocol,
+        timeout_keep_alive=settings.keep_alive_timeout,  # type: ignore[arg-type]  # uvicorn's timer takes floats
+        h11_max_incomplete_event_size=settings.max_header_bytes,
     )
 
 

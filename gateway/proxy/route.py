@@ -9,6 +9,7 @@ other failures are retried as ``Retries``/``Retry-On`` and the catalog's ``proxy
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
@@ -35,6 +36,7 @@ _NO_FAILURE = ("", 502, "")  # an HTTP answer from the provider, not a failure o
 BUFFER_LIMIT = 8 * 1024 * 1024  # bodies up to this size are kept, so the call can be retried
 READ_WHOLE_LIMIT = 256 * 1024  # answers up to this size are read at once; larger ones stream
 MAX_RETRIES = 10
+RETRIES = re.compile(r"[0-9]{1,2}")  # ASCII digits: str.isdigit() also takes "²", which int() refuses
 
 
 def _control(request: Request) -> tuple[str, str, int, set[int], str | None, bool]:
@@ -46,7 +48,7 @@ def _control(request: Request) -> tuple[str, str, int, set[int], str | None, boo
             400, "invalid_headers", f"Missing header {' and '.join(missing)}; name the connection to call"
         )
     retries_text = headers.get("retries", "0") or "0"
-    if not retries_text.isdigit() or int(retries_text) > MAX_RETRIES:
+    if not RETRIES.fullmatch(retries_text) or int(retries_text) > MAX_RETRIES:
         raise GatewayError(400, "invalid_headers", f"Retries: send a whole number from 0 to {MAX_RETRIES}")
     retry_on_text = headers.get("retry-on", "")
     try:
@@ -123,6 +125,8 @@ async def proxy(request: Request) -> Response:
                 ("upstream_timeout", 504, f"{host} did not answer in time"),
             )
         except aiohttp.ClientError as exc:
+            if isinstance(exc.__cause__, GatewayError):  # reading the caller's streamed body failed (a 408 stall)
+                raise exc.__cause__ from None
             error, failure = (
                 UpstreamError(None, exception=exc),
                 ("upstream_error", 502, f"{host}: {type(exc).__name__}"),

@@ -15,12 +15,18 @@ def unknown_integration(key: str) -> GatewayError:
     return not_found("not_found", f"Integration does not exist: {key!r}; list them with GET /integrations")
 
 
-async def get_integration(session: AsyncSession, unique_key: str) -> Integration | None:
-    return (await session.exec(select(Integration).where(Integration.unique_key == unique_key))).first()
+async def get_integration(session: AsyncSession, unique_key: str, *, for_update: bool = False) -> Integration | None:
+    """The integration; ``for_update`` locks its row until the commit (on SQLite see ``store.locking``)."""
+    query = select(Integration).where(Integration.unique_key == unique_key)
+    if for_update:
+        query = query.with_for_update()
+    return (await session.exec(query)).first()
 
 
-async def require_integration(session: AsyncSession, unique_key: str, code: str = "not_found") -> Integration:
-    integration = await get_integration(session, unique_key)
+async def require_integration(
+    session: AsyncSession, unique_key: str, code: str = "not_found", *, for_update: bool = False
+) -> Integration:
+    integration = await get_integration(session, unique_key, for_update=for_update)
     if integration is None:
         error = unknown_integration(unique_key)
         error.code = code

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import httpx
@@ -230,4 +231,25 @@ async def test_hostile_connection_config_is_refused(client: httpx.AsyncClient, s
     error = error_of(response)
     assert error["code"] == "invalid_connection_config"
     assert error["message"].startswith("connection_config.subdomain:")
+    assert (await client.get("/connections")).json() == {"connections": []}
+
+
+@pytest.mark.usefixtures("integrations")
+async def test_patch_or_get_racing_delete_is_404_or_200_never_500(client: httpx.AsyncClient) -> None:
+    key = {"provider_config_key": "linear"}
+    for round_ in range(20):
+        cid = f"race-{round_}"
+        body = {**key, "connection_id": cid, "credentials": {"type": "API_KEY", "apiKey": "k"}}
+        assert (await client.post("/connections", json=body)).status_code == 201
+        patched, fetched, deleted = await asyncio.gather(
+            client.patch(f"/connections/{cid}", params=key, json={"tags": {"team": "a"}}),
+            client.get(f"/connections/{cid}", params=key),
+            client.delete(f"/connections/{cid}", params=key),
+        )
+        assert deleted.status_code in (200, 404), deleted.text
+        for response in (patched, fetched):
+            assert response.status_code in (200, 404), response.text
+            if response.status_code == 404:
+                assert error_of(response)["code"] == "unknown_connection"
+        assert (await client.get(f"/connections/{cid}", params=key)).status_code == 404
     assert (await client.get("/connections")).json() == {"connections": []}

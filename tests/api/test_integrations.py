@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import httpx
@@ -174,4 +175,31 @@ async def test_nul_characters_are_refused_not_stored(client: httpx.AsyncClient) 
         response = await client.post("/integrations", json=body)
         assert response.status_code == 400, response.text
         assert "NUL" in error_of(response)["message"]
+    assert (await client.get("/integrations")).json() == {"data": []}
+
+
+async def test_patch_racing_delete_is_404_or_200_never_500(client: httpx.AsyncClient) -> None:
+    for round_ in range(20):
+        key = f"race-{round_}"
+        assert (await create(client, {"provider": "github", "unique_key": key})).status_code == 200
+        patch = {"display_name": "renamed", "custom": {"k": "v"}}
+        *patched, deleted = await asyncio.gather(
+            client.patch(f"/integrations/{key}", json=patch),
+            client.patch(f"/integrations/{key}", json=patch),
+            client.delete(f"/integrations/{key}"),
+        )
+        assert deleted.status_code == 200, deleted.text
+        for response in patched:
+            assert response.status_code in (200, 404), response.text
+            if response.status_code == 404:
+                assert error_of(response)["code"] == "not_found"
+        assert (await client.get(f"/integrations/{key}")).status_code == 404
+    assert (await client.get("/integrations")).json() == {"data": []}
+
+
+@pytest.mark.parametrize("declared", ["\u00b2".encode("latin-1"), b"9" * 5000])
+async def test_unparseable_content_length_is_not_a_500(client: httpx.AsyncClient, declared: bytes) -> None:
+    """Servers in front normally refuse these; the app itself must not fail on them either."""
+    response = await client.post("/integrations", content=b"{}", headers={"content-length": declared})
+    assert response.status_code in (400, 413), response.text
     assert (await client.get("/integrations")).json() == {"data": []}

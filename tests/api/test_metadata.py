@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable
+
 import httpx
 import pytest
 
@@ -53,3 +56,18 @@ async def test_one_unknown_connection_writes_nothing(client: httpx.AsyncClient) 
 async def test_metadata_must_be_an_object(client: httpx.AsyncClient) -> None:
     response = await client.patch("/connections/metadata", json={**KEY, "connection_id": "a", "metadata": "x"})
     assert response.status_code == 400 and "metadata" in error_of(response)["message"]
+
+
+@pytest.mark.usefixtures("two_connections")
+async def test_concurrent_merges_keep_every_key(client: httpx.AsyncClient) -> None:
+    """100 merges at once, each adding its own key to both connections: none is lost, and naming the two
+    connections in either order does not deadlock."""
+
+    def merge(i: int) -> Awaitable[httpx.Response]:
+        ids = ["a", "b"] if i % 2 else ["b", "a"]
+        return client.patch("/connections/metadata", json={**KEY, "connection_id": ids, "metadata": {f"k{i}": i}})
+
+    responses = await asyncio.gather(*(merge(i) for i in range(100)))
+    assert {r.status_code for r in responses} == {200}
+    for cid in ("a", "b"):
+        assert await metadata_of(client, cid) == {"keep": cid, **{f"k{i}": i for i in range(100)}}

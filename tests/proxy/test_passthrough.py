@@ -97,13 +97,15 @@ async def test_decompress_header(proxy_client: httpx.AsyncClient) -> None:
         ({"Connection-Id": "nobody"}, 404, "unknown_connection"),
         ({"Provider-Config-Key": "nothing"}, 404, "unknown_connection"),
         ({"Retries": "many"}, 400, "invalid_headers"),
+        ({"Retries": "\u00b2".encode("latin-1")}, 400, "invalid_headers"),  # isdigit() takes it, int() does not
+        ({"Retries": "9" * 5000}, 400, "invalid_headers"),  # beyond int()'s digit limit
         ({"Retry-On": "4o4"}, 400, "invalid_headers"),
         ({"Base-Url-Override": "ftp://files.example.com"}, 400, "invalid_base_url_override"),
         ({"Base-Url-Override": "https://user:pw@example.com"}, 400, "invalid_base_url_override"),
     ],
 )
 async def test_bad_control_headers(
-    proxy_client: httpx.AsyncClient, headers: dict[str, str], status: int, code: str
+    proxy_client: httpx.AsyncClient, headers: dict[str, str | bytes], status: int, code: str
 ) -> None:
     response = await proxy_client.get("/proxy/x", headers=headers)
     assert response.status_code == status, response.text

@@ -123,6 +123,9 @@ async def test_get_with_and_without_remote_data(api: httpx.AsyncClient) -> None:
     assert "octo/hello#99" in missing.json()["error"]["message"]
     bad_id = await api.get("/tickets/not-an-issue")
     assert bad_id.status_code == 400 and bad_id.json()["error"]["code"] == "invalid_id"
+    for digits in ("\u00b2", "\u0661", "9" * 5000):  # isdigit() takes these; int() refuses them
+        response = await api.get(ticket_path(f"{REPO}#{digits}"))
+        assert response.status_code == 400 and response.json()["error"]["code"] == "invalid_id", response.text
 
 
 async def test_create_warns_about_priority_and_update_closes(api: httpx.AsyncClient, fake: FakeGitHub) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pydantic import BaseModel
@@ -32,6 +33,8 @@ UNSUPPORTED = {  # unified field -> why GitHub cannot set it
     "due_date": "GitHub issues have no due date",
 }
 
+NUMBER = re.compile(r"[0-9]{1,18}")  # ASCII digits: str.isdigit() also takes "²", which int() refuses
+
 
 def ticket_id(collection: str, number: int) -> str:
     return f"{collection}#{number}"
@@ -40,7 +43,7 @@ def ticket_id(collection: str, number: int) -> str:
 def parse_ticket_id(value: str, field: str = "id") -> tuple[str, int]:
     """``(/repos/owner/repo, number)`` for ``owner/repo#42``; 400 naming ``field`` otherwise."""
     collection, _, number = value.rpartition("#")
-    if not collection or not number.isdigit():
+    if not collection or not NUMBER.fullmatch(number):
         raise ProviderError(
             400, "invalid_id", f"{field}: {value!r} is not a GitHub issue id; send owner/repo#number", field=field
         )

@@ -158,6 +158,9 @@ async def test_get_maps_labels_milestone_assignees_due_date(api: httpx.AsyncClie
     assert no_project.status_code == 404
     bad = await api.get("/tickets/not-an-issue")
     assert bad.status_code == 400 and bad.json()["error"]["code"] == "invalid_id"
+    for digits in ("\u00b2", "9" * 5000):  # isdigit() takes these; int() refuses them
+        response = await api.get(ticket_path(f"{APP}#{digits}"))
+        assert response.status_code == 400 and response.json()["error"]["code"] == "invalid_id", response.text
 
 
 async def test_create_and_update_with_warnings(api: httpx.AsyncClient, fake: FakeGitLab) -> None:
@@ -195,6 +198,10 @@ async def test_create_and_update_with_warnings(api: httpx.AsyncClient, fake: Fak
     assert reopened.json()["warnings"][0]["field"] == "collections"
     on_hold = await api.patch(ticket_path(f"{APP}#8"), json={"status": "ON_HOLD"})
     assert on_hold.status_code == 422 and "status" in on_hold.json()["error"]["message"]
+    superscript = await api.patch(
+        ticket_path(f"{APP}#8"), json={"assignees": ["\u00b2"], "collections": [APP, f"{APP}/milestones/\u00b2"]}
+    )
+    assert superscript.status_code == 422 and superscript.json()["error"]["code"] == "invalid_field", superscript.text
     too_long = await api.patch(ticket_path(f"{APP}#8"), json={"name": "x" * 300})
     assert too_long.status_code == 422, too_long.text
     assert (

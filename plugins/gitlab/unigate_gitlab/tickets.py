@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pydantic import BaseModel
@@ -31,11 +32,13 @@ UNSUPPORTED = {  # unified field -> why GitLab cannot set it through the issues 
 }
 STATE_EVENTS = {"opened": "reopen", "closed": "close"}
 
+NUMBER = re.compile(r"[0-9]{1,18}")  # ASCII digits: str.isdigit() also takes "²", which int() refuses
+
 
 def parse_ticket_id(value: str, field: str = "id") -> tuple[str, str, int]:
     """``(project, /projects/<encoded>, iid)`` for ``group/project#42``; 400 naming ``field`` otherwise."""
     project, _, iid = value.rpartition("#")
-    if not project or not iid.isdigit():
+    if not project or not NUMBER.fullmatch(iid):
         raise ProviderError(
             400, "invalid_id", f"{field}: {value!r} is not a GitLab issue id; send group/project#iid", field=field
         )
@@ -59,7 +62,7 @@ def _state_event(fields: dict[str, Any]) -> str | None:
 
 
 def _user_ids(values: list[str]) -> list[int]:
-    if not all(v.isdigit() for v in values):
+    if not all(NUMBER.fullmatch(v) for v in values):
         raise ProviderError(
             422, "invalid_field", "assignees: send GitLab user ids (numbers, see GET /users)", field="assignees"
         )
@@ -71,7 +74,7 @@ def _milestone(collections: list[str], project: str, object_id: str | None) -> t
     milestone, warnings = 0, []
     for item in collections:
         owner, _, number = item.partition("/milestones/")
-        if number and owner == project and number.isdigit():
+        if number and owner == project and NUMBER.fullmatch(number):
             milestone = int(number)
         elif item != project:
             warnings.append(

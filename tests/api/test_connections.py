@@ -245,7 +245,7 @@ async def test_nul_in_url_is_400(client: httpx.AsyncClient) -> None:
 
 
 @pytest.mark.usefixtures("integrations")
-@pytest.mark.parametrize("subdomain", ["evil.com/x?", "a.b@evil.com", "../", "%2e%2e", "acme\nx", ""])
+@pytest.mark.parametrize("subdomain", ["evil.com/x?", "a.b@evil.com", "../", "%2e%2e", "acme\nx", "", "evil.com:443"])
 async def test_hostile_connection_config_is_refused(client: httpx.AsyncClient, subdomain: str) -> None:
     body = {
         "provider_config_key": "zendesk",
@@ -306,4 +306,26 @@ async def test_free_form_token_with_a_line_break_is_refused(client: httpx.AsyncC
     assert "credentials.TWO_STEP: Value error, token: contains a line break" in error_of(response)["message"]
     assert (await client.get("/connections")).json() == {"connections": []}
     credentials["token"] = "t-ok"  # other fields (a PEM key) keep their lines
+    assert (await client.post("/connections", json=body)).status_code == 201
+
+
+@pytest.mark.parametrize(
+    "base_url",
+    ["https://git.acme.io/./admin", "https://git.acme.io/gitlab/../../admin", "https://git.acme.io/%2e%2e"],
+)
+async def test_whole_base_url_with_dot_segments_is_refused(client: httpx.AsyncClient, base_url: str) -> None:
+    assert (await client.post("/integrations", json={"provider": "gitlab-pat", "unique_key": "gl"})).is_success
+    body = {
+        "provider_config_key": "gl",
+        "connection_id": "g1",
+        "connection_config": {"base_url": base_url},
+        "credentials": {"type": "API_KEY", "apiKey": "glpat-1"},
+    }
+    response = await client.post("/connections", json=body)
+    assert response.status_code == 400, response.text
+    error = error_of(response)
+    assert error["code"] == "invalid_connection_config"
+    assert error["message"].startswith("connection_config.base_url:") and ". or .. path segment" in error["message"]
+    assert (await client.get("/connections")).json() == {"connections": []}
+    body["connection_config"] = {"base_url": "https://git.acme.io/gitlab"}
     assert (await client.post("/connections", json=body)).status_code == 201

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-import traceback
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -33,10 +31,9 @@ from gateway.errors import GatewayError
 from gateway.proxy import route as proxy_route
 from gateway.request_log import RequestLogMiddleware
 from gateway.runtime import Gateway
+from gateway.server_errors import ErrorBoundary, redacted_startup
 from gateway.unified import endpoints as unified
 from gateway.unified import reference as unified_reference
-
-logger = logging.getLogger("unigate")
 
 HTTP_CODES = {404: "not_found", 405: "method_not_allowed"}
 
@@ -74,23 +71,23 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return GatewayError(exc.status_code, code, message, headers=dict(exc.headers or {})).response()
 
 
-async def _server_error(request: Request, exc: Exception) -> Response:
-    # The traceback's frames, not the exception's text: messages of library errors can echo input values.
-    frames = "".join(traceback.format_tb(exc.__traceback__))
-    logger.error("unhandled %s on %s %s\n%s", type(exc).__name__, request.method, request.url.path, frames)
-    return GatewayError(500, "server_error", "Unigate failed to handle this request; the error was logged").response()
-
-
 def create_app(gateway: Gateway) -> Starlette:
     endpoints = all_endpoints()
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        await gateway.start()
+        # Starlette hands a failure's whole text to the server, which prints it: give it type and error id only.
+        try:
+            await gateway.start()
+        except Exception as exc:
+            raise redacted_startup(exc, "startup") from None
         try:
             yield
         finally:
-            await gateway.stop()
+            try:
+                await gateway.stop()
+            except Exception as exc:
+                raise redacted_startup(exc, "shutdown") from None
 
     plugin_routes = [
         route for routes in gateway.plugins.hook.register_routes(gateway=gateway) for route in routes or []
@@ -105,15 +102,12 @@ def create_app(gateway: Gateway) -> Starlette:
             *plugin_routes,
         ],
         middleware=[
+            Middleware(ErrorBoundary),  # first: any exception from below is logged by type and error id, once
             Middleware(BodyTimeout, seconds=gateway.settings.body_timeout),
             Middleware(RequestLogMiddleware),
             Middleware(proxy_route.ProxyFastPath),
         ],
-        exception_handlers={
-            GatewayError: _gateway_error,
-            HTTPException: _http_error,
-            Exception: _server_error,
-        },
+        exception_handlers={GatewayError: _gateway_error, HTTPException: _http_error},
         lifespan=lifespan,
     )
     app.state.gateway = gateway

@@ -8,9 +8,21 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-Secret = Annotated[str, StringConstraints(min_length=1, max_length=65_536)]
+HEADER_BREAKERS = ("\r", "\n", "\x00")
+# Fields of free-form credentials (JWT, TWO_STEP, ...) that Unigate sends in headers as they are.
+OPAQUE_HEADER_FIELDS = ("token", "access_token", "apiKey")
+
+
+def single_line(value: str) -> str:
+    """Refuse CR, LF and NUL: a value sent in an HTTP header can never contain them."""
+    if any(c in value for c in HEADER_BREAKERS):
+        raise ValueError("contains a line break (CR or LF) or NUL; send the value exactly as the provider issued it")
+    return value
+
+
+Secret = Annotated[str, StringConstraints(min_length=1, max_length=65_536), AfterValidator(single_line)]
 
 # The credential type a connection holds, for each catalog auth mode.
 CREDENTIAL_TYPE_FOR_AUTH_MODE = {
@@ -68,8 +80,8 @@ class ApiKeyCredentials(_Strict):
 
 class BasicCredentials(_Strict):
     type: Literal["BASIC"]
-    username: Annotated[str, StringConstraints(max_length=4096)]
-    password: Annotated[str, StringConstraints(max_length=65_536)] = ""
+    username: Annotated[str, StringConstraints(max_length=4096), AfterValidator(single_line)]
+    password: Annotated[str, StringConstraints(max_length=65_536), AfterValidator(single_line)] = ""
 
 
 class NoCredentials(_Strict):
@@ -95,6 +107,17 @@ class OpaqueCredentials(BaseModel):
     model_config = ConfigDict(extra="allow")
     type: Literal["CUSTOM", "JWT", "TWO_STEP", "BILL", "SIGNATURE"]
     expires_at: AwareDatetime | None = None
+
+    @model_validator(mode="after")
+    def _tokens_fit_in_a_header(self) -> OpaqueCredentials:
+        for name in OPAQUE_HEADER_FIELDS:
+            value = (self.model_extra or {}).get(name)
+            if isinstance(value, str):
+                try:
+                    single_line(value)
+                except ValueError as exc:
+                    raise ValueError(f"{name}: {exc}") from None
+        return self
 
 
 Credentials = Annotated[

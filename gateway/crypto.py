@@ -18,6 +18,8 @@ from pathlib import Path
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from gateway.private_paths import FILE_MODE, private_dir
+
 VERSION = "v1"
 NONCE_BYTES = 12
 KEY_BYTES = 32
@@ -86,11 +88,18 @@ class Keyring:
             raise CryptoError(f"value does not open with key {kid}: it was altered or moved") from None
 
 
+def key_file_lines(text: str) -> list[tuple[int, str]]:
+    """The (line number, value) pairs of a key file: blank lines and ``#`` comment lines are skipped."""
+    stripped = ((number, line.strip()) for number, line in enumerate(text.splitlines(), start=1))
+    return [(number, line) for number, line in stripped if line and not line.startswith("#")]
+
+
 class KeyringSource:
     """Where the keyring comes from: fixed keys (the environment) or a key file that may change while serving.
 
-    The file holds one base64 key per line, the primary first. ``current()`` re-reads it when its modification
-    time changes, so a server picks up a rotation started by ``unigate keys rotate`` in another process.
+    The file holds one base64 key per line, the primary first; blank and ``#`` lines are ignored. ``current()``
+    re-reads it when its modification time changes, so a server picks up a rotation started by
+    ``unigate keys rotate`` in another process.
     """
 
     def __init__(self, *, keys: Sequence[bytes] | None = None, path: Path | None = None) -> None:
@@ -114,8 +123,8 @@ class KeyringSource:
     def _read(self) -> Keyring:
         assert self.path is not None
         stat = self.path.stat()
-        lines = [ln for ln in self.path.read_text().splitlines() if ln.strip() and not ln.startswith("#")]
-        keyring = Keyring([parse_key(ln, f"{self.path} line {i + 1}") for i, ln in enumerate(lines)])
+        lines = key_file_lines(self.path.read_text())
+        keyring = Keyring([parse_key(text, f"{self.path} line {number}") for number, text in lines])
         self._stamp = (stat.st_mtime_ns, stat.st_size)
         return keyring
 
@@ -126,14 +135,15 @@ class KeyringSource:
 
     def read_lines(self) -> list[str]:
         assert self.path is not None
-        return [ln.strip() for ln in self.path.read_text().splitlines() if ln.strip() and not ln.startswith("#")]
+        return [text for _, text in key_file_lines(self.path.read_text())]
 
 
 def write_private_file(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` with mode 0600, atomically; a missing folder is created with mode 0700."""
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    private_dir(path.parent)
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    os.fchmod(fd, FILE_MODE)
     with os.fdopen(fd, "w") as handle:
         handle.write(text)
     os.replace(tmp, path)

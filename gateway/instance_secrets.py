@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gateway.crypto import CryptoError, KeyringSource, generate_key, parse_key, write_private_file
+from gateway.crypto import CryptoError, KeyringSource, generate_key, key_file_lines, parse_key, write_private_file
 from gateway.secret_keys import new_secret_key
 from gateway.settings import Settings
 
@@ -43,10 +43,14 @@ def load_secret_key(settings: Settings, generated: list[Path]) -> tuple[str, Pat
     if not path.exists():
         write_private_file(path, new_secret_key() + "\n")
         generated.append(path)
-    key = path.read_text().strip()
-    if not key:
+    lines = key_file_lines(path.read_text())
+    if not lines:
         raise ConfigurationError(f"{path} is empty; delete it to generate a new key or set UNIGATE_SECRET_KEY")
-    return key, path
+    if len(lines) > 1:
+        raise ConfigurationError(
+            f"{path} line {lines[1][0]}: holds a second key; keep only one (lines starting with # are comments)"
+        )
+    return lines[0][1], path
 
 
 def load_keyring(settings: Settings, generated: list[Path]) -> KeyringSource:

@@ -12,6 +12,8 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from gateway.server_errors import describe, redact_server_loggers
+
 logger = logging.getLogger("unigate.request")
 
 
@@ -26,8 +28,8 @@ class JsonFormatter(logging.Formatter):
             "message": record.getMessage(),
         }
         line.update(getattr(record, "fields", {}))
-        if record.exc_info:
-            line["exception"] = self.formatException(record.exc_info)
+        if record.exc_info and record.exc_info[1] is not None:
+            line["exception"] = describe(record.exc_info[1])  # type and frames: an exception's text may hold data
         return json.dumps(line, default=str)
 
 
@@ -39,6 +41,7 @@ def configure_logging(level: str) -> None:
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
     root.propagate = False
+    redact_server_loggers()
 
 
 class RequestLogMiddleware:

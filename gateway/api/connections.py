@@ -135,6 +135,14 @@ class ConnectionOut(BaseModel):
     credentials: dict[str, Any]
 
 
+LIKE_ESCAPE = "\\"
+
+
+def like_literal(text: str) -> str:
+    """``text`` for a LIKE pattern in which ``%``, ``_`` and the escape character match only themselves."""
+    return text.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2).replace("%", LIKE_ESCAPE + "%").replace("_", LIKE_ESCAPE + "_")
+
+
 def integration_id(integration: Integration) -> int:
     assert integration.id is not None, "stored integrations have an id"
     return integration.id
@@ -213,11 +221,11 @@ async def list_all(call: Call[Any, ListQuery]) -> Response:
     if q.connectionId:
         query = query.where(Connection.connection_id == q.connectionId)
     if q.search:
-        needle = f"%{q.search.lower()}%"
+        needle = f"%{like_literal(q.search.lower())}%"
         query = query.where(
             or_(
-                func.lower(Connection.connection_id).like(needle),
-                func.lower(col(Connection.end_user_id)).like(needle),
+                func.lower(Connection.connection_id).like(needle, escape=LIKE_ESCAPE),
+                func.lower(col(Connection.end_user_id)).like(needle, escape=LIKE_ESCAPE),
             )
         )
     if q.endUserId:

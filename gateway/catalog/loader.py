@@ -20,6 +20,7 @@ import yaml
 
 from gateway import __version__
 from gateway.catalog.validation import Problem, check_file_entry, check_resolved_entry
+from gateway.private_paths import private_dir
 
 logger = logging.getLogger("unigate.catalog")
 
@@ -180,7 +181,7 @@ def load_catalog(
         raise CatalogError(errors)
     warnings = [str(p) for p in problems]
     if cache is not None:
-        cache.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(cache.parent)  # inside the data directory, which must not be created world-readable
         cache.write_text(json.dumps({"entries": resolved, "warnings": warnings}))
     return Catalog(resolved, [o for o, *_ in inputs], warnings)
 

@@ -1,15 +1,18 @@
 """Rendering catalog URL templates so that a value can never move a request to another host or path.
 
-Each substituted value is checked for the place it lands in: in the host, only host-name characters (and a port
-at the very end); in the path, one segment of unreserved characters (never ``.`` or ``..``); in the query,
-percent-encoded; a value that is a whole base URL must be an absolute http(s) URL without credentials. The
-finished URL is parsed once more.
+Each substituted value is checked for the place it lands in: in the host, only host-name characters, and a port
+only when the value ends the authority and no port came before (``evil.com:443`` in
+``https://${subdomain}.zendesk.com`` would make ``evil.com`` the host); after a ``:``, only a port number; in the
+path, one segment of unreserved characters (never ``.`` or ``..``); in the query, percent-encoded; a value that is
+a whole base URL must be an absolute http(s) URL without credentials, query, fragment or ``.``/``..`` segments, and
+the template must go on with ``/``, ``?`` or nothing after it. The finished URL is parsed once more: one host,
+a valid port, and no ``.`` or ``..`` path segment.
 """
 
 from __future__ import annotations
 
 import re
-from urllib.parse import quote, urlsplit
+from urllib.parse import SplitResult, quote, unquote, urlsplit
 
 from gateway.catalog.templates import (
     Call,
@@ -26,6 +29,7 @@ from gateway.catalog.templates import (
 HOST_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 HOST_VALUE = re.compile(rf"^{HOST_LABEL}(?:\.{HOST_LABEL})*$")
 HOST_WITH_PORT = re.compile(rf"^{HOST_LABEL}(?:\.{HOST_LABEL})*(?::\d{{1,5}})?$")
+PORT_VALUE = re.compile(r"^\d{1,5}$")
 HEADER_BREAKERS = re.compile(r"[\r\n\x00]")
 # A value in the path stays one segment of unreserved characters, never "." or "..".
 PATH_VALUE = re.compile(r"^[A-Za-z0-9._~-]+$")
@@ -62,18 +66,41 @@ def _authority_ends_after(parts: tuple[object, ...], index: int) -> bool:
     return following is None or (isinstance(following, Literal) and following.text[:1] in ("/", "?", "#", ""))
 
 
-def _checked(value: str, zone: str, variable: str | None, port_allowed: bool) -> str:
+def _has_dot_segment(path: str) -> bool:
+    return any(unquote(segment) in (".", "..") for segment in path.split("/"))
+
+
+def _port_is_valid(url: SplitResult) -> bool:
+    try:
+        url.port  # noqa: B018 - parsing it raises for "443.zendesk.com" or 99999
+    except ValueError:
+        return False
+    return True
+
+
+def _checked(value: str, zone: str, variable: str | None, authority_ends: bool, prefix: str) -> str:
     if zone == "authority":
-        pattern = HOST_WITH_PORT if port_allowed else HOST_VALUE
-        if not pattern.match(value):
-            raise _refuse(variable, value, "cannot be part of a host name; use letters, digits, dots and hyphens")
+        if ":" in prefix.split("://", 1)[1]:  # after "host:", the value is the port
+            if not PORT_VALUE.match(value) or int(value) > 65535:
+                raise _refuse(variable, value, "is not a port number (1-65535)")
+            return value
+        pattern = HOST_WITH_PORT if authority_ends else HOST_VALUE
+        if not pattern.match(value) or not _port_is_valid(urlsplit(f"http://{value}")):
+            why = "cannot be part of a host name; use letters, digits, dots and hyphens"
+            if ":" in value and pattern is HOST_VALUE:
+                why += " (a :port only where the host ends)"
+            raise _refuse(variable, value, why)
         return value.lower()
     if zone == "start":
         url = urlsplit(value)
         if url.scheme not in ("http", "https") or not url.hostname or "@" in url.netloc or "\\" in value:
             raise _refuse(variable, value, "is not an http(s) URL without credentials")
-        if not HOST_WITH_PORT.match(url.netloc) or url.query or url.fragment:
+        if not HOST_WITH_PORT.match(url.netloc) or not _port_is_valid(url) or url.query or url.fragment:
             raise _refuse(variable, value, "is not a plain http(s) base URL")
+        if _has_dot_segment(url.path):
+            raise _refuse(variable, value, "has a . or .. path segment; send the base URL without them")
+        if not authority_ends:
+            raise _refuse(variable, value, "is a whole base URL, but the URL template goes on with more of the host")
         return value.rstrip("/")
     if zone == "path":
         if value in (".", "..") or not PATH_VALUE.match(value):
@@ -94,10 +121,14 @@ def _render_alternative(template: Template, lookup: Lookup) -> str:
             zone = _zone(out)
             if zone == "start" and out:
                 raise _refuse(variable, value, "cannot be part of the URL scheme")
-            out += _checked(value, zone, variable, _authority_ends_after(template.parts, index))
+            out += _checked(value, zone, variable, _authority_ends_after(template.parts, index), out)
     final = urlsplit(out)
     if final.scheme not in ("http", "https") or not final.hostname or "@" in final.netloc or "\\" in out:
         raise TemplateError(f"the URL template does not give an http(s) URL with a host: {out!r}")
+    if not _port_is_valid(final):
+        raise TemplateError(f"the URL template does not give one host with an optional port: {out!r}")
+    if _has_dot_segment(final.path):
+        raise TemplateError(f"the URL template gives a path with a . or .. segment: {out!r}")
     return out
 
 

@@ -88,8 +88,10 @@ def serve(
             fail("the database schema is not up to date; run `unigate migrate` first")
     typer.echo(f"Unigate {__version__} at {settings.resolved_public_url}  (API reference: /docs)")
     typer.echo(f"database: {_describe_db(settings.resolved_database_url)}")
-    if secrets.secret_key_file is not None:
-        typer.echo(f"secret key: {secrets.secret_key}  (kept in {secrets.secret_key_file})")
+    if secrets.secret_key_file in secrets.generated:  # printed once: on later starts, only where it is kept
+        typer.echo(f"secret key: {secrets.secret_key}  (new; kept in {secrets.secret_key_file})")
+    elif secrets.secret_key_file is not None:
+        typer.echo(f"secret key: kept in {secrets.secret_key_file}")
     if secrets.keyring.path is not None:
         typer.echo(f"encryption keys: {secrets.keyring.path}")
     for path in secrets.generated:

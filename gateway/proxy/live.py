@@ -123,7 +123,7 @@ class LiveConnections:
         try:
             auth = upstream_auth(entry, credentials, row.connection_config)
         except (TemplateError, ValueError) as exc:
-            raise GatewayError(400, "invalid_connection_config", f"Cannot build the provider URL: {exc}") from None
+            raise GatewayError(400, "invalid_connection_config", f"Cannot prepare the provider call: {exc}") from None
         valid_until = time.monotonic() + self.ttl
         kind = credentials.get("type")
         refreshable = kind == "OAUTH2_CC" or (kind == "OAUTH2" and bool(credentials.get("refresh_token")))

@@ -1,7 +1,12 @@
-"""Database engines: one URL setting, the right driver for async serving and for sync migrations."""
+"""Database engines: one URL setting, the right driver for async serving and for sync migrations.
+
+A SQLite database file is created by Unigate, with mode 0600 in a folder of mode 0700, before SQLite opens it;
+SQLite gives its ``-wal`` and ``-shm`` files the database file's mode.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
@@ -9,6 +14,8 @@ from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import StaticPool
 from sqlmodel.ext.asyncio.session import AsyncSession
+
+from gateway.private_paths import private_file
 
 SQLITE_PRAGMAS = ("PRAGMA foreign_keys=ON", "PRAGMA journal_mode=WAL", "PRAGMA busy_timeout=10000")
 
@@ -53,9 +60,24 @@ def _apply_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def sqlite_file(url: URL) -> Path | None:
+    """The database file of a SQLite URL; None for in-memory databases and ``file:`` URIs."""
+    if url.get_backend_name() != "sqlite" or is_memory(url) or str(url.database).startswith("file:"):
+        return None
+    return Path(str(url.database))
+
+
 def configure_sqlite(engine: Engine) -> None:
-    if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _apply_sqlite_pragmas)
+    if engine.dialect.name != "sqlite":
+        return
+    event.listen(engine, "connect", _apply_sqlite_pragmas)
+    path = sqlite_file(engine.url)
+    if path is not None:
+
+        def create_private(*_args: Any) -> None:
+            private_file(path)
+
+        event.listen(engine, "do_connect", create_private)
 
 
 def is_memory(url: URL) -> bool:

@@ -21,11 +21,8 @@ def alembic_config(database_url: str) -> Config:
 
 
 def upgrade(database_url: str, revision: str = "head") -> None:
-    """Bring the database at ``database_url`` to ``revision``; creates the SQLite file's folder if needed."""
-    url = sync_url(database_url)
-    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
-        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url)
+    """Bring the database at ``database_url`` to ``revision``; creates the SQLite file (0600) if needed."""
+    engine = create_engine(sync_url(database_url))
     configure_sqlite(engine)
     try:
         with engine.begin() as connection:
@@ -40,6 +37,7 @@ def current_revision(database_url: str) -> str | None:
     from alembic.runtime.migration import MigrationContext
 
     engine = create_engine(sync_url(database_url))
+    configure_sqlite(engine)
     try:
         with engine.connect() as connection:
             return MigrationContext.configure(connection).get_current_revision()

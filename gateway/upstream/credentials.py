@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from gateway.catalog.safe_urls import render_header, render_text, render_url
-from gateway.catalog.templates import Variable
+from gateway.catalog.safe_urls import HEADER_BREAKERS, render_header, render_text, render_url
+from gateway.catalog.templates import TemplateError, Variable
 
 TOKEN_FIELDS = {
     "OAUTH2": "access_token",
@@ -84,6 +84,12 @@ def upstream_auth(
     headers = {name.lower(): render_header(str(value), lookup) for name, value in (proxy.get("headers") or {}).items()}
     if "authorization" not in headers:
         authorization = default_authorization(credentials)
+        if authorization and HEADER_BREAKERS.search(authorization):  # stored before imports refused them
+            field = TOKEN_FIELDS.get(str(credentials.get("type", "")), "username or password")
+            raise TemplateError(
+                f"credentials.{field}: contains a line break or NUL, which no HTTP header may carry; "
+                "import the connection again with the value as the provider issued it"
+            )
         if authorization:
             headers["authorization"] = authorization
     query = {name: render_text(str(value), lookup) for name, value in (proxy.get("query") or {}).items()}

@@ -149,6 +149,34 @@ async def test_list_filters(client: httpx.AsyncClient) -> None:
 
 
 @pytest.mark.usefixtures("integrations")
+async def test_search_matches_percent_underscore_and_backslash_literally(client: httpx.AsyncClient) -> None:
+    for connection_id, end_user in (
+        ("a_b", "plain"),
+        ("axb", "plain"),
+        ("p1", "50%off"),
+        ("p2", "50xoff"),
+        ("p3", "back\\slash"),
+        ("p4", "backslash"),
+    ):
+        created = await client.post("/connections", json=import_body(connection_id, end_user={"id": end_user}))
+        assert created.status_code == 201, created.text
+
+    async def found(search: str) -> list[str]:
+        response = await client.get("/connections", params={"search": search})
+        assert response.status_code == 200, response.text
+        return sorted(c["connection_id"] for c in response.json()["connections"])
+
+    assert await found("a_b") == ["a_b"]
+    assert await found("_") == ["a_b"]
+    assert await found("%") == ["p1"]
+    assert await found("0%O") == ["p1"]
+    assert await found("\\") == ["p3"]
+    assert await found("k\\s") == ["p3"]
+    assert await found("%%") == [] and await found("__") == []
+    assert await found("x") == ["axb", "p2"]
+
+
+@pytest.mark.usefixtures("integrations")
 @pytest.mark.parametrize(
     ("patch", "field"),
     [
@@ -218,7 +246,7 @@ async def test_nul_in_url_is_400(client: httpx.AsyncClient) -> None:
 
 
 @pytest.mark.usefixtures("integrations")
-@pytest.mark.parametrize("subdomain", ["evil.com/x?", "a.b@evil.com", "../", "%2e%2e", "acme\nx", ""])
+@pytest.mark.parametrize("subdomain", ["evil.com/x?", "a.b@evil.com", "../", "%2e%2e", "acme\nx", "", "evil.com:443"])
 async def test_hostile_connection_config_is_refused(client: httpx.AsyncClient, subdomain: str) -> None:
     body = {
         "provider_config_key": "zendesk",
@@ -253,3 +281,72 @@ async def test_patch_or_get_racing_delete_is_404_or_200_never_500(client: httpx.
                 assert error_of(response)["code"] == "unknown_connection"
         assert (await client.get(f"/connections/{cid}", params=key)).status_code == 404
     assert (await client.get("/connections")).json() == {"connections": []}
+
+
+@pytest.mark.parametrize(
+    ("key", "credentials", "field"),
+    [
+        ("github-prod", {**OAUTH, "access_token": "gho_a\r\nX-Injected: 1"}, "access_token"),
+        ("github-prod", {**OAUTH, "access_token": "gho_a\rb"}, "access_token"),
+        ("github-prod", {**OAUTH, "refresh_token": "ghr\nb"}, "refresh_token"),
+        ("linear", {"type": "API_KEY", "apiKey": "lin_api\n"}, "apiKey"),
+        ("zendesk", {"type": "BASIC", "username": "me\r\n", "password": "pw"}, "username"),
+        ("zendesk", {"type": "BASIC", "username": "me", "password": "p\nw"}, "password"),
+    ],
+)
+async def test_token_with_a_line_break_is_refused_at_import(
+    client: httpx.AsyncClient, key: str, credentials: dict[str, Any], field: str
+) -> None:
+    body: dict[str, Any] = {"provider_config_key": key, "connection_id": "c1", "credentials": credentials}
+    if key == "zendesk":
+        body["connection_config"] = {"subdomain": "acme"}
+    response = await client.post("/connections", json=body)
+    assert response.status_code == 400, response.text
+    error = error_of(response)
+    assert error["code"] == "invalid_body"
+    assert f"credentials.{credentials['type']}.{field}: " in error["message"]
+    assert "line break" in error["message"] and "\n" not in error["message"]
+    assert (await client.get("/connections")).json() == {"connections": []}
+
+
+@pytest.mark.usefixtures("integrations")
+async def test_token_with_nul_is_refused_at_import(client: httpx.AsyncClient) -> None:
+    response = await client.post("/connections", json=import_body(credentials={**OAUTH, "access_token": "a\x00b"}))
+    assert response.status_code == 400, response.text
+    assert "NUL" in error_of(response)["message"]
+    assert (await client.get("/connections")).json() == {"connections": []}
+
+
+async def test_free_form_token_with_a_line_break_is_refused(client: httpx.AsyncClient) -> None:
+    """TWO_STEP (and JWT, CUSTOM...) credentials are free-form; the token fields sent in headers are checked."""
+    assert (await client.post("/integrations", json={"provider": "personio", "unique_key": "two"})).status_code == 200
+    credentials = {"type": "TWO_STEP", "token": "t\r\nX: 1", "private_key": "-----BEGIN-----\nkeeps\nlines\n"}
+    body = {"provider_config_key": "two", "connection_id": "c1", "credentials": credentials}
+    response = await client.post("/connections", json=body)
+    assert response.status_code == 400, response.text
+    assert "credentials.TWO_STEP: Value error, token: contains a line break" in error_of(response)["message"]
+    assert (await client.get("/connections")).json() == {"connections": []}
+    credentials["token"] = "t-ok"  # other fields (a PEM key) keep their lines
+    assert (await client.post("/connections", json=body)).status_code == 201
+
+
+@pytest.mark.parametrize(
+    "base_url",
+    ["https://git.acme.io/./admin", "https://git.acme.io/gitlab/../../admin", "https://git.acme.io/%2e%2e"],
+)
+async def test_whole_base_url_with_dot_segments_is_refused(client: httpx.AsyncClient, base_url: str) -> None:
+    assert (await client.post("/integrations", json={"provider": "gitlab-pat", "unique_key": "gl"})).is_success
+    body = {
+        "provider_config_key": "gl",
+        "connection_id": "g1",
+        "connection_config": {"base_url": base_url},
+        "credentials": {"type": "API_KEY", "apiKey": "glpat-1"},
+    }
+    response = await client.post("/connections", json=body)
+    assert response.status_code == 400, response.text
+    error = error_of(response)
+    assert error["code"] == "invalid_connection_config"
+    assert error["message"].startswith("connection_config.base_url:") and ". or .. path segment" in error["message"]
+    assert (await client.get("/connections")).json() == {"connections": []}
+    body["connection_config"] = {"base_url": "https://git.acme.io/gitlab"}
+    assert (await client.post("/connections", json=body)).status_code == 201

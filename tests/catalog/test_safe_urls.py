@@ -112,3 +112,67 @@ def test_header_values_cannot_inject_lines() -> None:
 
     with pytest.raises(TemplateError, match="line breaks"):
         render_header("Bearer ${apiKey}", lookup)
+
+
+@pytest.mark.parametrize(
+    ("template", "hostile"),
+    [
+        (SUBDOMAIN, "evil.com:443"),  # the port would end the host: https://evil.com:443.zendesk.com
+        ("https://${connectionConfig.subdomain}:8443/api", "evil.com:443"),
+        ("https://api.${connectionConfig.subdomain}.zendesk.com/api", "evil.com:443"),
+        ("${connectionConfig.subdomain}.zendesk.com/api", "https://evil.com:443"),  # a whole URL, host continued
+        ("${connectionConfig.subdomain}.zendesk.com/api", "https://evil.com"),
+        ("https://api.zendesk.com:${connectionConfig.subdomain}/api", "evil.com"),  # after ':' only a port
+        ("https://${connectionConfig.host}:${connectionConfig.subdomain}/api", "evil.com:443"),
+        (HOSTNAME, "git.acme.io:99999"),
+        (HOSTNAME, "git.acme.io:443:80"),
+    ],
+)
+def test_a_port_only_where_the_host_ends(template: str, hostile: str) -> None:
+    with pytest.raises(TemplateError) as info:
+        render_url(template, values(subdomain=hostile, hostname=hostile, host="acme"))  # type: ignore[arg-type]
+    assert str(info.value).startswith(("connection_config.subdomain", "connection_config.hostname"))
+
+
+def test_legitimate_ports() -> None:
+    assert render_url(HOSTNAME, values(hostname="git.acme.io:8443")) == "https://git.acme.io:8443/api/v4"  # type: ignore[arg-type]
+    port = "https://api.acme.io:${connectionConfig.port}/v1"
+    assert render_url(port, values(port="8443")) == "https://api.acme.io:8443/v1"  # type: ignore[arg-type]
+    assert render_url(WHOLE, values(instance_url="https://na1.salesforce.com:8443")) == (  # type: ignore[arg-type]
+        "https://na1.salesforce.com:8443/services/data"
+    )
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "https://git.acme.io/./admin",
+        "https://git.acme.io/.",
+        "https://git.acme.io/a/../../admin",
+        "https://git.acme.io/..",
+        "https://git.acme.io/%2e%2e/admin",
+        "https://git.acme.io/%2E/admin",
+    ],
+)
+def test_whole_base_url_without_dot_segments(hostile: str) -> None:
+    with pytest.raises(TemplateError, match=r"^connection_config.instance_url: .* \. or \.\. path segment"):
+        render_url(WHOLE, values(instance_url=hostile))  # type: ignore[arg-type]
+    assert render_url(WHOLE, values(instance_url="https://git.acme.io/gitlab")) == (  # type: ignore[arg-type]
+        "https://git.acme.io/gitlab/services/data"
+    )
+
+
+@pytest.mark.parametrize("value", [".", ".."])
+def test_dot_path_values_are_refused_whatever_the_template_around_them(value: str) -> None:
+    for template in (
+        IN_PATH,
+        "https://x.com/${connectionConfig.cloudId}",
+        "https://x.com/a/${connectionConfig.cloudId}/",
+    ):
+        with pytest.raises(TemplateError, match="connection_config.cloudId"):
+            render_url(template, values(cloudId=value))  # type: ignore[arg-type]
+
+
+def test_rendered_path_has_no_dot_segment() -> None:
+    with pytest.raises(TemplateError, match=r"\. or \.\. segment"):
+        render_url("https://x.com/./api/${connectionConfig.cloudId}", values(cloudId="a"))  # type: ignore[arg-type]

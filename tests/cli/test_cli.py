@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.servers import UNIGATE, unigate_env
+from tests.servers import UNIGATE, running_server, unigate_env
 
 
 @pytest.fixture
@@ -150,3 +150,23 @@ def test_plugins_lists_built_ins_with_hooks(tmp_path: Path) -> None:
     rows = {row["name"]: row for row in json.loads(result.stdout)}
     classifier = rows["gateway.default_plugins.error_classifier"]
     assert classifier["distribution"] == "unigate" and classifier["hooks"] == ["classify_upstream_error"]
+
+
+def test_serve_prints_the_secret_key_only_when_it_generates_it(env: dict[str, str]) -> None:
+    data_dir = Path(env["UNIGATE_DATA_DIR"])
+    with running_server(env) as first:
+        key = first.secret_key
+        first_output = first.log.read_text()
+    assert f"secret key: {key}  (new; kept in {data_dir / 'secret_key'})" in first_output.splitlines()
+    with running_server(env) as second:
+        assert second.secret_key == key
+        second_output = second.log.read_text()
+    assert f"secret key: kept in {data_dir / 'secret_key'}" in second_output.splitlines()
+    assert key not in second_output
+
+
+def test_serve_never_prints_a_secret_key_from_the_environment(env: dict[str, str]) -> None:
+    key = "5b9e0c4e-1111-4000-8000-00000000abcd"
+    with running_server({**env, "UNIGATE_SECRET_KEY": key}) as server:
+        output = server.log.read_text()
+    assert key not in output and "secret key" not in output

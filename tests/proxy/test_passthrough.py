@@ -5,11 +5,18 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import update
 
+from gateway.runtime import Gateway
+from gateway.store.tables import Connection
 from tests.conftest import error_of
+from tests.proxy.conftest import write_catalog
+from tests.proxy.upstream import EchoUpstream
+from tests.servers import running_server, unigate_env
 
 
 async def test_get_passes_path_query_and_headers(proxy_client: httpx.AsyncClient) -> None:
@@ -138,3 +145,91 @@ async def test_credentials_are_cached_off_the_database(
     finally:
         event.remove(gateway.engine.sync_engine, "before_cursor_execute", count)
     assert [s for s in statements if "request_logs" not in s] == []
+
+
+NON_ASCII = "Zoë Ångström – 東京 🚀".encode()
+
+
+def forwarded(echo: EchoUpstream, name: bytes) -> list[bytes]:
+    return [value for key, value in echo.raw_headers[-1] if key == name]
+
+
+async def test_non_ascii_header_values_reach_the_upstream_as_sent(
+    proxy_client: httpx.AsyncClient, upstream: tuple[EchoUpstream, str]
+) -> None:
+    response = await proxy_client.get(
+        "/proxy/x", headers={"Nango-Proxy-X-Name": NON_ASCII, "Nango-Proxy-X-Tab": b"a\tb", "Nango-Proxy-X-Plain": b"p"}
+    )
+    assert response.status_code == 200, response.text
+    assert forwarded(upstream[0], b"x-name") == [NON_ASCII]
+    assert forwarded(upstream[0], b"x-tab") == [b"a\tb"] and forwarded(upstream[0], b"x-plain") == [b"p"]
+
+
+def test_non_ascii_header_values_cross_a_real_server_unchanged(
+    upstream: tuple[EchoUpstream, str], database_url: str, tmp_path: Path
+) -> None:
+    """Through ``unigate serve``: its HTTP server's parsing, then the proxy, then the upstream's parsing."""
+    catalog = write_catalog(tmp_path / "echo.yaml", upstream[1])
+    env = unigate_env(
+        tmp_path / "data", database_url, UNIGATE_PROVIDERS_FILES=str(catalog), UNIGATE_ALLOW_PRIVATE_HOSTS="true"
+    )
+    with (
+        running_server(env) as server,
+        httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {server.secret_key}"}) as client,
+    ):
+        assert client.post("/integrations", json={"provider": "echo-api", "unique_key": "echo"}).is_success
+        credentials = {"type": "API_KEY", "apiKey": "k-1"}
+        body = {"provider_config_key": "echo", "connection_id": "c1", "credentials": credentials}
+        assert client.post("/connections", json=body).status_code == 201
+        headers = {"Connection-Id": "c1", "Provider-Config-Key": "echo", "Nango-Proxy-X-Name": NON_ASCII}
+        response = client.get("/proxy/x", headers=headers)  # type: ignore[arg-type]
+    assert response.status_code == 200, response.text
+    assert forwarded(upstream[0], b"x-name") == [NON_ASCII]
+
+
+@pytest.mark.parametrize(
+    ("value", "why"),
+    [
+        (b"a\x00b", "control character"),
+        (b"a\rb", "control character"),
+        (b"a\nX-Injected: 1", "control character"),
+        (b"a\x7fb", "control character"),
+        (b"caf\xe9", "not UTF-8"),
+    ],
+)
+async def test_header_values_that_cannot_be_sent_as_they_are_are_refused(
+    proxy_client: httpx.AsyncClient, upstream: tuple[EchoUpstream, str], value: bytes, why: str
+) -> None:
+    response = await proxy_client.get("/proxy/x", headers={"Nango-Proxy-X-Name": value})
+    assert response.status_code == 400, response.text
+    error = error_of(response)
+    assert error["code"] == "invalid_headers"
+    assert error["message"].startswith("nango-proxy-x-name: ") and why in error["message"]
+    assert sum(upstream[0].hits.values()) == 0
+
+
+async def test_token_with_a_line_break_stored_earlier_is_a_400_not_a_500(
+    proxy_client: httpx.AsyncClient, upstream: tuple[EchoUpstream, str]
+) -> None:
+    """Imports refuse such tokens; one stored before that (or by a provider's refresh) is refused at call time."""
+    gateway: Gateway = proxy_client.gateway  # type: ignore[attr-defined]
+    assert (await proxy_client.post("/integrations", json={"provider": "github", "unique_key": "gh"})).is_success
+    body = {
+        "provider_config_key": "gh",
+        "connection_id": "old",
+        "credentials": {"type": "OAUTH2", "access_token": "gho_ok", "no_expiration": True},
+    }
+    assert (await proxy_client.post("/connections", json=body)).status_code == 201
+    stored = gateway.vault.seal(Connection, "credentials", {"type": "OAUTH2", "access_token": "gho_a\r\nX-Injected: 1"})
+    async with gateway.sessions() as session:
+        await session.exec(update(Connection).where(Connection.connection_id == "old").values(credentials=stored))  # type: ignore[call-overload, arg-type]
+        await session.commit()
+    gateway.live.invalidate()
+    response = await proxy_client.get(
+        "/proxy/x", headers={"Connection-Id": "old", "Provider-Config-Key": "gh", "Base-Url-Override": upstream[1]}
+    )
+    assert response.status_code == 400, response.text
+    error = error_of(response)
+    assert error["code"] == "invalid_connection_config"
+    assert "credentials.access_token: contains a line break" in error["message"]
+    assert sum(upstream[0].hits.values()) == 0

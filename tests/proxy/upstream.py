@@ -20,9 +20,11 @@ class EchoUpstream:
     def __init__(self) -> None:
         self.hits: Counter[str] = Counter()
         self.valid_tokens: set[str] | None = None  # when set, bearer tokens outside it get 401
+        self.raw_headers: list[list[tuple[bytes, bytes]]] = []  # of each echoed request, as the server read them
 
     async def echo(self, request: Request) -> Response:
         self.hits[request.url.path] += 1
+        self.raw_headers.append(list(request.scope["headers"]))
         body = await request.body()
         authorization = request.headers.get("authorization", "")
         if self.valid_tokens is not None and authorization.removeprefix("Bearer ") not in self.valid_tokens:

@@ -4,13 +4,15 @@
 local name (``check_host``), before any connection; it sends the rest through the proxy's aiohttp sessions, whose
 resolver drops internal addresses at connect time (``PublicOnlyResolver``), so a DNS answer cannot move a request
 to an internal host either. ``guarded_client`` is the one way to build an outbound client; it never follows
-redirects, so a 302 to an internal host goes back to the caller as an answer. ``UNIGATE_ALLOW_PRIVATE_HOSTS=true``
-lifts the address checks (the scheme check stays).
+redirects, so a 302 to an internal host goes back to the caller as an answer, and keeps no cookies from answers
+(``Gateway.http`` serves every connection). ``UNIGATE_ALLOW_PRIVATE_HOSTS=true`` lifts the address checks (the
+scheme check stays).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 
 import aiohttp
 import httpx
@@ -20,6 +22,11 @@ from gateway.proxy.ssrf import ForbiddenHost, check_host
 
 SCHEMES = ("http", "https")
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+
+
+class _NoStoredCookies(DefaultCookiePolicy):
+    def set_ok(self, cookie: object, request: object) -> bool:
+        return False
 
 
 class ForbiddenHostError(GatewayError, httpx.TransportError):
@@ -83,6 +90,7 @@ def guarded_client(
         headers=headers,
         params=params,
         timeout=timeout,
+        cookies=CookieJar(policy=_NoStoredCookies()),
         follow_redirects=False,
         trust_env=False,
     )

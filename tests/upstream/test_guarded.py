@@ -98,11 +98,14 @@ def test_the_refusal_is_a_transport_error_and_a_gateway_error() -> None:
 
 @pytest.fixture(scope="module")
 def fake() -> Iterator[tuple[str, list[str]]]:
+    """Records each path, and the Cookie header it came with; answers with a cookie of one tenant."""
     hits: list[str] = []
 
     async def answer(request: Request) -> Response:
         hits.append(request.url.path)
-        return JSONResponse({"ok": True})
+        if request.headers.get("cookie"):
+            hits.append("cookie: " + request.headers["cookie"])
+        return JSONResponse({"ok": True}, headers={"set-cookie": "session=tenant-a; Path=/"})
 
     with run_app(Starlette(routes=[Route("/{path:path}", answer)])) as url:
         yield url, hits
@@ -147,3 +150,19 @@ async def test_private_hosts_allowed_reach_loopback_and_clients_share_the_pool(
             answer = await client.get("/token")
             assert answer.status_code == 200 and answer.json() == {"ok": True}
     assert hits == ["/token", "/token"]
+
+
+@pytest.mark.parametrize("real", [True], indirect=True)
+async def test_cookies_an_answer_sets_are_not_sent_again(real: GuardedTransport, fake: tuple[str, list[str]]) -> None:
+    """Gateway.http and the proxy's sessions serve every connection: one tenant's cookie must not reach another's."""
+    url, hits = fake
+    named = url.replace("127.0.0.1", "localhost")  # cookie jars keep no cookies of IP-address hosts anyway
+    hits.clear()
+    async with guarded_client(real) as client:
+        for _ in range(2):
+            assert (await client.get(f"{named}/token")).status_code == 200
+    session = real.inner.get_client()  # type: ignore[attr-defined]  # the proxy's own calls use this session
+    for _ in range(2):
+        async with session.get(f"{named}/proxied") as answer:
+            assert answer.status == 200
+    assert hits == ["/token", "/token", "/proxied", "/proxied"]

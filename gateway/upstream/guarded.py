@@ -36,10 +36,14 @@ class ForbiddenHostError(GatewayError, httpx.TransportError):
     error (code that handles failed requests, such as a plugin's ``except httpx.HTTPError``, sees one).
     """
 
-    def __init__(self, reason: str, request: httpx.Request | None = None) -> None:
-        message = f"Unigate may not call this host: {reason}; see UNIGATE_ALLOW_PRIVATE_HOSTS"
+    def __init__(self, message: str, request: httpx.Request | None = None) -> None:
         super().__init__(400, "forbidden_host", message)
         self._request = request
+
+    @classmethod
+    def internal(cls, reason: str, request: httpx.Request | None = None) -> ForbiddenHostError:
+        """The refusal of an internal or local host, which ``UNIGATE_ALLOW_PRIVATE_HOSTS`` lifts."""
+        return cls(f"Unigate may not call this host: {reason}; see UNIGATE_ALLOW_PRIVATE_HOSTS", request)
 
 
 class GuardedTransport(httpx.AsyncBaseTransport):
@@ -56,7 +60,7 @@ class GuardedTransport(httpx.AsyncBaseTransport):
         except httpx.TransportError as exc:  # httpx_aiohttp maps a connector error to ConnectTimeout, keeping the cause
             cause = exc.__cause__
             if isinstance(cause, aiohttp.ClientConnectorError) and isinstance(cause.os_error, ForbiddenHost):
-                raise ForbiddenHostError(str(cause.os_error), request) from None
+                raise ForbiddenHostError.internal(str(cause.os_error), request) from None
             raise
 
     async def aclose(self) -> None:
@@ -66,13 +70,15 @@ class GuardedTransport(httpx.AsyncBaseTransport):
 def check_url(url: httpx.URL, allow_private: bool, request: httpx.Request | None = None) -> None:
     """Raise ``ForbiddenHostError`` for a URL Unigate may not call, before any connection is made."""
     if url.scheme not in SCHEMES:
-        raise ForbiddenHostError(f"{url.scheme or '(no scheme)'}: URLs are refused, only http and https", request)
+        raise ForbiddenHostError(
+            f"Unigate sends only http and https requests, not {url.scheme or 'this'}: URLs", request
+        )
     if not url.host:
-        raise ForbiddenHostError("the URL has no host", request)
+        raise ForbiddenHostError("Unigate may not call a URL without a host", request)
     try:
         check_host(url.host, allow_private)
     except ForbiddenHost as exc:
-        raise ForbiddenHostError(str(exc), request) from None
+        raise ForbiddenHostError.internal(str(exc), request) from None
 
 
 def guarded_client(

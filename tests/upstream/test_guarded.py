@@ -19,7 +19,7 @@ from gateway.proxy.ssrf import check_host, is_internal
 from gateway.proxy.transport import UpstreamSessions
 from gateway.settings import Settings
 from gateway.testing.loopback import run_app
-from gateway.upstream.guarded import ForbiddenHostError, GuardedTransport, guarded_client
+from gateway.upstream.guarded import ForbiddenHostError, GuardedTransport, check_url, guarded_client
 
 PUBLIC = "http://93.184.216.34"  # a public literal address: only ever handed to a mock transport here
 
@@ -45,7 +45,7 @@ def mocked(recorder: Recorder, allow_private: bool = False) -> httpx.AsyncClient
 async def test_only_http_and_https_are_sent(url: str, allow_private: bool) -> None:
     recorder = Recorder()
     async with mocked(recorder, allow_private) as client:
-        with pytest.raises(ForbiddenHostError, match="only http and https") as refused:
+        with pytest.raises(ForbiddenHostError, match="only http and https requests") as refused:
             await client.get(url)
     assert recorder.sent == []
     assert refused.value.status_code == 400 and refused.value.code == "forbidden_host"
@@ -85,15 +85,19 @@ async def test_a_public_host_is_sent_and_redirects_are_not_followed() -> None:
 
 
 def test_the_refusal_is_a_transport_error_and_a_gateway_error() -> None:
-    refused = ForbiddenHostError("127.0.0.1 is an internal address")
-    assert isinstance(refused, httpx.TransportError) and isinstance(refused, GatewayError)
-    assert refused.body() == {
+    with pytest.raises(ForbiddenHostError) as refused:
+        check_url(httpx.URL("http://127.0.0.1:8080/token"), allow_private=False)
+    assert isinstance(refused.value, httpx.TransportError) and isinstance(refused.value, GatewayError)
+    assert refused.value.body() == {
         "error": {
             "code": "forbidden_host",
             "message": "Unigate may not call this host: 127.0.0.1 is an internal address; "
             "see UNIGATE_ALLOW_PRIVATE_HOSTS",
         }
     }
+    check_url(httpx.URL("http://127.0.0.1:8080/token"), allow_private=True)
+    with pytest.raises(ForbiddenHostError, match="without a host"):
+        check_url(httpx.URL("http:///token"), allow_private=True)
 
 
 @pytest.fixture(scope="module")

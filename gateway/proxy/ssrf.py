@@ -1,8 +1,12 @@
 """Refusing upstream addresses on loopback, private, link-local and other internal ranges (SSRF).
 
+Every outbound request is checked, not only the proxy's: ``gateway.proxy.route`` uses these functions directly,
+and everything else (token endpoints and refreshes, credential checks, plugin scripts, unified calls) sends
+through ``gateway.upstream.guarded``, which applies the same checks over the proxy's aiohttp sessions.
 The check runs on the addresses a host name actually resolves to, inside the connector, so a DNS answer that
-changes between a check and the connection (rebinding) cannot slip through. Literal IP hosts are checked before
-the request. ``UNIGATE_ALLOW_PRIVATE_HOSTS=true`` (tests, local development) turns the check off.
+changes between a check and the connection (rebinding) cannot slip through. Literal IP hosts (which aiohttp does
+not resolve) and ``localhost`` names are checked before the request. ``UNIGATE_ALLOW_PRIVATE_HOSTS=true`` (tests,
+local development) turns the check off.
 """
 
 from __future__ import annotations

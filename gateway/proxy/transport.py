@@ -1,5 +1,6 @@
 """The proxy's outbound HTTP: aiohttp client sessions shared by all calls (one keeps bodies as sent, one
-decompresses them for ``Decompress: true``), with the SSRF-checking resolver."""
+decompresses them for ``Decompress: true``), with the SSRF-checking resolver. They keep no cookies: a cookie one
+connection's provider sets must not ride along on another connection's calls."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ class UpstreamSessions:
             timeout=timeout,
             auto_decompress=decompress,
             skip_auto_headers=("User-Agent",),
+            cookie_jar=aiohttp.DummyCookieJar(),
             trust_env=False,
         )
 

@@ -4,13 +4,15 @@
 local name (``check_host``), before any connection; it sends the rest through the proxy's aiohttp sessions, whose
 resolver drops internal addresses at connect time (``PublicOnlyResolver``), so a DNS answer cannot move a request
 to an internal host either. ``guarded_client`` is the one way to build an outbound client; it never follows
-redirects, so a 302 to an internal host goes back to the caller as an answer. ``UNIGATE_ALLOW_PRIVATE_HOSTS=true``
-lifts the address checks (the scheme check stays).
+redirects, so a 302 to an internal host goes back to the caller as an answer, and keeps no cookies from answers
+(``Gateway.http`` serves every connection). ``UNIGATE_ALLOW_PRIVATE_HOSTS=true`` lifts the address checks (the
+scheme check stays).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 
 import aiohttp
 import httpx
@@ -22,6 +24,11 @@ SCHEMES = ("http", "https")
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 
 
+class _NoStoredCookies(DefaultCookiePolicy):
+    def set_ok(self, cookie: object, request: object) -> bool:
+        return False
+
+
 class ForbiddenHostError(GatewayError, httpx.TransportError):
     """A request Unigate refused to send: an internal or local host, or a scheme other than http(s).
 
@@ -29,10 +36,14 @@ class ForbiddenHostError(GatewayError, httpx.TransportError):
     error (code that handles failed requests, such as a plugin's ``except httpx.HTTPError``, sees one).
     """
 
-    def __init__(self, reason: str, request: httpx.Request | None = None) -> None:
-        message = f"Unigate may not call this host: {reason}; see UNIGATE_ALLOW_PRIVATE_HOSTS"
+    def __init__(self, message: str, request: httpx.Request | None = None) -> None:
         super().__init__(400, "forbidden_host", message)
         self._request = request
+
+    @classmethod
+    def internal(cls, reason: str, request: httpx.Request | None = None) -> ForbiddenHostError:
+        """The refusal of an internal or local host, which ``UNIGATE_ALLOW_PRIVATE_HOSTS`` lifts."""
+        return cls(f"Unigate may not call this host: {reason}; see UNIGATE_ALLOW_PRIVATE_HOSTS", request)
 
 
 class GuardedTransport(httpx.AsyncBaseTransport):
@@ -49,7 +60,7 @@ class GuardedTransport(httpx.AsyncBaseTransport):
         except httpx.TransportError as exc:  # httpx_aiohttp maps a connector error to ConnectTimeout, keeping the cause
             cause = exc.__cause__
             if isinstance(cause, aiohttp.ClientConnectorError) and isinstance(cause.os_error, ForbiddenHost):
-                raise ForbiddenHostError(str(cause.os_error), request) from None
+                raise ForbiddenHostError.internal(str(cause.os_error), request) from None
             raise
 
     async def aclose(self) -> None:
@@ -59,13 +70,15 @@ class GuardedTransport(httpx.AsyncBaseTransport):
 def check_url(url: httpx.URL, allow_private: bool, request: httpx.Request | None = None) -> None:
     """Raise ``ForbiddenHostError`` for a URL Unigate may not call, before any connection is made."""
     if url.scheme not in SCHEMES:
-        raise ForbiddenHostError(f"{url.scheme or '(no scheme)'}: URLs are refused, only http and https", request)
+        raise ForbiddenHostError(
+            f"Unigate sends only http and https requests, not {url.scheme or 'this'}: URLs", request
+        )
     if not url.host:
-        raise ForbiddenHostError("the URL has no host", request)
+        raise ForbiddenHostError("Unigate may not call a URL without a host", request)
     try:
         check_host(url.host, allow_private)
     except ForbiddenHost as exc:
-        raise ForbiddenHostError(str(exc), request) from None
+        raise ForbiddenHostError.internal(str(exc), request) from None
 
 
 def guarded_client(
@@ -83,6 +96,7 @@ def guarded_client(
         headers=headers,
         params=params,
         timeout=timeout,
+        cookies=CookieJar(policy=_NoStoredCookies()),
         follow_redirects=False,
         trust_env=False,
     )

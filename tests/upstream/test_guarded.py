@@ -19,7 +19,7 @@ from gateway.proxy.ssrf import check_host, is_internal
 from gateway.proxy.transport import UpstreamSessions
 from gateway.settings import Settings
 from gateway.testing.loopback import run_app
-from gateway.upstream.guarded import ForbiddenHostError, GuardedTransport, guarded_client
+from gateway.upstream.guarded import ForbiddenHostError, GuardedTransport, check_url, guarded_client
 
 PUBLIC = "http://93.184.216.34"  # a public literal address: only ever handed to a mock transport here
 
@@ -45,7 +45,7 @@ def mocked(recorder: Recorder, allow_private: bool = False) -> httpx.AsyncClient
 async def test_only_http_and_https_are_sent(url: str, allow_private: bool) -> None:
     recorder = Recorder()
     async with mocked(recorder, allow_private) as client:
-        with pytest.raises(ForbiddenHostError, match="only http and https") as refused:
+        with pytest.raises(ForbiddenHostError, match="only http and https requests") as refused:
             await client.get(url)
     assert recorder.sent == []
     assert refused.value.status_code == 400 and refused.value.code == "forbidden_host"
@@ -85,24 +85,31 @@ async def test_a_public_host_is_sent_and_redirects_are_not_followed() -> None:
 
 
 def test_the_refusal_is_a_transport_error_and_a_gateway_error() -> None:
-    refused = ForbiddenHostError("127.0.0.1 is an internal address")
-    assert isinstance(refused, httpx.TransportError) and isinstance(refused, GatewayError)
-    assert refused.body() == {
+    with pytest.raises(ForbiddenHostError) as refused:
+        check_url(httpx.URL("http://127.0.0.1:8080/token"), allow_private=False)
+    assert isinstance(refused.value, httpx.TransportError) and isinstance(refused.value, GatewayError)
+    assert refused.value.body() == {
         "error": {
             "code": "forbidden_host",
             "message": "Unigate may not call this host: 127.0.0.1 is an internal address; "
             "see UNIGATE_ALLOW_PRIVATE_HOSTS",
         }
     }
+    check_url(httpx.URL("http://127.0.0.1:8080/token"), allow_private=True)
+    with pytest.raises(ForbiddenHostError, match="without a host"):
+        check_url(httpx.URL("http:///token"), allow_private=True)
 
 
 @pytest.fixture(scope="module")
 def fake() -> Iterator[tuple[str, list[str]]]:
+    """Records each path, and the Cookie header it came with; answers with a cookie of one tenant."""
     hits: list[str] = []
 
     async def answer(request: Request) -> Response:
         hits.append(request.url.path)
-        return JSONResponse({"ok": True})
+        if request.headers.get("cookie"):
+            hits.append("cookie: " + request.headers["cookie"])
+        return JSONResponse({"ok": True}, headers={"set-cookie": "session=tenant-a; Path=/"})
 
     with run_app(Starlette(routes=[Route("/{path:path}", answer)])) as url:
         yield url, hits
@@ -147,3 +154,19 @@ async def test_private_hosts_allowed_reach_loopback_and_clients_share_the_pool(
             answer = await client.get("/token")
             assert answer.status_code == 200 and answer.json() == {"ok": True}
     assert hits == ["/token", "/token"]
+
+
+@pytest.mark.parametrize("real", [True], indirect=True)
+async def test_cookies_an_answer_sets_are_not_sent_again(real: GuardedTransport, fake: tuple[str, list[str]]) -> None:
+    """Gateway.http and the proxy's sessions serve every connection: one tenant's cookie must not reach another's."""
+    url, hits = fake
+    named = url.replace("127.0.0.1", "localhost")  # cookie jars keep no cookies of IP-address hosts anyway
+    hits.clear()
+    async with guarded_client(real) as client:
+        for _ in range(2):
+            assert (await client.get(f"{named}/token")).status_code == 200
+    session = real.inner.get_client()  # type: ignore[attr-defined]  # the proxy's own calls use this session
+    for _ in range(2):
+        async with session.get(f"{named}/proxied") as answer:
+            assert answer.status == 200
+    assert hits == ["/token", "/token", "/proxied", "/proxied"]

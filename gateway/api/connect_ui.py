@@ -123,7 +123,11 @@ async def connect_submit(request: Request) -> Response:
     if choice is None or choice.mode not in FORM_MODES:
         refused = GatewayError(403, "integration_not_allowed", f"{key!r} cannot be connected with a form here")
         return _error_page(refused)
-    form = await request.form()
+    declared = request.headers.get("content-length", "")
+    if not declared.isascii() or not declared.isdigit() or int(declared) > gateway.settings.max_body_bytes:
+        too_big = GatewayError(413, "request_too_large", "Send the form with a Content-Length within the body limit")
+        return _error_page(too_big)
+    form = await request.form(max_files=0, max_fields=200)
     typed = {name: str(value) for name, value in form.multi_items() if isinstance(value, str)}
     handler, body_model, _ = FORM_MODES[choice.mode]
     query = [("connect_session_token", token)]

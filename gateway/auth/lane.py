@@ -109,6 +109,10 @@ def chosen_connection_config(
     declared: Mapping[str, Any] = entry.get("connection_config") or {}
     settings = {k: v for k, v in pinned.items() if k not in SESSION_ONLY_SETTINGS}
     for name, value in typed.items():
+        if any(c in value for c in "\x00\r\n"):
+            raise GatewayError(
+                400, "invalid_connection_config", f"params[{name}]: contains a line break or NUL; send a single line"
+            )
         if name in settings:
             if str(settings[name]) != value:
                 raise GatewayError(

@@ -192,6 +192,7 @@ async def test_pinned_settings_win_over_browser_params(api: tuple[Gateway, httpx
         ({"hostname": "a.example.test", "cloud_id": "forged"}, "params[cloud_id]"),
         ({"hostname": "127.0.0.1"}, "connection_config.hostname"),
         ({"hostname": "a.example.test", "region": "mars"}, "connection_config.region"),
+        ({"hostname": "a.example.test\r\nX: 1"}, "params[hostname]"),
     ],
 )
 async def test_browser_params_must_be_declared_user_settings_of_the_declared_form(

@@ -61,10 +61,10 @@ def check_host(host: str, allow_private: bool) -> None:
 
 
 class PublicOnlyResolver(AbstractResolver):
-    """Resolves with aiohttp's resolver and keeps only public addresses."""
+    """Resolves with ``inner`` (aiohttp's resolver by default) and keeps only public addresses."""
 
-    def __init__(self) -> None:
-        self._inner = DefaultResolver()
+    def __init__(self, inner: AbstractResolver | None = None) -> None:
+        self._inner = inner if inner is not None else DefaultResolver()
 
     async def resolve(
         self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET

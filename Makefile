@@ -32,7 +32,7 @@ lint: $(STAMP)
 	$(BIN)/mypy $(PLUGIN_PACKAGES)
 
 pytest: $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

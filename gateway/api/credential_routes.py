@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
 from starlette.responses import Response
 
 from gateway.api.endpoint import Call, Endpoint, NoInput
@@ -27,11 +27,10 @@ from gateway.auth.saving import (
 )
 from gateway.auth.tokens import ClientCredentials, TokenError, request_token
 from gateway.auth.verification import verify_credentials
+from gateway.credentials import Secret, single_line
 from gateway.errors import GatewayError
 from gateway.runtime import Gateway
 from gateway.store.tables import Integration
-
-Secret = Annotated[str, StringConstraints(min_length=1, max_length=65_536)]
 
 
 class ApiKeyBody(BaseModel):
@@ -41,8 +40,8 @@ class ApiKeyBody(BaseModel):
 
 class BasicBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    username: Annotated[str, StringConstraints(max_length=4096)]
-    password: Annotated[str, StringConstraints(max_length=65_536)] = ""
+    username: Annotated[str, StringConstraints(max_length=4096), AfterValidator(single_line)]
+    password: Annotated[str, StringConstraints(max_length=65_536), AfterValidator(single_line)] = ""
 
 
 class ClientCredentialsBody(BaseModel):

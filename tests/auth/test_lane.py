@@ -262,3 +262,11 @@ async def test_an_oauth_start_for_an_existing_connection_is_refused_before_the_p
     start = await idp_client.get("/oauth/connect/idp", params={"connect_session_token": token, "connection_id": "x1"})
     assert start.status_code == 409 and "location" not in start.headers
     assert "connection_already_exists" in start.text
+
+
+async def test_a_typed_api_key_with_a_line_break_is_refused(api: tuple[Gateway, httpx.AsyncClient]) -> None:
+    _, client = api
+    token = await session_for(client, "alice")
+    refused = await connect_with_key(client, token, "k\r\nX-Injected: 1", "c1", hostname="a.example.test")
+    assert refused.status_code == 400 and "apiKey" in error_of(refused)["message"]
+    assert await connection_ids(client) == []

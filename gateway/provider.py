@@ -195,7 +195,8 @@ class Provider:
         return cls(self) if cls else None
 
     async def post_connection(self, ctx: ProviderContext) -> None:
-        """After a connection is created: e.g. look up an account id and store it in ``ctx.connection_config``."""
+        """Before a new or re-authorised connection is stored: e.g. look up an account id and keep it in
+        ``ctx.connection_config``; raising stores nothing."""
 
     async def verify_credentials(self, ctx: ProviderContext) -> None:
         """Check new API-key or Basic credentials; raise ``CredentialsRejected`` to refuse them.

@@ -12,8 +12,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import WebSocketRoute
 
+from gateway.access_log import RequestLogMiddleware
 from gateway.api import (
-    connect_sessions,
+    connect_session_routes,
     connect_ui,
     connections,
     credential_routes,
@@ -29,7 +30,6 @@ from gateway.api.endpoint import Endpoint
 from gateway.body_timeout import BodyTimeout
 from gateway.errors import GatewayError
 from gateway.proxy import route as proxy_route
-from gateway.request_log import RequestLogMiddleware
 from gateway.runtime import Gateway
 from gateway.server_errors import ErrorBoundary, redacted_startup
 from gateway.unified import endpoints as unified
@@ -46,7 +46,7 @@ def all_endpoints() -> list[Endpoint]:
         *integrations.ENDPOINTS,
         *metadata.ENDPOINTS,
         *connections.ENDPOINTS,
-        *connect_sessions.ENDPOINTS,
+        *connect_session_routes.ENDPOINTS,
         *oauth_routes.ENDPOINTS,
         *credential_routes.ENDPOINTS,
         *logs.ENDPOINTS,

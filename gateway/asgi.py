@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from starlette.applications import Starlette
 
+from gateway.access_log import configure_logging
 from gateway.app import create_app
-from gateway.request_log import configure_logging
 from gateway.runtime import build_gateway
 from gateway.settings import Settings
 

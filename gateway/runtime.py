@@ -26,9 +26,9 @@ from gateway.upstream.guarded import GuardedTransport, guarded_client
 from gateway.vault import Vault
 
 if TYPE_CHECKING:
-    from gateway.proxy.live import LiveConnections
-    from gateway.proxy.request_log import RequestLogWriter
-    from gateway.proxy.transport import UpstreamSessions
+    from gateway.store.call_log import CallLogWriter
+    from gateway.upstream.live import LiveConnections
+    from gateway.upstream.sessions import UpstreamSessions
 
 logger = logging.getLogger("unigate.catalog")
 
@@ -46,7 +46,7 @@ class Gateway:
     providers: ProviderRegistry
     live: LiveConnections = field(init=False)  # the proxy's cache of ready-to-use connections
     upstream: UpstreamSessions = field(init=False)  # the proxy's aiohttp sessions
-    request_log: RequestLogWriter = field(init=False)
+    call_log: CallLogWriter = field(init=False)
     specific_classifier: Any = field(init=False)  # classify_upstream_error without the built-in table
     notifier: Any = field(init=False)  # WebSocket clients of Nango's frontend SDK, by ws_client_id
     provider_transport: AiohttpTransport = field(init=False)  # outbound httpx calls on the proxy's pool
@@ -55,9 +55,9 @@ class Gateway:
 
     def __post_init__(self) -> None:
         from gateway.plugins import DEFAULT_PLUGINS
-        from gateway.proxy.live import LiveConnections
-        from gateway.proxy.request_log import RequestLogWriter
-        from gateway.proxy.transport import UpstreamSessions
+        from gateway.store.call_log import CallLogWriter
+        from gateway.upstream.live import LiveConnections
+        from gateway.upstream.sessions import UpstreamSessions
 
         defaults = [p for name in DEFAULT_PLUGINS if (p := self.plugins.get_plugin(name)) is not None]
         self.specific_classifier = self.plugins.subset_hook_caller("classify_upstream_error", remove_plugins=defaults)
@@ -70,12 +70,12 @@ class Gateway:
         self.provider_transport = AiohttpTransport(client=lambda: upstream.get(False))
         self.outbound = GuardedTransport(self.provider_transport, self.settings.allow_private_hosts)
         self.http = guarded_client(self.outbound)
-        self.request_log = RequestLogWriter(self.settings.resolved_database_url, self.engine)
+        self.call_log = CallLogWriter(self.settings.resolved_database_url, self.engine)
 
     async def start(self) -> None:
         await self.api_keys.load()
         await self.live.changes.start()
-        self.request_log.start()
+        self.call_log.start()
         # Everything built so far (catalog, registries, models) lives as long as the process: move it out of the
         # cyclic collector's reach, so full collections stay short and do not stall requests.
         gc.collect()
@@ -93,7 +93,7 @@ class Gateway:
             await self.live.changes.stop()
             await self.upstream.close()
             await self.provider_transport.aclose()
-            await self.request_log.stop()
+            await self.call_log.stop()
             await self.http.aclose()
             await self.engine.dispose()
 

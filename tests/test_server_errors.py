@@ -19,9 +19,9 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
+from gateway.access_log import JsonFormatter
 from gateway.app import create_app
 from gateway.plugins import hookimpl
-from gateway.request_log import JsonFormatter
 from gateway.runtime import Gateway, build_gateway
 from gateway.server_errors import RedactExceptions, StartupError, redact_server_loggers
 from gateway.settings import Settings

@@ -19,7 +19,7 @@ from gateway.auth.saving import (
     run_pre_connection_deletion,
     save_connection,
 )
-from gateway.credentials import (
+from gateway.credential_models import (
     CREDENTIAL_TYPE_FOR_AUTH_MODE,
     ON_REQUEST_FIELDS,
     Credentials,
@@ -75,7 +75,7 @@ class ConnectionQuery(BaseModel):
     refresh_github_app_jwt_token: bool = False
 
 
-class ListQuery(BaseModel):
+class ConnectionListQuery(BaseModel):
     """Filters of ``GET /connections``; ``tags[key]=value`` parameters filter by tag."""
 
     model_config = ConfigDict(extra="allow")
@@ -88,7 +88,7 @@ class ListQuery(BaseModel):
     limit: int = Field(default=100, ge=1, le=2000)
 
     @model_validator(mode="after")
-    def _only_tag_extras(self) -> ListQuery:
+    def _only_tag_extras(self) -> ConnectionListQuery:
         for key in self.model_extra or {}:
             if not TAG_PARAM.match(key):
                 raise ValueError(f"unknown query parameter {key!r}; filter by tag with tags[name]=value")
@@ -212,7 +212,7 @@ def _check_import(entry: dict[str, Any], integration: Integration, body: ImportC
         )
 
 
-async def list_all(call: Call[Any, ListQuery]) -> Response:
+async def list_all(call: Call[Any, ConnectionListQuery]) -> Response:
     gateway, q = _gateway(call), call.query
     query = select(Connection, Integration).join(
         Integration,
@@ -337,7 +337,7 @@ ENDPOINTS = [
         list_all,
         "List connections (never with credentials)",
         "connections",
-        query=ListQuery,
+        query=ConnectionListQuery,
         response=ConnectionList,
     ),
     Endpoint(

@@ -27,7 +27,7 @@ from gateway.auth.saving import (
 )
 from gateway.auth.tokens import ClientCredentials, TokenError, request_token
 from gateway.auth.verification import verify_credentials
-from gateway.credentials import Secret, single_line
+from gateway.credential_models import Secret, single_line
 from gateway.errors import GatewayError
 from gateway.runtime import Gateway
 from gateway.store.tables import Integration

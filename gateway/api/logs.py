@@ -58,7 +58,7 @@ def _cursor_id(cursor: str) -> int:
 async def list_logs(call: Call[Any, LogQuery]) -> Response:
     gateway: Gateway = call.request.app.state.gateway
     q = call.query
-    await gateway.request_log.flush()
+    await gateway.call_log.flush()
     query = select(RequestLog).order_by(col(RequestLog.id).desc()).limit(q.limit + 1)
     if q.cursor:
         query = query.where(col(RequestLog.id) < _cursor_id(q.cursor))

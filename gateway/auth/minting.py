@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
-from gateway.auth.github_app import mint_installation_token
+from gateway.auth.app_tokens import mint_installation_token
 from gateway.auth.jwt_mode import sign_jwt
 from gateway.auth.tokens import TokenError
 from gateway.auth.two_step import refresh as refresh_two_step

@@ -23,7 +23,7 @@ from gateway.store.connections import find_connection
 from gateway.store.integrations import get_integration
 from gateway.store.tables import Connection, Integration
 from gateway.store.types import utcnow
-from gateway.upstream.credentials import upstream_auth
+from gateway.upstream.applied_auth import upstream_auth
 from gateway.upstream.guarded import guarded_client
 
 logger = logging.getLogger("unigate.auth")
@@ -111,7 +111,7 @@ async def save_connection(gateway: Gateway, integration: Integration, new: NewCo
     return row, not found
 
 
-def provider_context(
+def hook_context(
     gateway: Gateway, integration: Integration, row: Connection, credentials: dict[str, Any]
 ) -> ProviderContext:
     entry = gateway.catalog[integration.provider]
@@ -144,7 +144,7 @@ async def prepare_connection(gateway: Gateway, integration: Integration, new: Ne
         connection_config=dict(new.connection_config or {}),
         metadata_=dict(new.metadata or {}),
     )
-    ctx = provider_context(gateway, integration, draft, new.credentials)
+    ctx = hook_context(gateway, integration, draft, new.credentials)
     try:
         await provider.post_connection(ctx)
     finally:
@@ -158,7 +158,7 @@ async def run_pre_connection_deletion(gateway: Gateway, integration: Integration
     if provider is None or type(provider).pre_connection_deletion is Provider.pre_connection_deletion:
         return
     credentials = gateway.vault.open(Connection, "credentials", row.credentials)
-    ctx = provider_context(gateway, integration, row, credentials)
+    ctx = hook_context(gateway, integration, row, credentials)
     try:
         await provider.pre_connection_deletion(ctx)
     finally:

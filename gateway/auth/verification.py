@@ -16,7 +16,7 @@ from gateway.errors import GatewayError
 from gateway.provider import CredentialsRejected, Provider, ProviderContext
 from gateway.runtime import Gateway
 from gateway.store.tables import Integration
-from gateway.upstream.credentials import template_values, upstream_auth
+from gateway.upstream.applied_auth import template_values, upstream_auth
 from gateway.upstream.guarded import ForbiddenHostError, guarded_client
 
 

@@ -15,7 +15,7 @@ import re
 from urllib.parse import SplitResult, quote, unquote, urlsplit
 
 from gateway.catalog.templates import (
-    Call,
+    FunctionCall,
     Literal,
     Lookup,
     Now,
@@ -117,7 +117,7 @@ def _render_alternative(template: Template, lookup: Lookup) -> str:
             continue
         variable = part.name if isinstance(part, Variable) else None
         value = render(Template((part,)), lookup)
-        if isinstance(part, Variable | Call | Now):
+        if isinstance(part, Variable | FunctionCall | Now):
             zone = _zone(out)
             if zone == "start" and out:
                 raise _refuse(variable, value, "cannot be part of the URL scheme")

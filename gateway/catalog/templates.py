@@ -48,7 +48,7 @@ class Variable:
 
 
 @dataclass(frozen=True)
-class Call:
+class FunctionCall:
     function: str
     arguments: tuple[Template, ...]
 
@@ -59,7 +59,7 @@ class Now:
     format: str | None
 
 
-Part = Literal | Variable | Call | Now
+Part = Literal | Variable | FunctionCall | Now
 
 
 @dataclass(frozen=True)
@@ -70,13 +70,13 @@ class Template:
         for part in self.parts:
             if isinstance(part, Variable):
                 yield part
-            elif isinstance(part, Call):
+            elif isinstance(part, FunctionCall):
                 for argument in part.arguments:
                     yield from argument.variables()
 
     def functions(self) -> Iterator[str]:
         for part in self.parts:
-            if isinstance(part, Call):
+            if isinstance(part, FunctionCall):
                 yield part.function
                 for argument in part.arguments:
                     yield from argument.functions()
@@ -138,7 +138,7 @@ def _expression(content: str) -> Part:
         pieces = [text] if arity == 1 else _split_top_level(text, ",")
         if arity and len(pieces) > arity:  # the trailing arguments are keys; earlier commas belong to the data
             pieces = [",".join(pieces[: len(pieces) - arity + 1]), *pieces[len(pieces) - arity + 1 :]]
-        return Call(name, tuple(parse(piece.strip()) for piece in pieces))
+        return FunctionCall(name, tuple(parse(piece.strip()) for piece in pieces))
     if VARIABLE.match(content):
         return Variable(content)
     raise TemplateError(f"cannot read '${{{content}}}': expected a variable, a function call or now")

@@ -24,12 +24,12 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from gateway.errors import GatewayError
 from gateway.provider import UpstreamError
 from gateway.proxy.headers import downstream_headers, upstream_headers
-from gateway.proxy.retry import retryable_status, wait_seconds
-from gateway.proxy.ssrf import ForbiddenHost, check_host
 from gateway.proxy.targets import check_base_url_override, upstream_url
 from gateway.runtime import Gateway
 from gateway.upstream.classify import classify, wants_refresh
 from gateway.upstream.oauth1_signing import FORM
+from gateway.upstream.retry import retryable_status, wait_seconds
+from gateway.upstream.ssrf import ForbiddenHost, check_host
 
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 _NO_FAILURE = ("", 502, "")  # an HTTP answer from the provider, not a failure of the call itself
@@ -187,7 +187,7 @@ def _headers_dict(pairs: list[tuple[bytes, bytes]]) -> dict[str, str]:
 def _log(
     gateway: Gateway, request: Request, live: Any, status: int, started: float, attempts: int, error: str | None
 ) -> None:
-    gateway.request_log.record(
+    gateway.call_log.record(
         integration_key=live.integration_key,
         connection_id=live.connection_id,
         provider=live.provider,

@@ -21,10 +21,10 @@ from starlette.requests import Request
 
 from gateway.errors import GatewayError
 from gateway.provider import Provider, ProviderContext, UpstreamError
-from gateway.proxy.live import LiveConnection
-from gateway.proxy.retry import retryable_status, wait_seconds
 from gateway.runtime import Gateway
 from gateway.upstream.classify import classify, wants_refresh
+from gateway.upstream.live import LiveConnection
+from gateway.upstream.retry import retryable_status, wait_seconds
 
 
 def connection_headers(request: Request) -> tuple[str, str]:
@@ -137,7 +137,7 @@ def _origin(url: str) -> tuple[str, str, int | None]:
 
 
 @asynccontextmanager
-async def provider_context(request: Request) -> AsyncIterator[tuple[Provider | None, ProviderContext]]:
+async def unified_context(request: Request) -> AsyncIterator[tuple[Provider | None, ProviderContext]]:
     """The provider serving the connection the headers name (None if no plugin does) and its context."""
     gateway: Gateway = request.app.state.gateway
     key, connection_id = connection_headers(request)

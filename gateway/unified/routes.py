@@ -23,7 +23,7 @@ from gateway.api.endpoint import Call
 from gateway.errors import GatewayError
 from gateway.provider import ListQuery, NotSupported, ProviderError, Resource
 from gateway.runtime import Gateway
-from gateway.unified.context import provider_context
+from gateway.unified.context import unified_context
 from gateway.unified.cursors import cursor_key, seal, unseal
 from gateway.unified.params import ItemParams, ListParams, NewComment
 from gateway.upstream.guarded import ForbiddenHostError
@@ -36,7 +36,7 @@ VERBS = {"list": "listing", "get": "getting", "create": "creating", "update": "u
 @asynccontextmanager
 async def resource_call(call: Call[Any, Any], name: str, operation: str) -> AsyncIterator[tuple[Resource, Any]]:
     """The connection's resource ``name`` and its context; provider failures become API errors."""
-    async with provider_context(call.request) as (provider, ctx):
+    async with unified_context(call.request) as (provider, ctx):
         resource = provider.resource(name) if provider is not None else None
         if resource is None or operation not in type(resource).operations():
             raise _not_supported(NotSupported(ctx.provider, f"{VERBS[operation]} {name}"))

@@ -18,7 +18,7 @@ import aiohttp
 import httpx
 
 from gateway.errors import GatewayError
-from gateway.proxy.ssrf import ForbiddenHost, check_host
+from gateway.upstream.ssrf import ForbiddenHost, check_host
 
 SCHEMES = ("http", "https")
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)

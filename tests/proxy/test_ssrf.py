@@ -16,8 +16,8 @@ import pytest
 from aiohttp.abc import AbstractResolver, ResolveResult
 
 from gateway.app import create_app
-from gateway.proxy.ssrf import ForbiddenHost, PublicOnlyResolver, check_host, is_internal, resolver_for
 from gateway.testing.loopback import run_app
+from gateway.upstream.ssrf import ForbiddenHost, PublicOnlyResolver, check_host, is_internal, resolver_for
 from tests.conftest import error_of
 from tests.proxy.upstream import EchoUpstream
 

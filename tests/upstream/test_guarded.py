@@ -15,11 +15,11 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from gateway.errors import GatewayError
-from gateway.proxy.ssrf import check_host, is_internal
-from gateway.proxy.transport import UpstreamSessions
 from gateway.settings import Settings
 from gateway.testing.loopback import run_app
 from gateway.upstream.guarded import ForbiddenHostError, GuardedTransport, check_url, guarded_client
+from gateway.upstream.sessions import UpstreamSessions
+from gateway.upstream.ssrf import check_host, is_internal
 
 PUBLIC = "http://93.184.216.34"  # a public literal address: only ever handed to a mock transport here
 

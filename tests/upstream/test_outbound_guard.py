@@ -39,11 +39,11 @@ from gateway.provider import (
     ResourcePage,
     TokenRefresh,
 )
-from gateway.proxy.ssrf import check_host, is_internal
 from gateway.runtime import Gateway, build_gateway
 from gateway.settings import Settings
 from gateway.store.tables import Connection
 from gateway.testing.loopback import run_app
+from gateway.upstream.ssrf import check_host, is_internal
 from tests.auth.conftest import connect_session, stored_connections
 from tests.conftest import error_of
 from unified_models import Ticket

@@ -23,7 +23,7 @@ from gateway.store.connections import require_connection
 from gateway.store.notify import ConnectionChanges
 from gateway.store.tables import Integration
 from gateway.store.types import utcnow
-from gateway.upstream.credentials import UpstreamAuth, upstream_auth
+from gateway.upstream.applied_auth import UpstreamAuth, upstream_auth
 from gateway.upstream.oauth1_signing import client_auth
 
 

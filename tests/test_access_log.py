@@ -6,7 +6,7 @@ import logging
 import httpx
 import pytest
 
-from gateway.request_log import JsonFormatter
+from gateway.access_log import JsonFormatter
 from gateway.runtime import Gateway
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import aiohttp
 
-from gateway.proxy.ssrf import resolver_for
 from gateway.settings import Settings
+from gateway.upstream.ssrf import resolver_for
 
 
 class UpstreamSessions:

@@ -26,7 +26,7 @@ BATCH = 500
 FLUSH_SECONDS = 0.5
 
 
-class RequestLogWriter:
+class CallLogWriter:
     def __init__(self, database_url: str, async_engine: Any) -> None:
         self.database_url = database_url
         self.async_engine = async_engine  # used for in-memory SQLite, which another thread cannot see

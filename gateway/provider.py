@@ -11,15 +11,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar
+from typing import Any, ClassVar, Generic, Literal, TypeVar
 
 import httpx
 from pydantic import BaseModel
 
 from unified_models import FieldWarning, RemoteObject
-
-if TYPE_CHECKING:
-    from gateway.runtime import Gateway
 
 Action = Literal["retry", "refresh_and_retry", "wait_and_retry", "fail"]
 Failure = Literal["transient", "rate_limited", "auth", "not_found", "invalid_request", "upstream", "network"]
@@ -99,7 +96,6 @@ class RefreshedTokens:
 class ProviderContext:
     """What a provider's methods and resource scripts get for one connection."""
 
-    gateway: Gateway
     provider: str
     integration_key: str
     connection_id: str

@@ -118,7 +118,6 @@ def hook_context(
     auth = upstream_auth(entry, credentials, row.connection_config)
     client = guarded_client(gateway.outbound, base_url=auth.base_url, headers=auth.headers, params=auth.query)
     return ProviderContext(
-        gateway,
         integration.provider,
         integration.unique_key,
         row.connection_id,

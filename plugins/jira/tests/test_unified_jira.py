@@ -277,7 +277,7 @@ async def test_post_connection_looks_up_the_cloud_id(world: World) -> None:
         async with httpx.AsyncClient(
             base_url=world.fake.base_url, headers={"authorization": f"Bearer {token}"}
         ) as http:
-            ctx = ProviderContext(gateway, "jira", "jira", "c1", {}, {}, http)
+            ctx = ProviderContext("jira", "jira", "c1", {}, {}, http)
             await provider.post_connection(ctx)
             site, account = world.fake.base_url, world.mia.account_id
             assert ctx.connection_config == {"cloudId": world.fake.cloud_id, "siteUrl": site, "accountId": account}

@@ -19,7 +19,6 @@ if TYPE_CHECKING:
     from starlette.routing import BaseRoute
 
     from gateway.provider import ErrorResolution, Provider, UpstreamError
-    from gateway.runtime import Gateway
 
 PROJECT_NAME = "unigate"
 
@@ -27,6 +26,9 @@ hookspec = pluggy.HookspecMarker(PROJECT_NAME)
 
 RegisterProvider = Callable[..., None]  # register(ProviderClass, *, replaces: str | None = None)
 RegisterCatalog = Callable[["Mapping[str, Any] | Path"], None]
+# The running gateway (``gateway.runtime.Gateway``): its settings, database sessions, catalog and registry. Typed
+# loosely here because the container sits above the plugin layer; hooks that take it treat it as read-only.
+RunningGateway = Any
 
 
 @hookspec
@@ -48,7 +50,7 @@ def register_catalog(register: RegisterCatalog) -> None:
 
 
 @hookspec
-def register_routes(gateway: Gateway) -> list[BaseRoute] | None:
+def register_routes(gateway: RunningGateway) -> list[BaseRoute] | None:
     """Return extra Starlette routes to mount on the gateway (they handle their own authentication).
 
     Called once when the application is built.
@@ -64,12 +66,12 @@ def register_commands(cli: typer.Typer) -> None:
 
 
 @hookspec
-def startup(gateway: Gateway) -> Awaitable[None] | None:
+def startup(gateway: RunningGateway) -> Awaitable[None] | None:
     """Run when the server starts, after the database and registries are ready; may be a coroutine."""
 
 
 @hookspec
-def shutdown(gateway: Gateway) -> Awaitable[None] | None:
+def shutdown(gateway: RunningGateway) -> Awaitable[None] | None:
     """Run when the server stops; may be a coroutine."""
 
 

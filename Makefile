@@ -29,6 +29,7 @@ system-deps:
 lint: $(STAMP)
 	$(BIN)/ruff check gateway unified_models tests bench plugins examples
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/mypy $(PLUGIN_PACKAGES)
 
 pytest: $(STAMP)

@@ -6,7 +6,7 @@ from starlette.applications import Starlette
 
 from gateway.access_log import configure_logging
 from gateway.app import create_app
-from gateway.runtime import build_gateway
+from gateway.assemble import build_gateway
 from gateway.settings import Settings
 
 

@@ -15,7 +15,8 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from gateway.app import create_app
-from gateway.runtime import Gateway, build_gateway
+from gateway.assemble import build_gateway
+from gateway.runtime import Gateway
 from gateway.settings import Settings
 from gateway.store.migrate import upgrade
 from gateway.store.tables import SQLModel

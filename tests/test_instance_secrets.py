@@ -7,10 +7,10 @@ import httpx
 import pytest
 
 from gateway.app import create_app
+from gateway.assemble import build_gateway
 from gateway.crypto import generate_key, key_id, parse_key
 from gateway.instance_secrets import ConfigurationError, load_instance_secrets
 from gateway.key_rotation import rotate
-from gateway.runtime import build_gateway
 from gateway.settings import Settings
 
 

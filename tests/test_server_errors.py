@@ -21,8 +21,9 @@ from sqlmodel import Session
 
 from gateway.access_log import JsonFormatter
 from gateway.app import create_app
+from gateway.assemble import build_gateway
 from gateway.plugins import hookimpl
-from gateway.runtime import Gateway, build_gateway
+from gateway.runtime import Gateway
 from gateway.server_errors import RedactExceptions, StartupError, redact_server_loggers
 from gateway.settings import Settings
 from gateway.store.engine import sync_url

@@ -277,7 +277,7 @@ async def get_one(call: Call[Any, ConnectionQuery]) -> Response:
     async with gateway.sessions() as session:
         found, _ = await require_connection(session, call.query.provider_config_key, call.path["connection_id"])
     assert found.id is not None
-    await fresh_credentials(gateway, found.id, force=call.query.force_refresh)
+    await fresh_credentials(gateway.tokens, found.id, force=call.query.force_refresh)
     gateway.live.forget(call.query.provider_config_key, call.path["connection_id"])
     async with gateway.sessions() as session:
         row, integration = await require_connection(session, call.query.provider_config_key, call.path["connection_id"])

@@ -15,13 +15,14 @@ import httpx
 from joserfc import jwt
 from joserfc.jwk import RSAKey
 
+from gateway.auth.services import TokenServices
 from gateway.auth.tokens import TokenError
 from gateway.catalog.safe_urls import render_url
 from gateway.catalog.templates import TemplateError, Variable
 from gateway.errors import GatewayError
-from gateway.runtime import Gateway
 from gateway.store.tables import Integration
 from gateway.upstream.guarded import ForbiddenHostError
+from gateway.vault import Vault
 
 JWT_BACKDATE_SECONDS = 60
 JWT_LIFETIME_SECONDS = 9 * 60
@@ -41,9 +42,9 @@ def app_jwt(app_id: str, private_key: str, now: float | None = None) -> str:
     return jwt.encode({"alg": "RS256"}, claims, key, algorithms=["RS256"], default_type=None)
 
 
-def app_credentials(gateway: Gateway, integration: Integration) -> tuple[str, str, str]:
+def app_credentials(vault: Vault, integration: Integration) -> tuple[str, str, str]:
     """The integration's app id, app link and private key; 400 when it has none."""
-    secret = gateway.vault.open(Integration, "secrets", integration.secrets) if integration.secrets else {}
+    secret = vault.open(Integration, "secrets", integration.secrets) if integration.secrets else {}
     if not integration.app_id or not integration.app_link or not secret.get("private_key"):
         raise GatewayError(
             400,
@@ -73,17 +74,17 @@ def token_url(entry: Mapping[str, Any], config: Mapping[str, Any]) -> str:
 
 
 async def mint_installation_token(
-    gateway: Gateway, integration: Integration, entry: Mapping[str, Any], config: Mapping[str, Any]
+    services: TokenServices, integration: Integration, entry: Mapping[str, Any], config: Mapping[str, Any]
 ) -> tuple[dict[str, Any], datetime | None]:
     """A new installation token as APP credentials, with its expiry; ``TokenError`` when GitHub refuses."""
-    app_id, _, private_key = app_credentials(gateway, integration)
+    app_id, _, private_key = app_credentials(services.vault, integration)
     try:
         url = token_url(entry, config)
         assertion = app_jwt(app_id, private_key)
     except (TemplateError, ValueError) as exc:
         raise TokenError(str(exc), rejected=True) from None
     try:
-        response = await gateway.http.post(url, headers={**GITHUB_HEADERS, "authorization": f"Bearer {assertion}"})
+        response = await services.http.post(url, headers={**GITHUB_HEADERS, "authorization": f"Bearer {assertion}"})
     except ForbiddenHostError:
         raise
     except httpx.HTTPError as exc:

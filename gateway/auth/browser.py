@@ -25,8 +25,8 @@ from gateway.auth.lane import (
     connection_exists,
     reconnect_target_gone,
 )
+from gateway.auth.services import ConnectionServices
 from gateway.errors import GatewayError
-from gateway.runtime import Gateway
 from gateway.store.connections import find_connection
 from gateway.store.tables import ConnectSession
 
@@ -77,7 +77,7 @@ def bracketed(query: QueryParams, name: str) -> dict[str, str]:
     return found
 
 
-async def authorise_browser_call(gateway: Gateway, request: Request, integration_key: str) -> BrowserCall:
+async def authorise_browser_call(gateway: ConnectionServices, request: Request, integration_key: str) -> BrowserCall:
     query = request.query_params
     connection_id = query.get("connection_id") or str(uuid.uuid4())
     if not CONNECTION_ID.match(connection_id):
@@ -117,7 +117,7 @@ async def authorise_browser_call(gateway: Gateway, request: Request, integration
     )
 
 
-async def _check_target(gateway: Gateway, call: BrowserCall, integration_key: str) -> None:
+async def _check_target(gateway: ConnectionServices, call: BrowserCall, integration_key: str) -> None:
     """Refuse, before any flow starts, a connection the session may not write (``save_connection`` checks again)."""
     async with gateway.sessions() as session:
         found = await find_connection(session, integration_key, call.connection_id)

@@ -19,12 +19,12 @@ from gateway.auth.app_tokens import app_credentials, config_lookup, mint_install
 from gateway.auth.browser import BrowserCall
 from gateway.auth.pending import complete_connection, save_pending
 from gateway.auth.saving import NewConnection
+from gateway.auth.services import ConnectionServices
 from gateway.auth.tokens import TokenError
 from gateway.catalog.forms import FormError, check_field
 from gateway.catalog.safe_urls import render_url
 from gateway.catalog.templates import TemplateError
 from gateway.errors import GatewayError
-from gateway.runtime import Gateway
 from gateway.store.tables import Integration, OAuthSession
 
 
@@ -38,10 +38,10 @@ def install_url(entry: Mapping[str, Any], app_link: str, state: str, config: Map
 
 
 async def start_app_install(
-    gateway: Gateway, browser: BrowserCall, key: str, integration: Integration, entry: dict[str, Any]
+    gateway: ConnectionServices, browser: BrowserCall, key: str, integration: Integration, entry: dict[str, Any]
 ) -> Response:
     """Send the browser to the app's installation page."""
-    _, app_link, _ = app_credentials(gateway, integration)
+    _, app_link, _ = app_credentials(gateway.vault, integration)
     config = browser.connection_config(key, entry)
     slug = urlsplit(app_link).path.rstrip("/").rsplit("/", 1)[-1] if "://" in app_link else app_link
     spec = (entry.get("connection_config") or {}).get("appPublicLink")
@@ -60,7 +60,11 @@ async def start_app_install(
 
 
 async def finish_app_install(
-    gateway: Gateway, integration: Integration, entry: dict[str, Any], pending: OAuthSession, query: QueryParams
+    gateway: ConnectionServices,
+    integration: Integration,
+    entry: dict[str, Any],
+    pending: OAuthSession,
+    query: QueryParams,
 ) -> None:
     """Mint the installation's first token and store the connection."""
     installation_id = query.get("installation_id") or ""
@@ -74,7 +78,7 @@ async def finish_app_install(
         if query.get(name):
             config[name] = query[name]
     try:
-        credentials, expires_at = await mint_installation_token(gateway, integration, entry, config)
+        credentials, expires_at = await mint_installation_token(gateway.tokens, integration, entry, config)
     except TokenError as exc:
         raise GatewayError(
             400, "connection_test_failed", f"{integration.provider} refused to issue an installation token: {exc}"

@@ -20,12 +20,11 @@ from joserfc.jwk import ECKey, OctKey, RSAKey
 
 from gateway.auth.fields import mode_lookup
 from gateway.auth.tokens import TokenError
+from gateway.catalog.algorithms import JWT_ALGORITHMS
 from gateway.catalog.safe_urls import render_text
 from gateway.catalog.templates import Lookup, TemplateError
 
-ALGORITHMS = {
-    "HS256", "HS384", "HS512", "ES256", "ES384", "ES512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512",
-}  # fmt: skip
+ALGORITHMS = JWT_ALGORITHMS
 DEFAULT_LIFETIME_MS = 60 * 60 * 1000
 
 

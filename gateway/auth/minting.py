@@ -12,36 +12,48 @@ from typing import Any
 
 from gateway.auth.app_tokens import mint_installation_token
 from gateway.auth.jwt_mode import sign_jwt
+from gateway.auth.services import TokenServices
 from gateway.auth.tokens import TokenError
 from gateway.auth.two_step import refresh as refresh_two_step
 from gateway.errors import GatewayError
-from gateway.runtime import Gateway
 from gateway.store.tables import Integration
 from gateway.upstream.guarded import ForbiddenHostError
 
 Minted = tuple[dict[str, Any], datetime | None, dict[str, Any]]
-Minter = Callable[[Gateway, Integration, dict[str, Any], dict[str, Any], dict[str, Any]], Awaitable[Minted]]
+Minter = Callable[[TokenServices, Integration, dict[str, Any], dict[str, Any], dict[str, Any]], Awaitable[Minted]]
 
 
 async def _jwt(
-    gateway: Gateway, integration: Integration, entry: dict[str, Any], stored: dict[str, Any], config: dict[str, Any]
+    services: TokenServices,
+    integration: Integration,
+    entry: dict[str, Any],
+    stored: dict[str, Any],
+    config: dict[str, Any],
 ) -> Minted:
     token, expires_at = sign_jwt(entry, stored, config)
     return {**stored, "token": token, "expires_at": expires_at.isoformat()}, expires_at, {}
 
 
 async def _two_step(
-    gateway: Gateway, integration: Integration, entry: dict[str, Any], stored: dict[str, Any], config: dict[str, Any]
+    services: TokenServices,
+    integration: Integration,
+    entry: dict[str, Any],
+    stored: dict[str, Any],
+    config: dict[str, Any],
 ) -> Minted:
-    result = await refresh_two_step(gateway.http, entry, stored, config)
+    result = await refresh_two_step(services.http, entry, stored, config)
     return result.credentials, result.expires_at, result.metadata
 
 
 async def _app(
-    gateway: Gateway, integration: Integration, entry: dict[str, Any], stored: dict[str, Any], config: dict[str, Any]
+    services: TokenServices,
+    integration: Integration,
+    entry: dict[str, Any],
+    stored: dict[str, Any],
+    config: dict[str, Any],
 ) -> Minted:
     try:
-        credentials, expires_at = await mint_installation_token(gateway, integration, entry, config)
+        credentials, expires_at = await mint_installation_token(services, integration, entry, config)
     except ForbiddenHostError:
         raise
     except GatewayError as exc:  # e.g. the integration lost its private key: a recorded refresh failure

@@ -20,11 +20,11 @@ from gateway.auth.browser import BrowserCall
 from gateway.auth.oauth2 import join_scopes
 from gateway.auth.pending import complete_connection, save_pending
 from gateway.auth.saving import NewConnection
+from gateway.auth.services import ConnectionServices
 from gateway.auth.tokens import TokenError
 from gateway.catalog.safe_urls import render_url
 from gateway.catalog.templates import TemplateError, Variable
 from gateway.errors import GatewayError
-from gateway.runtime import Gateway
 from gateway.store.tables import Integration, OAuthSession
 from gateway.upstream.guarded import ForbiddenHostError
 from gateway.upstream.oauth1_signing import client_auth, sign_request
@@ -38,7 +38,7 @@ def callback_state(query: QueryParams) -> str | None:
     return STATE_PREFIX + token if token else None
 
 
-def consumer(gateway: Gateway, integration: Integration) -> tuple[str, str]:
+def consumer(gateway: ConnectionServices, integration: Integration) -> tuple[str, str]:
     secret = gateway.vault.open(Integration, "secrets", integration.secrets) if integration.secrets else {}
     if not integration.client_id or not secret.get("client_secret"):
         raise GatewayError(
@@ -78,7 +78,7 @@ async def _token_request(http: httpx.AsyncClient, url: str, auth: Any) -> dict[s
 
 
 async def start_oauth1(
-    gateway: Gateway, browser: BrowserCall, key: str, integration: Integration, entry: dict[str, Any]
+    gateway: ConnectionServices, browser: BrowserCall, key: str, integration: Integration, entry: dict[str, Any]
 ) -> Response:
     """Get a request token and send the browser to the provider's authorisation page."""
     consumer_key, consumer_secret = consumer(gateway, integration)
@@ -115,7 +115,11 @@ async def start_oauth1(
 
 
 async def finish_oauth1(
-    gateway: Gateway, integration: Integration, entry: dict[str, Any], pending: OAuthSession, query: QueryParams
+    gateway: ConnectionServices,
+    integration: Integration,
+    entry: dict[str, Any],
+    pending: OAuthSession,
+    query: QueryParams,
 ) -> None:
     """Trade the authorised request token and its verifier for the access token; store the connection."""
     if query.get("denied") or not query.get("oauth_verifier"):

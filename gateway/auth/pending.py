@@ -14,7 +14,7 @@ from typing import Any
 from gateway.auth.browser import BrowserCall
 from gateway.auth.lane import WriteRule
 from gateway.auth.saving import NewConnection, check_config, prepare_connection, save_connection
-from gateway.runtime import Gateway
+from gateway.auth.services import ConnectionServices
 from gateway.store.tables import Connection, Integration, OAuthSession
 from gateway.store.types import utcnow
 
@@ -28,7 +28,7 @@ def state_digest(state: str) -> str:
 
 
 async def save_pending(
-    gateway: Gateway,
+    gateway: ConnectionServices,
     browser: BrowserCall,
     key: str,
     state: str,
@@ -56,7 +56,7 @@ async def save_pending(
 
 
 async def complete_connection(
-    gateway: Gateway,
+    gateway: ConnectionServices,
     integration: Integration,
     entry: dict[str, Any],
     pending: OAuthSession,

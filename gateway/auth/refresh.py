@@ -13,7 +13,7 @@ instead (``gateway.auth.minting``), under the same lease. A provider plugin may 
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 from weakref import WeakValueDictionary
 
@@ -21,15 +21,15 @@ import httpx
 from sqlalchemy import and_, or_, update
 
 from gateway.auth.minting import MINTERS
+from gateway.auth.services import TokenServices
 from gateway.auth.tokens import ClientCredentials, TokenError, TokenResult, metadata_from_response, request_token
 from gateway.errors import GatewayError
 from gateway.provider import CredentialsRejected, Provider, TokenRefresh
-from gateway.runtime import Gateway
 from gateway.store.tables import Connection, Integration
 from gateway.store.types import utcnow
+from gateway.upstream.expiry import needs_refresh
 from gateway.upstream.guarded import ForbiddenHostError
 
-DEFAULT_MARGIN = timedelta(minutes=15)
 LEASE = timedelta(seconds=30)
 POLL_SECONDS = 0.05
 BACKOFF = timedelta(seconds=30)
@@ -39,19 +39,8 @@ REFRESHABLE = ("OAUTH2", "OAUTH2_CC", *MINTERS)  # OAUTH2 only with a refresh to
 _local_locks: WeakValueDictionary[int, asyncio.Lock] = WeakValueDictionary()
 
 
-def margin_for(entry: dict[str, Any]) -> timedelta:
-    buffer = entry.get("token_expiration_buffer")
-    margin = timedelta(seconds=int(buffer)) if buffer is not None else DEFAULT_MARGIN
-    lifetime = (entry.get("token") or {}).get("expires_in_ms") if entry.get("auth_mode") == "JWT" else None
-    return min(margin, timedelta(milliseconds=int(lifetime)) / 2) if lifetime else margin  # 5-min JWTs: 2.5 min
-
-
-def needs_refresh(row: Connection, entry: dict[str, Any], now: datetime) -> bool:
-    return row.expires_at is not None and row.expires_at <= now + margin_for(entry)
-
-
-async def _load(gateway: Gateway, connection_pk: int) -> tuple[Connection, Integration]:
-    async with gateway.sessions() as session:
+async def _load(services: TokenServices, connection_pk: int) -> tuple[Connection, Integration]:
+    async with services.sessions() as session:
         row = await session.get(Connection, connection_pk)
         integration = await session.get(Integration, row.integration_id) if row else None
     if row is None or integration is None:
@@ -59,10 +48,10 @@ async def _load(gateway: Gateway, connection_pk: int) -> tuple[Connection, Integ
     return row, integration
 
 
-async def _take_lease(gateway: Gateway, connection_pk: int) -> bool:
+async def _take_lease(services: TokenServices, connection_pk: int) -> bool:
     now = utcnow()
     table = Connection.__table__  # type: ignore[attr-defined]
-    async with gateway.engine.begin() as conn:
+    async with services.engine.begin() as conn:
         result = await conn.execute(
             update(table)
             .where(
@@ -76,59 +65,59 @@ async def _take_lease(gateway: Gateway, connection_pk: int) -> bool:
     return bool(result.rowcount)
 
 
-async def _finish(gateway: Gateway, connection_pk: int, values: dict[str, Any]) -> None:
+async def _finish(services: TokenServices, connection_pk: int, values: dict[str, Any]) -> None:
     table = Connection.__table__  # type: ignore[attr-defined]
-    async with gateway.engine.begin() as conn:
+    async with services.engine.begin() as conn:
         await conn.execute(update(table).where(table.c.id == connection_pk).values(refresh_lock_until=None, **values))
 
 
-def _client_for(gateway: Gateway, integration: Integration, credentials: dict[str, Any]) -> ClientCredentials:
+def _client_for(services: TokenServices, integration: Integration, credentials: dict[str, Any]) -> ClientCredentials:
     if credentials.get("type") == "OAUTH2_CC":
         return ClientCredentials(str(credentials["client_id"]), str(credentials["client_secret"]))
     override = credentials.get("_client") or {}
     if override.get("client_id") and override.get("client_secret"):
         return ClientCredentials(str(override["client_id"]), str(override["client_secret"]))
-    secret = gateway.vault.open(Integration, "secrets", integration.secrets) if integration.secrets else {}
+    secret = services.vault.open(Integration, "secrets", integration.secrets) if integration.secrets else {}
     return ClientCredentials(str(integration.client_id or ""), str(secret.get("client_secret") or ""))
 
 
 async def _refresh_once(
-    gateway: Gateway, row: Connection, integration: Integration, credentials: dict[str, Any]
+    services: TokenServices, row: Connection, integration: Integration, credentials: dict[str, Any]
 ) -> dict[str, Any]:
     """Ask the provider for new tokens and store them; record the failure and raise on error."""
-    entry = gateway.catalog[integration.provider]
-    client = _client_for(gateway, integration, credentials)
+    entry = services.catalog[integration.provider]
+    client = _client_for(services, integration, credentials)
     try:
         if credentials["type"] in MINTERS:
             updated, expires_at, metadata = await MINTERS[credentials["type"]](
-                gateway, integration, entry, credentials, row.connection_config
+                services, integration, entry, credentials, row.connection_config
             )
         elif credentials["type"] == "OAUTH2_CC":
             scope = (integration.scopes or "").replace(",", str(entry.get("scope_separator") or " "))
             params = {"grant_type": "client_credentials", **({"scope": scope} if scope else {})}
-            token = await request_token(gateway.http, entry, client, params, row.connection_config)
+            token = await request_token(services.http, entry, client, params, row.connection_config)
         else:
-            custom = await _custom_refresh(gateway, integration.provider, entry, client, credentials, row)
+            custom = await _custom_refresh(services, integration.provider, entry, client, credentials, row)
             params = {"grant_type": "refresh_token", "refresh_token": str(credentials["refresh_token"])}
             token = custom or await request_token(
-                gateway.http, entry, client, params, row.connection_config, refresh=True
+                services.http, entry, client, params, row.connection_config, refresh=True
             )
         if credentials["type"] not in MINTERS:
             updated, expires_at = _merge(credentials, token), token.expires_at
             metadata = metadata_from_response(entry, token.raw, refresh=True)
     except ForbiddenHostError as exc:  # 400 forbidden_host: the catalog points at a host Unigate may not call
-        await _record_failure(gateway, row, exc.message)
+        await _record_failure(services, row, exc.message)
         raise
     except TokenError as exc:
-        await _record_failure(gateway, row, str(exc))
+        await _record_failure(services, row, str(exc))
         status, code = (424, "connection_refresh_failed") if exc.rejected else (502, "refresh_failed")
         raise GatewayError(status, code, f"Refreshing the {integration.provider} token failed: {exc}") from None
     config = {**row.connection_config, **metadata}
     await _finish(
-        gateway,
+        services,
         row.id or 0,
         {
-            "credentials": gateway.vault.seal(Connection, "credentials", updated),
+            "credentials": services.vault.seal(Connection, "credentials", updated),
             "expires_at": expires_at,
             "connection_config": config,
             "last_refresh_at": utcnow(),
@@ -143,7 +132,7 @@ async def _refresh_once(
 
 
 async def _custom_refresh(
-    gateway: Gateway,
+    services: TokenServices,
     provider_key: str,
     entry: dict[str, Any],
     client: ClientCredentials,
@@ -151,11 +140,11 @@ async def _custom_refresh(
     row: Connection,
 ) -> TokenResult | None:
     """The provider plugin's own refresh (``Provider.refresh_tokens``), or None to use the standard grant."""
-    provider = gateway.providers.get(provider_key)
+    provider = services.providers.get(provider_key)
     if provider is None or type(provider).refresh_tokens is Provider.refresh_tokens:
         return None
     request = TokenRefresh(
-        gateway.http,
+        services.http,
         str(entry.get("refresh_url") or entry.get("token_url") or ""),
         client.client_id,
         client.client_secret,
@@ -188,12 +177,12 @@ def _merge(credentials: dict[str, Any], token: TokenResult) -> dict[str, Any]:
     return {k: v for k, v in updated.items() if v is not None}
 
 
-async def _record_failure(gateway: Gateway, row: Connection, message: str) -> None:
+async def _record_failure(services: TokenServices, row: Connection, message: str) -> None:
     now = utcnow()
     last = row.last_refresh_failure_at
     attempts = row.refresh_attempts + (0 if last is not None and last.date() == now.date() else 1)
     await _finish(
-        gateway,
+        services,
         row.id or 0,
         {
             "last_refresh_failure_at": now,
@@ -223,12 +212,12 @@ def _refusal(row: Connection, provider: str, force: bool) -> GatewayError | None
     return None
 
 
-async def fresh_credentials(gateway: Gateway, connection_pk: int, *, force: bool = False) -> dict[str, Any]:
+async def fresh_credentials(services: TokenServices, connection_pk: int, *, force: bool = False) -> dict[str, Any]:
     """The connection's credentials, refreshed first if they are due (or ``force``)."""
     started = utcnow()
-    row, integration = await _load(gateway, connection_pk)
-    credentials = gateway.vault.open(Connection, "credentials", row.credentials)
-    entry = gateway.catalog.get(integration.provider, {})
+    row, integration = await _load(services, connection_pk)
+    credentials = services.vault.open(Connection, "credentials", row.credentials)
+    entry = services.catalog.get(integration.provider, {})
     refreshable = credentials.get("type") in REFRESHABLE and (
         credentials.get("type") != "OAUTH2" or credentials.get("refresh_token")
     )
@@ -237,23 +226,23 @@ async def fresh_credentials(gateway: Gateway, connection_pk: int, *, force: bool
     lock = _local_locks.setdefault(connection_pk, asyncio.Lock())
     async with lock:
         deadline = started + LEASE * 2
-        while not await _take_lease(gateway, connection_pk):  # another worker is refreshing: wait for it
+        while not await _take_lease(services, connection_pk):  # another worker is refreshing: wait for it
             if utcnow() > deadline:
                 raise GatewayError(503, "refresh_in_progress", "Another worker is refreshing this connection; retry")
             await asyncio.sleep(POLL_SECONDS)
         try:  # decide on a fresh read taken while holding the lease: what another worker stored is seen here
-            row, integration = await _load(gateway, connection_pk)
-            credentials = gateway.vault.open(Connection, "credentials", row.credentials)
+            row, integration = await _load(services, connection_pk)
+            credentials = services.vault.open(Connection, "credentials", row.credentials)
             done_by_other = row.last_refresh_at is not None and row.last_refresh_at >= started
             refusal = _refusal(row, integration.provider, force)
             if done_by_other or not (force or needs_refresh(row, entry, utcnow())) or refusal is not None:
-                await _finish(gateway, connection_pk, {})
+                await _finish(services, connection_pk, {})
                 if refusal is not None and not done_by_other:
                     raise refusal
                 return credentials
         except GatewayError:
             raise
         except Exception:
-            await _finish(gateway, connection_pk, {})
+            await _finish(services, connection_pk, {})
             raise
-        return await _refresh_once(gateway, row, integration, credentials)
+        return await _refresh_once(services, row, integration, credentials)

@@ -14,10 +14,10 @@ from datetime import datetime
 from typing import Any
 
 from gateway.auth.lane import WriteRule, check_end_user, connection_exists, reconnect_target_gone
+from gateway.auth.services import ConnectionServices
 from gateway.catalog.forms import FormError, check_connection_config
 from gateway.errors import GatewayError, not_found
 from gateway.provider import Provider, ProviderContext
-from gateway.runtime import Gateway
 from gateway.store.conflicts import commit_or_conflict
 from gateway.store.connections import find_connection
 from gateway.store.integrations import get_integration
@@ -43,7 +43,7 @@ class NewConnection:
     rule: WriteRule = WriteRule.UPSERT
 
 
-async def require_integration_for(gateway: Gateway, key: str) -> tuple[Integration, dict[str, Any]]:
+async def require_integration_for(gateway: ConnectionServices, key: str) -> tuple[Integration, dict[str, Any]]:
     async with gateway.sessions() as session:
         integration = await get_integration(session, key)
     if integration is None or integration.provider not in gateway.catalog:
@@ -61,7 +61,9 @@ def check_config(entry: dict[str, Any], config: dict[str, Any]) -> None:
         raise GatewayError(400, "invalid_connection_config", str(exc)) from None
 
 
-async def save_connection(gateway: Gateway, integration: Integration, new: NewConnection) -> tuple[Connection, bool]:
+async def save_connection(
+    gateway: ConnectionServices, integration: Integration, new: NewConnection
+) -> tuple[Connection, bool]:
     """Create or replace the connection as ``new.rule`` allows; returns it and whether it was created.
 
     Refused writes (409 ``connection_already_exists``, 404 ``unknown_connection``, 403 ``end_user_mismatch``)
@@ -112,7 +114,7 @@ async def save_connection(gateway: Gateway, integration: Integration, new: NewCo
 
 
 def hook_context(
-    gateway: Gateway, integration: Integration, row: Connection, credentials: dict[str, Any]
+    gateway: ConnectionServices, integration: Integration, row: Connection, credentials: dict[str, Any]
 ) -> ProviderContext:
     entry = gateway.catalog[integration.provider]
     auth = upstream_auth(entry, credentials, row.connection_config)
@@ -127,7 +129,7 @@ def hook_context(
     )
 
 
-async def prepare_connection(gateway: Gateway, integration: Integration, new: NewConnection) -> None:
+async def prepare_connection(gateway: ConnectionServices, integration: Integration, new: NewConnection) -> None:
     """Run the provider plugin's ``post_connection`` on a connection about to be stored, keeping the
     ``connection_config`` it adds; a failure there leaves nothing stored. Fixes ``new.connection_id``."""
     new.connection_id = new.connection_id or str(uuid.uuid4())
@@ -151,7 +153,7 @@ async def prepare_connection(gateway: Gateway, integration: Integration, new: Ne
     new.connection_config = ctx.connection_config
 
 
-async def run_pre_connection_deletion(gateway: Gateway, integration: Integration, row: Connection) -> None:
+async def run_pre_connection_deletion(gateway: ConnectionServices, integration: Integration, row: Connection) -> None:
     """Call the provider plugin's ``pre_connection_deletion`` (e.g. remove a webhook) before the row goes."""
     provider = gateway.providers.get(integration.provider)
     if provider is None or type(provider).pre_connection_deletion is Provider.pre_connection_deletion:

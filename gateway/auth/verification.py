@@ -10,11 +10,11 @@ from typing import Any
 
 import httpx
 
+from gateway.auth.services import ConnectionServices
 from gateway.catalog.safe_urls import render_url
 from gateway.catalog.templates import TemplateError
 from gateway.errors import GatewayError
 from gateway.provider import CredentialsRejected, Provider, ProviderContext
-from gateway.runtime import Gateway
 from gateway.store.tables import Integration
 from gateway.upstream.applied_auth import template_values, upstream_auth
 from gateway.upstream.guarded import ForbiddenHostError, guarded_client
@@ -25,7 +25,7 @@ def _rejected(message: str) -> GatewayError:
 
 
 async def verify_credentials(
-    gateway: Gateway, integration: Integration, credentials: dict[str, Any], config: dict[str, Any]
+    gateway: ConnectionServices, integration: Integration, credentials: dict[str, Any], config: dict[str, Any]
 ) -> None:
     """Raise 400 ``connection_test_failed`` when the provider refuses the credentials."""
     entry = gateway.catalog[integration.provider]

@@ -13,10 +13,9 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from gateway.auth.jwt_mode import ALGORITHMS as JWT_ALGORITHMS
+from gateway.catalog.algorithms import JWT_ALGORITHMS, OAUTH1_SIGNATURE_METHODS
 from gateway.catalog.templates import FUNCTIONS, TemplateError, alternatives
 from gateway.catalog.validation import template_fields
-from gateway.upstream.oauth1_signing import SIGNATURE_METHODS
 
 SERVED_AUTH_MODES = frozenset(
     ("OAUTH2", "OAUTH2_CC", "API_KEY", "BASIC", "NONE", "OAUTH1", "JWT", "TWO_STEP", "APP", "MCP_OAUTH2")
@@ -70,7 +69,7 @@ def _mode_gap(mode: str, entry: Mapping[str, Any]) -> str | None:
     """What a served mode's flow lacks for this entry, if anything."""
     if mode == "MCP_OAUTH2" and entry.get("client_registration") != "static":
         return f"MCP client registration {entry.get('client_registration') or '(none)'} is not supported"
-    if mode == "OAUTH1" and str(entry.get("signature_method") or "HMAC-SHA1") not in SIGNATURE_METHODS:
+    if mode == "OAUTH1" and str(entry.get("signature_method") or "HMAC-SHA1") not in OAUTH1_SIGNATURE_METHODS:
         return f"OAuth 1 signature method {entry.get('signature_method')} is not supported"
     if mode == "JWT":
         alg = str(((entry.get("token") or {}).get("header") or {}).get("alg") or "")

@@ -61,7 +61,7 @@ def run(coroutine: Coroutine[Any, Any, T]) -> T:
 
 async def call_api(method: str, path: str, *, body: Any = None, params: dict[str, Any] | None = None) -> Any:
     from gateway.app import create_app
-    from gateway.runtime import build_gateway
+    from gateway.assemble import build_gateway
 
     gateway = build_gateway(load_settings())
     app = create_app(gateway)

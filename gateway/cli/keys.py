@@ -53,7 +53,7 @@ def keys_rotate(
 @keys.command("create")
 def keys_create(name: Annotated[str, typer.Argument(help="A label for the key, e.g. backend-prod.")]) -> None:
     """Create another API secret key and print it once (only its hash is stored)."""
-    from gateway.runtime import build_gateway
+    from gateway.assemble import build_gateway
 
     async def go() -> str:
         gateway = build_gateway(load_settings())

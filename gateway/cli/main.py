@@ -113,8 +113,8 @@ def serve(
 
 def add_plugin_commands() -> None:
     """Let installed plugins add commands (the ``register_commands`` hook); a broken plugin is reported by ``serve``."""
+    from gateway.assemble import build_plugin_manager
     from gateway.plugins import PluginError
-    from gateway.runtime import build_plugin_manager
 
     try:
         build_plugin_manager(load_settings()).hook.register_commands(cli=app)

@@ -16,9 +16,9 @@ def plugins_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
     """List installed plugins: version, hooks, and the providers and resources each serves."""
+    from gateway.assemble import build_plugin_manager, load_full_catalog
     from gateway.plugins import plugin_infos
     from gateway.registry import build_registry
-    from gateway.runtime import build_plugin_manager, load_full_catalog
 
     settings = load_settings()
     with handled():

@@ -20,7 +20,7 @@ JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a 
 
 
 def _catalog() -> Catalog:
-    from gateway.runtime import build_plugin_manager, load_full_catalog
+    from gateway.assemble import build_plugin_manager, load_full_catalog
 
     settings = load_settings()
     with handled():

@@ -10,9 +10,10 @@ from datetime import timedelta
 
 from sqlmodel import col, or_, select
 
+from gateway.auth.refresh import fresh_credentials
+from gateway.auth.services import ConnectionServices
 from gateway.errors import GatewayError
 from gateway.plugins import hookimpl
-from gateway.runtime import Gateway
 from gateway.store.tables import Connection
 from gateway.store.types import utcnow
 
@@ -21,10 +22,8 @@ logger = logging.getLogger("unigate.refresh")
 _tasks: dict[int, asyncio.Task[None]] = {}
 
 
-async def refresh_idle_connections(gateway: Gateway, idle: timedelta = IDLE) -> int:
+async def refresh_idle_connections(gateway: ConnectionServices, idle: timedelta = IDLE) -> int:
     """Refresh each refreshable connection not used (nor refreshed) for ``idle``; returns how many were refreshed."""
-    from gateway.auth.refresh import fresh_credentials
-
     cutoff = utcnow() - idle
     query = select(Connection.id).where(
         col(Connection.credentials_type).in_(("OAUTH2", "OAUTH2_CC")),
@@ -38,14 +37,14 @@ async def refresh_idle_connections(gateway: Gateway, idle: timedelta = IDLE) -> 
     refreshed = 0
     for connection_pk in ids:
         try:
-            await fresh_credentials(gateway, int(connection_pk or 0), force=True)
+            await fresh_credentials(gateway.tokens, int(connection_pk or 0), force=True)
             refreshed += 1
         except GatewayError as exc:  # recorded on the connection; the next one is tried
             logger.warning("idle refresh of connection %s failed: %s", connection_pk, exc.code)
     return refreshed
 
 
-async def _loop(gateway: Gateway, interval: float) -> None:
+async def _loop(gateway: ConnectionServices, interval: float) -> None:
     while True:
         await asyncio.sleep(interval)
         with contextlib.suppress(Exception):
@@ -55,14 +54,14 @@ async def _loop(gateway: Gateway, interval: float) -> None:
 
 
 @hookimpl
-def startup(gateway: Gateway) -> None:
+def startup(gateway: ConnectionServices) -> None:
     interval = gateway.settings.idle_refresh_interval
     if interval > 0:
         _tasks[id(gateway)] = asyncio.create_task(_loop(gateway, interval), name="unigate-idle-refresh")
 
 
 @hookimpl
-async def shutdown(gateway: Gateway) -> None:
+async def shutdown(gateway: ConnectionServices) -> None:
     task = _tasks.pop(id(gateway), None)
     if task is not None:
         task.cancel()

@@ -26,7 +26,7 @@ from gateway.provider import UpstreamError
 from gateway.proxy.headers import downstream_headers, upstream_headers
 from gateway.proxy.targets import check_base_url_override, upstream_url
 from gateway.runtime import Gateway
-from gateway.upstream.classify import classify, wants_refresh
+from gateway.upstream.classify import wants_refresh
 from gateway.upstream.oauth1_signing import FORM
 from gateway.upstream.retry import retryable_status, wait_seconds
 from gateway.upstream.ssrf import ForbiddenHost, check_host
@@ -136,7 +136,7 @@ async def proxy(request: Request) -> Response:
                 return _answer(gateway, request, live, response, decompress, started, attempts)
             payload = await response.read()
             error, failure = UpstreamError(response.status, dict(response.headers), payload), _NO_FAILURE
-        resolution, specific = classify(gateway, provider, error)
+        resolution, specific = gateway.classify(provider, error)
         if error.status is not None and wants_refresh(error.status, resolution) and live.refreshable and not refreshed:
             refreshed = True
             gateway.live.forget(key, connection_id)

@@ -14,8 +14,9 @@ import httpx
 from sqlmodel import SQLModel
 
 from gateway.app import create_app
+from gateway.assemble import build_gateway
 from gateway.crypto import generate_key
-from gateway.runtime import Gateway, build_gateway
+from gateway.runtime import Gateway
 from gateway.settings import Settings
 from gateway.store import tables  # noqa: F401  (registers the tables)
 

@@ -22,7 +22,7 @@ from starlette.requests import Request
 from gateway.errors import GatewayError
 from gateway.provider import Provider, ProviderContext, UpstreamError
 from gateway.runtime import Gateway
-from gateway.upstream.classify import classify, wants_refresh
+from gateway.upstream.classify import wants_refresh
 from gateway.upstream.live import LiveConnection
 from gateway.upstream.retry import retryable_status, wait_seconds
 
@@ -83,7 +83,7 @@ class ConnectionTransport(httpx.AsyncBaseTransport):
                 return response
             body = await response.aread()
             error = UpstreamError(response.status_code, dict(response.headers), body)
-            resolution, specific = classify(self.gateway, self.provider, error)
+            resolution, specific = self.gateway.classify(self.provider, error)
             if wants_refresh(error.status, resolution):
                 if self.live.refreshable and not refreshed:
                     refreshed = True

@@ -11,25 +11,35 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from gateway.auth.refresh import fresh_credentials, margin_for
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from gateway.catalog import Catalog
 from gateway.catalog.templates import TemplateError
 from gateway.errors import GatewayError
-from gateway.runtime import Gateway
 from gateway.store.connections import require_connection
-from gateway.store.notify import ConnectionChanges
 from gateway.store.tables import Integration
 from gateway.store.types import utcnow
 from gateway.upstream.applied_auth import UpstreamAuth, upstream_auth
+from gateway.upstream.expiry import margin_for
 from gateway.upstream.oauth1_signing import client_auth
+from gateway.vault import Vault
+
+Refresh = Callable[[int, bool], Awaitable[dict[str, Any]]]  # (connection pk, force) -> fresh credentials
+Publish = Callable[[str | None, str | None], None]  # (integration key, connection id) changed
+
+
+def _nobody(integration_key: str | None, connection_id: str | None) -> None:
+    """No other server to tell (a lone process, or before the composition root wires the notifier)."""
 
 
 @dataclass
 class LiveConnection:
-    pk: int
     integration_key: str
     connection_id: str
     provider: str
@@ -56,10 +66,20 @@ class LiveConnections:
     """The cache. Loads are single-flight per connection; an entry past its TTL whose token is not due is served
     while one background load replaces it, so a busy connection never stalls on the database."""
 
-    def __init__(self, gateway: Gateway) -> None:
-        self.gateway = gateway
-        self.changes = ConnectionChanges(gateway.settings.resolved_database_url, gateway.engine, self.forget)
-        self.ttl = gateway.settings.connection_cache_ttl
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        catalog: Catalog,
+        vault: Vault,
+        refresh: Refresh,
+        ttl: float,
+    ) -> None:
+        self.sessions = sessions
+        self.catalog = catalog
+        self.vault = vault
+        self.refresh = refresh
+        self.ttl = ttl
+        self.publish: Publish = _nobody  # set by the composition root: tells the other servers on the database
         self._cache: dict[tuple[str, str], LiveConnection] = {}
         self._loading: dict[tuple[str, str], asyncio.Task[LiveConnection]] = {}
         self._generation = 0  # bumped by each forget: a load begun before it does not fill the cache
@@ -67,7 +87,7 @@ class LiveConnections:
     def invalidate(self, integration_key: str | None = None, connection_id: str | None = None) -> None:
         """The stored connection changed (or is gone): forget it here and tell the other servers on the database."""
         self.forget(integration_key, connection_id)
-        self.changes.publish(integration_key, connection_id)
+        self.publish(integration_key, connection_id)
 
     def forget(self, integration_key: str | None = None, connection_id: str | None = None) -> None:
         """Forget one connection, all of an integration, or everything (in this process only)."""
@@ -108,14 +128,14 @@ class LiveConnections:
             self._cache.pop(key, None)  # deleted, or no longer usable: the next call loads it and answers why
 
     async def _load(self, integration_key: str, connection_id: str, force_refresh: bool) -> LiveConnection:
-        gateway, generation = self.gateway, self._generation
-        async with gateway.sessions() as session:
+        generation = self._generation
+        async with self.sessions() as session:
             row, integration = await require_connection(session, integration_key, connection_id)
         assert row.id is not None
-        credentials = await fresh_credentials(gateway, row.id, force=force_refresh)
-        async with gateway.sessions() as session:  # the refresh may have changed expiry and configuration
+        credentials = await self.refresh(row.id, force_refresh)
+        async with self.sessions() as session:  # the refresh may have changed expiry and configuration
             row, integration = await require_connection(session, integration_key, connection_id)
-        entry = gateway.catalog.get(integration.provider)
+        entry = self.catalog.get(integration.provider)
         if entry is None:
             raise GatewayError(
                 404, "unknown_provider", f"Provider {integration.provider!r} is no longer in the catalog"
@@ -132,7 +152,7 @@ class LiveConnections:
             valid_until = min(valid_until, time.monotonic() + max(due_in, 0.0))
         oauth1 = None
         if credentials.get("type") == "OAUTH1":
-            secret = gateway.vault.open(Integration, "secrets", integration.secrets) if integration.secrets else {}
+            secret = self.vault.open(Integration, "secrets", integration.secrets) if integration.secrets else {}
             oauth1 = client_auth(
                 entry,
                 str(integration.client_id or ""),
@@ -141,7 +161,6 @@ class LiveConnections:
                 token_secret=str(credentials["oauth_token_secret"]),
             )
         live = LiveConnection(
-            row.id or 0,
             integration_key,
             connection_id,
             integration.provider,

@@ -14,7 +14,9 @@ from typing import Any
 import httpx
 from authlib.oauth1 import ClientAuth
 
-SIGNATURE_METHODS = ("HMAC-SHA1", "RSA-SHA1", "PLAINTEXT")
+from gateway.catalog.algorithms import OAUTH1_SIGNATURE_METHODS
+
+SIGNATURE_METHODS = OAUTH1_SIGNATURE_METHODS
 FORM = "application/x-www-form-urlencoded"
 
 

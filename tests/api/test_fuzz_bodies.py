@@ -13,7 +13,7 @@ from hypothesis import settings as examples
 from hypothesis import strategies as st
 
 from gateway.app import create_app
-from gateway.runtime import build_gateway
+from gateway.assemble import build_gateway
 from gateway.settings import Settings
 
 JSON = st.recursive(

@@ -13,7 +13,8 @@ import pytest
 from sqlalchemy import update
 
 from gateway.app import create_app
-from gateway.runtime import Gateway, build_gateway
+from gateway.assemble import build_gateway
+from gateway.runtime import Gateway
 from gateway.settings import Settings
 from gateway.store.tables import Connection
 from gateway.store.types import utcnow

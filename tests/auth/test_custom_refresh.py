@@ -16,9 +16,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from gateway.app import create_app
+from gateway.assemble import build_gateway
 from gateway.plugins import hookimpl
 from gateway.provider import CredentialsRejected, Provider, RefreshedTokens, TokenRefresh
-from gateway.runtime import build_gateway
 from gateway.settings import Settings
 from gateway.store.types import utcnow
 from gateway.testing.loopback import run_app

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from gateway.app import create_app
-from gateway.runtime import build_gateway
+from gateway.assemble import build_gateway
 from gateway.settings import Settings
 from gateway.store.engine import sync_url
 from gateway.store.types import utcnow

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from gateway.catalog.templates import Call, TemplateError, Variable, alternatives, format_date, parse, render
+from gateway.catalog.templates import FunctionCall, TemplateError, Variable, alternatives, format_date, parse, render
 
 VALUES = {
     "credentials.username": "ann",
@@ -32,7 +32,7 @@ def test_nested_function_arguments_keep_their_commas() -> None:
     assert render(template, lookup) == "Basic " + base64.b64encode(b"ann:p,w").decode()
     signed = parse("${hmacSha1Hex(a, b, ${apiKey})}")
     part = signed.parts[0]
-    assert isinstance(part, Call) and len(part.arguments) == 2
+    assert isinstance(part, FunctionCall) and len(part.arguments) == 2
     expected = hmac.new(b"k-1", b"a, b", hashlib.sha1).hexdigest()
     assert render(signed, lookup) == expected
     assert render(parse("${sha256Hex(x)}"), lookup) == hashlib.sha256(b"x").hexdigest()

@@ -10,7 +10,8 @@ import httpx
 import pytest
 
 from gateway.app import create_app
-from gateway.runtime import Gateway, build_gateway
+from gateway.assemble import build_gateway
+from gateway.runtime import Gateway
 from gateway.settings import Settings
 from gateway.testing.loopback import run_app
 from tests.proxy.upstream import EchoUpstream

@@ -29,6 +29,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from gateway.app import create_app
+from gateway.assemble import build_gateway
 from gateway.plugins import hookimpl
 from gateway.provider import (
     ListQuery,
@@ -39,7 +40,7 @@ from gateway.provider import (
     ResourcePage,
     TokenRefresh,
 )
-from gateway.runtime import Gateway, build_gateway
+from gateway.runtime import Gateway
 from gateway.settings import Settings
 from gateway.store.tables import Connection
 from gateway.testing.loopback import run_app

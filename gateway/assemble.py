@@ -1,0 +1,106 @@
+"""The composition root: builds every service from the settings, once, and wires each to what it needs.
+
+Order: plugins, catalog (with plugin entries), provider registry, instance secrets, database, vault and secret keys,
+error classifier, outbound HTTP, token services, connection cache and its cross-server notifier, WebSocket
+notifier, call log. Nothing else in ``gateway/`` builds services; the result is a ``gateway.runtime.Gateway``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from functools import partial
+
+import pluggy
+from httpx_aiohttp import AiohttpTransport
+
+from gateway.auth.refresh import fresh_credentials
+from gateway.auth.services import TokenServices
+from gateway.auth.websocket import Notifier
+from gateway.catalog import Catalog, load_catalog
+from gateway.instance_secrets import load_instance_secrets
+from gateway.plugins import DEFAULT_PLUGINS, create_plugin_manager
+from gateway.registry import build_registry, collect_catalog_contributions
+from gateway.runtime import Gateway
+from gateway.secret_keys import SecretKeys
+from gateway.settings import Settings
+from gateway.store.call_log import CallLogWriter
+from gateway.store.engine import create_engine_for, session_factory
+from gateway.store.notify import ConnectionChanges
+from gateway.upstream.classify import ErrorClassifier
+from gateway.upstream.guarded import GuardedTransport, guarded_client
+from gateway.upstream.live import LiveConnections
+from gateway.upstream.sessions import UpstreamSessions
+from gateway.vault import Vault
+
+logger = logging.getLogger("unigate.catalog")
+
+
+def build_plugin_manager(
+    settings: Settings, extra: Sequence[object] = (), entrypoints: bool = True
+) -> pluggy.PluginManager:
+    return create_plugin_manager(
+        load_entrypoints=entrypoints,
+        only=settings.load_plugins,
+        disabled=settings.disable_plugins,
+        extra=extra,
+        trace=settings.trace_plugins,
+    )
+
+
+def load_full_catalog(settings: Settings, pm: pluggy.PluginManager) -> Catalog:
+    """The root catalog, plugin contributions, then the operator's files."""
+    return load_catalog(
+        contributed=collect_catalog_contributions(pm),
+        overrides=settings.extra_provider_files,
+        cache_dir=settings.cache_dir,
+    )
+
+
+def build_gateway(settings: Settings, plugins: Sequence[object] = (), entrypoints: bool = True) -> Gateway:
+    """Assemble a gateway: plugins, catalog, provider registry, database, keys and the services built on them.
+
+    Raises ``ConfigurationError``, ``CatalogError`` or ``PluginError`` with the fix in the message. ``plugins``
+    are registered after the entry points (tests and embedding applications use it).
+    """
+    pm = build_plugin_manager(settings, plugins, entrypoints)
+    catalog = load_full_catalog(settings, pm)
+    for warning in catalog.warnings:
+        logger.warning("catalog: %s", warning)
+    providers = build_registry(pm, catalog)
+    secrets = load_instance_secrets(settings)
+    engine = create_engine_for(settings.resolved_database_url)
+    sessions = session_factory(engine)
+    vault = Vault(secrets.keyring)
+    defaults = [p for name in DEFAULT_PLUGINS if (p := pm.get_plugin(name)) is not None]
+    upstream = UpstreamSessions(settings)
+    outbound = GuardedTransport(AiohttpTransport(client=lambda: upstream.get(False)), settings.allow_private_hosts)
+    http = guarded_client(outbound)
+    tokens = TokenServices(engine, sessions, vault, catalog, providers, http)
+    live = LiveConnections(sessions, catalog, vault, partial(_fresh, tokens), settings.connection_cache_ttl)
+    changes = ConnectionChanges(settings.resolved_database_url, engine, live.forget)
+    live.publish = changes.publish
+    return Gateway(
+        settings=settings,
+        secrets=secrets,
+        engine=engine,
+        sessions=sessions,
+        vault=vault,
+        api_keys=SecretKeys(sessions, secrets.secret_key),
+        catalog=catalog,
+        plugins=pm,
+        providers=providers,
+        classify=ErrorClassifier(pm, defaults),
+        upstream=upstream,
+        outbound=outbound,
+        http=http,
+        tokens=tokens,
+        live=live,
+        changes=changes,
+        notifier=Notifier(sessions),
+        call_log=CallLogWriter(settings.resolved_database_url, engine),
+    )
+
+
+async def _fresh(tokens: TokenServices, connection_pk: int, force: bool) -> dict[str, object]:
+    return await fresh_credentials(tokens, connection_pk, force=force)

@@ -14,7 +14,7 @@ from starlette.responses import JSONResponse
 
 
 class GatewayError(Exception):
-    """An error the caller can act on; ``status_code`` is always a 4xx unless Unigate itself failed."""
+    """An error the caller can act on: a 4xx for the request, 424 for a connection that needs re-authorising."""
 
     def __init__(
         self,

@@ -102,6 +102,7 @@ class ProviderContext:
     connection_config: dict[str, Any]
     metadata: dict[str, Any]
     http: httpx.AsyncClient
+    catalog_entry: Mapping[str, Any] = field(default_factory=dict)  # the provider's resolved catalog entry
 
 
 ItemT = TypeVar("ItemT", bound=RemoteObject)

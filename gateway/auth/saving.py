@@ -126,6 +126,7 @@ def hook_context(
         dict(row.connection_config),
         dict(row.metadata_),
         client,
+        catalog_entry=entry,
     )
 
 

@@ -33,7 +33,9 @@ async def verify_credentials(
     if provider is not None and type(provider).verify_credentials is not Provider.verify_credentials:
         auth = upstream_auth(entry, credentials, config)
         client = guarded_client(gateway.outbound, base_url=auth.base_url, headers=auth.headers, params=auth.query)
-        ctx = ProviderContext(integration.provider, integration.unique_key, "", dict(config), {}, client)
+        ctx = ProviderContext(
+            integration.provider, integration.unique_key, "", dict(config), {}, client, catalog_entry=entry
+        )
         try:
             await provider.verify_credentials(ctx)
         except CredentialsRejected as exc:

@@ -149,7 +149,9 @@ async def unified_context(request: Request) -> AsyncIterator[tuple[Provider | No
         timeout=httpx.Timeout(gateway.settings.proxy_read_timeout, connect=10.0),
         follow_redirects=False,
     )
-    ctx = ProviderContext(live.provider, key, connection_id, dict(live.connection_config), {}, client)
+    ctx = ProviderContext(
+        live.provider, key, connection_id, dict(live.connection_config), {}, client, catalog_entry=live.entry
+    )
     try:
         yield gateway.providers.get(live.provider), ctx
     finally:

@@ -34,6 +34,7 @@ from gateway.runtime import Gateway
 from gateway.server_errors import ErrorBoundary, redacted_startup
 from gateway.unified import endpoints as unified
 from gateway.unified import reference as unified_reference
+from gateway.upstream.errors import UpstreamFailure
 
 HTTP_CODES = {404: "not_found", 405: "method_not_allowed"}
 
@@ -58,6 +59,11 @@ def all_endpoints() -> list[Endpoint]:
 async def _gateway_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, GatewayError)
     return exc.response()
+
+
+async def _upstream_failure(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, UpstreamFailure)
+    return exc.as_gateway_error().response()
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
@@ -107,7 +113,11 @@ def create_app(gateway: Gateway) -> Starlette:
             Middleware(RequestLogMiddleware),
             Middleware(proxy_route.ProxyFastPath),
         ],
-        exception_handlers={GatewayError: _gateway_error, HTTPException: _http_error},
+        exception_handlers={
+            GatewayError: _gateway_error,
+            UpstreamFailure: _upstream_failure,
+            HTTPException: _http_error,
+        },
         lifespan=lifespan,
     )
     app.state.gateway = gateway

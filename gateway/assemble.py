@@ -1,8 +1,8 @@
 """The composition root: builds every service from the settings, once, and wires each to what it needs.
 
 Order: plugins, catalog (with plugin entries), provider registry, instance secrets, database, vault and secret keys,
-error classifier, outbound HTTP, token services, connection cache and its cross-server notifier, WebSocket
-notifier, call log. Nothing else in ``gateway/`` builds services; the result is a ``gateway.runtime.Gateway``.
+error classifier, call log, outbound HTTP, token services, connection cache and its cross-server notifier, WebSocket
+notifier. Nothing else in ``gateway/`` builds services; the result is a ``gateway.runtime.Gateway``.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from functools import partial
 
 import pluggy
-from httpx_aiohttp import AiohttpTransport
 
 from gateway.auth.refresh import fresh_credentials
 from gateway.auth.services import TokenServices
@@ -28,9 +27,8 @@ from gateway.store.call_log import CallLogWriter
 from gateway.store.engine import create_engine_for, session_factory
 from gateway.store.notify import ConnectionChanges
 from gateway.upstream.classify import ErrorClassifier
-from gateway.upstream.guarded import GuardedTransport, guarded_client
 from gateway.upstream.live import LiveConnections
-from gateway.upstream.sessions import UpstreamSessions
+from gateway.upstream.outbound import Outbound
 from gateway.vault import Vault
 
 logger = logging.getLogger("unigate.catalog")
@@ -73,10 +71,10 @@ def build_gateway(settings: Settings, plugins: Sequence[object] = (), entrypoint
     sessions = session_factory(engine)
     vault = Vault(secrets.keyring)
     defaults = [p for name in DEFAULT_PLUGINS if (p := pm.get_plugin(name)) is not None]
-    upstream = UpstreamSessions(settings)
-    outbound = GuardedTransport(AiohttpTransport(client=lambda: upstream.get(False)), settings.allow_private_hosts)
-    http = guarded_client(outbound)
-    tokens = TokenServices(engine, sessions, vault, catalog, providers, http)
+    classify = ErrorClassifier(pm, defaults)
+    call_log = CallLogWriter(settings.resolved_database_url, engine)
+    outbound = Outbound(settings, classify, call_log)
+    tokens = TokenServices(engine, sessions, vault, catalog, providers, outbound.http)
     live = LiveConnections(sessions, catalog, vault, partial(_fresh, tokens), settings.connection_cache_ttl)
     changes = ConnectionChanges(settings.resolved_database_url, engine, live.forget)
     live.publish = changes.publish
@@ -90,15 +88,13 @@ def build_gateway(settings: Settings, plugins: Sequence[object] = (), entrypoint
         catalog=catalog,
         plugins=pm,
         providers=providers,
-        classify=ErrorClassifier(pm, defaults),
-        upstream=upstream,
+        classify=classify,
         outbound=outbound,
-        http=http,
         tokens=tokens,
         live=live,
         changes=changes,
         notifier=Notifier(sessions),
-        call_log=CallLogWriter(settings.resolved_database_url, engine),
+        call_log=call_log,
     )
 
 

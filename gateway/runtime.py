@@ -10,7 +10,6 @@ import gc
 import inspect
 from dataclasses import dataclass
 
-import httpx
 import pluggy
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -25,9 +24,8 @@ from gateway.settings import Settings
 from gateway.store.call_log import CallLogWriter
 from gateway.store.notify import ConnectionChanges
 from gateway.upstream.classify import ErrorClassifier
-from gateway.upstream.guarded import GuardedTransport
 from gateway.upstream.live import LiveConnections
-from gateway.upstream.sessions import UpstreamSessions
+from gateway.upstream.outbound import Outbound
 from gateway.vault import Vault
 
 
@@ -43,9 +41,7 @@ class Gateway:
     plugins: pluggy.PluginManager
     providers: ProviderRegistry
     classify: ErrorClassifier
-    upstream: UpstreamSessions  # the proxy's aiohttp sessions
-    outbound: GuardedTransport  # httpx calls on the proxy's pool, behind the SSRF guard
-    http: httpx.AsyncClient  # outbound calls of the gateway itself (token endpoints...), guarded
+    outbound: Outbound  # every call out: the proxy's sessions, auth flows' client, unified calls' clients
     tokens: TokenServices  # refreshing and minting credentials
     live: LiveConnections  # ready-to-use connections, cached
     changes: ConnectionChanges  # connection changes announced between servers on one database
@@ -71,8 +67,6 @@ class Gateway:
                     await result
         finally:
             await self.changes.stop()
-            await self.upstream.close()
-            await self.outbound.inner.aclose()  # the aiohttp-backed transport under the guard
+            await self.outbound.close()
             await self.call_log.stop()
-            await self.http.aclose()
             await self.engine.dispose()

@@ -108,7 +108,7 @@ async def _connect(call: Call[Any, Any], mode: str, credentials: dict[str, Any] 
         scope = join_scopes(entry, integration.scopes)
         try:
             token = await request_token(
-                gateway.http,
+                gateway.outbound.http,
                 entry,
                 client,
                 {"grant_type": "client_credentials", **({"scope": scope} if scope else {})},

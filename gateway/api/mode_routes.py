@@ -42,7 +42,7 @@ async def _jwt(gateway: Gateway, entry: dict[str, Any], fields: dict[str, str], 
 
 
 async def _two_step(gateway: Gateway, entry: dict[str, Any], fields: dict[str, str], config: dict[str, Any]) -> Made:
-    result = await exchange(gateway.http, entry, fields, config)
+    result = await exchange(gateway.outbound.http, entry, fields, config)
     return result.credentials, result.expires_at, result.metadata
 
 

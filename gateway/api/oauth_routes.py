@@ -149,7 +149,7 @@ async def _finish(gateway: Gateway, pending: OAuthSession, query: Any) -> str:
     if secret.get("code_verifier"):
         params["code_verifier"] = secret["code_verifier"]
     try:
-        token = await request_token(gateway.http, entry, client, params, pending.connection_config)
+        token = await request_token(gateway.outbound.http, entry, client, params, pending.connection_config)
     except TokenError as exc:
         raise GatewayError(400, "token_exchange_failed", f"Could not exchange the code: {exc}") from None
     config = {**pending.connection_config, **metadata_from_response(entry, token.raw)}

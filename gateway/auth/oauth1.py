@@ -93,7 +93,7 @@ async def start_oauth1(
     except (TemplateError, ValueError) as exc:
         raise GatewayError(400, "invalid_connection_config", str(exc)) from None
     try:
-        request_token = await _token_request(gateway.http, request_url, auth)
+        request_token = await _token_request(gateway.outbound.http, request_url, auth)
     except TokenError as exc:
         raise GatewayError(
             400, "connection_test_failed", f"{integration.provider} refused the request token: {exc}"
@@ -135,7 +135,7 @@ async def finish_oauth1(
             token_secret=str(secret["oauth_token_secret"]),
             verifier=str(query["oauth_verifier"]),
         )
-        answer = await _token_request(gateway.http, _url(entry, "token_url", pending.connection_config), auth)
+        answer = await _token_request(gateway.outbound.http, _url(entry, "token_url", pending.connection_config), auth)
     except (TemplateError, ValueError) as exc:
         raise GatewayError(400, "invalid_connection_config", str(exc)) from None
     except TokenError as exc:

@@ -24,7 +24,6 @@ from gateway.store.integrations import get_integration
 from gateway.store.tables import Connection, Integration
 from gateway.store.types import utcnow
 from gateway.upstream.applied_auth import upstream_auth
-from gateway.upstream.guarded import guarded_client
 
 logger = logging.getLogger("unigate.auth")
 
@@ -118,7 +117,7 @@ def hook_context(
 ) -> ProviderContext:
     entry = gateway.catalog[integration.provider]
     auth = upstream_auth(entry, credentials, row.connection_config)
-    client = guarded_client(gateway.outbound, base_url=auth.base_url, headers=auth.headers, params=auth.query)
+    client = gateway.outbound.client(base_url=auth.base_url, headers=auth.headers, params=auth.query)
     return ProviderContext(
         integration.provider,
         integration.unique_key,

@@ -18,8 +18,8 @@ from gateway.catalog import Catalog
 from gateway.registry import ProviderRegistry
 from gateway.secret_keys import SecretKeys
 from gateway.settings import Settings
-from gateway.upstream.guarded import GuardedTransport
 from gateway.upstream.live import LiveConnections
+from gateway.upstream.outbound import Outbound
 from gateway.vault import Vault
 
 
@@ -51,9 +51,7 @@ class ConnectionServices(Protocol):
     @property
     def api_keys(self) -> SecretKeys: ...
     @property
-    def http(self) -> httpx.AsyncClient: ...
-    @property
-    def outbound(self) -> GuardedTransport: ...
+    def outbound(self) -> Outbound: ...
     @property
     def live(self) -> LiveConnections: ...
     @property

@@ -17,7 +17,7 @@ from gateway.errors import GatewayError
 from gateway.provider import CredentialsRejected, Provider, ProviderContext
 from gateway.store.tables import Integration
 from gateway.upstream.applied_auth import template_values, upstream_auth
-from gateway.upstream.guarded import ForbiddenHostError, guarded_client
+from gateway.upstream.guarded import ForbiddenHostError
 
 
 def _rejected(message: str) -> GatewayError:
@@ -32,7 +32,7 @@ async def verify_credentials(
     provider = gateway.providers.get(integration.provider)
     if provider is not None and type(provider).verify_credentials is not Provider.verify_credentials:
         auth = upstream_auth(entry, credentials, config)
-        client = guarded_client(gateway.outbound, base_url=auth.base_url, headers=auth.headers, params=auth.query)
+        client = gateway.outbound.client(base_url=auth.base_url, headers=auth.headers, params=auth.query)
         ctx = ProviderContext(
             integration.provider, integration.unique_key, "", dict(config), {}, client, catalog_entry=entry
         )
@@ -57,7 +57,7 @@ async def verify_credentials(
     status = None
     for endpoint in verification.get("endpoints") or ["/"]:
         try:
-            response = await gateway.http.request(
+            response = await gateway.outbound.http.request(
                 method,
                 auth.base_url + "/" + str(endpoint).lstrip("/"),
                 headers=headers,

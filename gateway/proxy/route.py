@@ -26,13 +26,13 @@ from gateway.provider import UpstreamError
 from gateway.proxy.headers import downstream_headers, upstream_headers
 from gateway.proxy.targets import check_base_url_override, upstream_url
 from gateway.runtime import Gateway
-from gateway.upstream.classify import wants_refresh
+from gateway.upstream.errors import UpstreamFailure, UpstreamTimeout, UpstreamUnreachable
 from gateway.upstream.oauth1_signing import FORM
-from gateway.upstream.retry import retryable_status, wait_seconds
+from gateway.upstream.policy import RetryBudget, decide
+from gateway.upstream.refreshable import can_refresh
 from gateway.upstream.ssrf import ForbiddenHost, check_host
 
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
-_NO_FAILURE = ("", 502, "")  # an HTTP answer from the provider, not a failure of the call itself
 BUFFER_LIMIT = 8 * 1024 * 1024  # bodies up to this size are kept, so the call can be retried
 READ_WHOLE_LIMIT = 256 * 1024  # answers up to this size are read at once; larger ones stream
 MAX_RETRIES = 10
@@ -101,72 +101,76 @@ async def proxy(request: Request) -> Response:
             400, "forbidden_host", f"Unigate may not call {exc}; see UNIGATE_ALLOW_PRIVATE_HOSTS"
         ) from None
     body, replayable = await _body(request)
-    session = gateway.upstream.get(decompress)
+    session = gateway.outbound.sessions.get(decompress)
     provider = gateway.providers.get(live.provider)
-    retry_config: dict[str, Any] = (live.entry.get("proxy") or {}).get("retry") or {}
+    settings = gateway.settings
+    budget = RetryBudget(
+        retries=retries,
+        max_wait=settings.proxy_max_retry_wait,
+        backoff=settings.proxy_backoff_seconds,
+        retry=(live.entry.get("proxy") or {}).get("retry") or {},
+        retry_on=frozenset(retry_on),
+    )
     attempts, waited, refreshed = 0, 0.0, False
     while True:
         attempts += 1
         headers = upstream_headers(request.headers.raw, live.auth.headers)
         if live.oauth1 is not None:
             headers["authorization"] = _oauth1_header(live.oauth1, request.method, url, headers, body)
+        failure: UpstreamFailure | None = None
         try:
             response = await session.request(request.method, url, headers=headers, data=body, allow_redirects=False)
-        except aiohttp.ClientConnectorError as exc:
-            if isinstance(exc.os_error, ForbiddenHost):
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            if isinstance(exc, aiohttp.ClientConnectorError) and isinstance(exc.os_error, ForbiddenHost):
                 raise GatewayError(400, "forbidden_host", f"Unigate may not call {exc.os_error}") from None
-            error, failure = (
-                UpstreamError(None, exception=exc),
-                ("upstream_unreachable", 502, f"cannot connect to {host}"),
-            )
-        except (TimeoutError, aiohttp.ServerTimeoutError) as exc:
-            error, failure = (
-                UpstreamError(None, exception=exc),
-                ("upstream_timeout", 504, f"{host} did not answer in time"),
-            )
-        except aiohttp.ClientError as exc:
             if isinstance(exc.__cause__, GatewayError):  # reading the caller's streamed body failed (a 408 stall)
                 raise exc.__cause__ from None
-            error, failure = (
-                UpstreamError(None, exception=exc),
-                ("upstream_error", 502, f"{host}: {type(exc).__name__}"),
-            )
+            error, failure = UpstreamError(None, exception=exc), _network_failure(live.provider, host, exc)
         else:
             if response.status < 400:
                 return _answer(gateway, request, live, response, decompress, started, attempts)
             payload = await response.read()
-            error, failure = UpstreamError(response.status, dict(response.headers), payload), _NO_FAILURE
+            error = UpstreamError(response.status, dict(response.headers), payload)
         resolution, specific = gateway.classify(provider, error)
-        if error.status is not None and wants_refresh(error.status, resolution) and live.refreshable and not refreshed:
+        decision = decide(
+            error,
+            resolution,
+            specific,
+            attempt=attempts,
+            waited=waited,
+            budget=budget,
+            refreshable=can_refresh(live.credentials),
+            refreshed=refreshed,
+            replayable=replayable,
+        )
+        if decision.action == "refresh":
             refreshed = True
             gateway.live.forget(key, connection_id)
             live = await gateway.live.get(key, connection_id, force_refresh=True)
             if replayable:
                 continue
-        retry = attempts <= retries and replayable
-        if retry and error.status is not None:
-            retry = retryable_status(error.status, error.headers, retry_config, retry_on, resolution, specific)
-        if retry:
-            delay = wait_seconds(
-                attempts - 1,
-                error.headers,
-                error.body,
-                retry_config,
-                gateway.settings.proxy_backoff_seconds,
-                resolution,
-            )
-            if waited + delay <= gateway.settings.proxy_max_retry_wait:
-                waited += delay
-                await asyncio.sleep(delay)
-                continue
-        _log(gateway, request, live, error.status or failure[1], started, attempts, failure[0] or None)
-        if failure is not _NO_FAILURE:
-            raise GatewayError(failure[1], failure[0], f"Proxy call failed: {failure[2]} after {attempts} attempt(s)")
+        elif decision.action == "retry":
+            waited += decision.delay
+            await asyncio.sleep(decision.delay)
+            continue
+        if failure is not None:
+            _log(gateway, request, live, failure.status, started, attempts, failure.code)
+            message = f"Proxy call failed: {failure.message} after {attempts} attempt(s)"
+            raise type(failure)(live.provider, message)
+        _log(gateway, request, live, error.status or 502, started, attempts, None)
         return Response(
             error.body,
             status_code=error.status or 502,
             headers=_headers_dict(downstream_headers(_encoded(error.headers), decompress)),
         )
+
+
+def _network_failure(provider: str, host: str, exc: Exception) -> UpstreamFailure:
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        return UpstreamUnreachable(provider, f"cannot connect to {host}")
+    if isinstance(exc, TimeoutError | aiohttp.ServerTimeoutError):
+        return UpstreamTimeout(provider, f"{host} did not answer in time")
+    return UpstreamFailure(provider, f"{host}: {type(exc).__name__}")
 
 
 def _oauth1_header(auth: Any, method: str, url: str, headers: dict[str, str], body: Any) -> str:
@@ -266,4 +270,6 @@ class ProxyFastPath:
                 response = await proxy(request)
             except GatewayError as exc:
                 response = exc.response()
+            except UpstreamFailure as exc:
+                response = exc.as_gateway_error().response()
         await response(scope, receive, send)

@@ -49,8 +49,6 @@ async def resource_call(call: Call[Any, Any], name: str, operation: str) -> Asyn
             raise GatewayError(exc.status, exc.code, exc.message, errors=errors) from None
         except ForbiddenHostError:
             raise
-        except httpx.TimeoutException:
-            raise GatewayError(504, "upstream_timeout", f"{ctx.provider} did not answer in time") from None
         except httpx.HTTPError as exc:
             raise GatewayError(502, "upstream_error", f"Cannot reach {ctx.provider}: {type(exc).__name__}") from None
         except (json.JSONDecodeError, ValidationError) as exc:  # the provider answered in a form the plugin cannot map

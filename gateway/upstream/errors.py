@@ -7,6 +7,8 @@ may raise them too (the plugin kit's error table does).
 
 from __future__ import annotations
 
+from gateway.errors import GatewayError
+
 
 class UpstreamFailure(Exception):
     """A provider call that failed for a reason the caller cannot fix by changing the request."""
@@ -22,6 +24,10 @@ class UpstreamFailure(Exception):
     @property
     def headers(self) -> dict[str, str]:
         return {}
+
+    def as_gateway_error(self) -> GatewayError:
+        """The API answer: this failure's status and code, its message, and its headers (``Retry-After``)."""
+        return GatewayError(self.status, self.code, self.message, headers=self.headers or None)
 
 
 class UpstreamUnauthorized(UpstreamFailure):

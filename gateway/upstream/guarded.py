@@ -57,10 +57,12 @@ class GuardedTransport(httpx.AsyncBaseTransport):
         check_url(request.url, self.allow_private, request)
         try:
             return await self.inner.handle_async_request(request)
-        except httpx.TransportError as exc:  # httpx_aiohttp maps a connector error to ConnectTimeout, keeping the cause
+        except httpx.TransportError as exc:  # httpx_aiohttp maps connector errors to ConnectTimeout, keeping the cause
             cause = exc.__cause__
-            if isinstance(cause, aiohttp.ClientConnectorError) and isinstance(cause.os_error, ForbiddenHost):
-                raise ForbiddenHostError.internal(str(cause.os_error), request) from None
+            if isinstance(cause, aiohttp.ClientConnectorError):
+                if isinstance(cause.os_error, ForbiddenHost):
+                    raise ForbiddenHostError.internal(str(cause.os_error), request) from None
+                raise httpx.ConnectError(str(cause), request=request) from cause  # not a timeout: no answer at all
             raise
 
     async def aclose(self) -> None:
@@ -82,16 +84,19 @@ def check_url(url: httpx.URL, allow_private: bool, request: httpx.Request | None
 
 
 def guarded_client(
-    transport: GuardedTransport,
+    transport: httpx.AsyncBaseTransport,
     *,
+    auth: httpx.Auth | None = None,
     base_url: str = "",
     headers: Mapping[str, str] | None = None,
     params: Mapping[str, str] | None = None,
     timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
 ) -> httpx.AsyncClient:
-    """An httpx client for outbound calls: every request through ``transport``, redirects never followed."""
+    """An httpx client for outbound calls: every request through ``transport`` (a ``GuardedTransport``, or a layer
+    over one), redirects never followed, no cookies kept."""
     return httpx.AsyncClient(
         transport=transport,
+        auth=auth,
         base_url=base_url,
         headers=headers,
         params=params,

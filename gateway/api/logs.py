@@ -1,4 +1,4 @@
-"""``GET /logs``: the proxy's request log, newest first, paged with an opaque cursor."""
+"""``GET /logs``: the provider calls log (proxied and unified calls), newest first, paged with an opaque cursor."""
 
 from __future__ import annotations
 
@@ -97,5 +97,13 @@ async def list_logs(call: Call[Any, LogQuery]) -> Response:
 
 
 ENDPOINTS = [
-    Endpoint("GET", "/logs", list_logs, "Proxy request log, newest first", "proxy", query=LogQuery, response=LogPage),
+    Endpoint(
+        "GET",
+        "/logs",
+        list_logs,
+        "Provider calls (proxied and unified), newest first",
+        "proxy",
+        query=LogQuery,
+        response=LogPage,
+    ),
 ]

@@ -29,12 +29,12 @@ from gateway.store.tables import Connection, Integration
 from gateway.store.types import utcnow
 from gateway.upstream.expiry import needs_refresh
 from gateway.upstream.guarded import ForbiddenHostError
+from gateway.upstream.refreshable import can_refresh
 
 LEASE = timedelta(seconds=30)
 POLL_SECONDS = 0.05
 BACKOFF = timedelta(seconds=30)
 EXHAUSTED_AFTER = 4
-REFRESHABLE = ("OAUTH2", "OAUTH2_CC", *MINTERS)  # OAUTH2 only with a refresh token; the others re-mint
 
 _local_locks: WeakValueDictionary[int, asyncio.Lock] = WeakValueDictionary()
 
@@ -218,10 +218,7 @@ async def fresh_credentials(services: TokenServices, connection_pk: int, *, forc
     row, integration = await _load(services, connection_pk)
     credentials = services.vault.open(Connection, "credentials", row.credentials)
     entry = services.catalog.get(integration.provider, {})
-    refreshable = credentials.get("type") in REFRESHABLE and (
-        credentials.get("type") != "OAUTH2" or credentials.get("refresh_token")
-    )
-    if not refreshable or not (force or needs_refresh(row, entry, started)):
+    if not can_refresh(credentials) or not (force or needs_refresh(row, entry, started)):
         return credentials
     lock = _local_locks.setdefault(connection_pk, asyncio.Lock())
     async with lock:

@@ -28,6 +28,7 @@ from gateway.store.types import utcnow
 from gateway.upstream.applied_auth import UpstreamAuth, upstream_auth
 from gateway.upstream.expiry import margin_for
 from gateway.upstream.oauth1_signing import client_auth
+from gateway.upstream.refreshable import can_refresh
 from gateway.vault import Vault
 
 Refresh = Callable[[int, bool], Awaitable[dict[str, Any]]]  # (connection pk, force) -> fresh credentials
@@ -55,11 +56,6 @@ class LiveConnection:
     def due(self) -> bool:
         """Whether the token must be refreshed before use (it expires within the refresh margin)."""
         return self.expires_at is not None and self.expires_at <= utcnow() + margin_for(self.entry)
-
-    @property
-    def refreshable(self) -> bool:
-        kind = self.credentials.get("type")
-        return kind == "OAUTH2_CC" or (kind == "OAUTH2" and bool(self.credentials.get("refresh_token")))
 
 
 class LiveConnections:
@@ -145,9 +141,7 @@ class LiveConnections:
         except (TemplateError, ValueError) as exc:
             raise GatewayError(400, "invalid_connection_config", f"Cannot prepare the provider call: {exc}") from None
         valid_until = time.monotonic() + self.ttl
-        kind = credentials.get("type")
-        refreshable = kind == "OAUTH2_CC" or (kind == "OAUTH2" and bool(credentials.get("refresh_token")))
-        if row.expires_at is not None and refreshable:
+        if row.expires_at is not None and can_refresh(credentials):
             due_in = (row.expires_at - margin_for(entry) - utcnow()).total_seconds()
             valid_until = min(valid_until, time.monotonic() + max(due_in, 0.0))
         oauth1 = None

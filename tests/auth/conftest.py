@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
@@ -93,9 +93,10 @@ async def idp_client(idp_gateway: Gateway) -> AsyncIterator[httpx.AsyncClient]:
 
 @asynccontextmanager
 async def catalog_client(
-    database_url: str, tmp_path: Path, catalog: str
+    database_url: str, tmp_path: Path, catalog: str, plugins: Sequence[object] = ()
 ) -> AsyncIterator[tuple[Gateway, httpx.AsyncClient]]:
-    """A gateway whose catalog is overridden by the YAML text ``catalog``, and its API client (secret key)."""
+    """A gateway whose catalog is overridden by the YAML text ``catalog`` (``plugins`` registered too), and its API
+    client (secret key)."""
     path = tmp_path / "catalog.yaml"
     path.write_text(catalog)
     settings = Settings(
@@ -105,7 +106,7 @@ async def catalog_client(
         providers_files=str(path),
         allow_private_hosts=True,
     )
-    gateway = build_gateway(settings)
+    gateway = build_gateway(settings, plugins=plugins)
     await gateway.start()
     try:
         transport = httpx.ASGITransport(app=create_app(gateway))

@@ -25,10 +25,6 @@ class Json(JSONResponse):
         return orjson.dumps(content, default=_default, option=orjson.OPT_UTC_Z | orjson.OPT_NON_STR_KEYS)
 
 
-def iso(value: datetime | None) -> str | None:
-    return None if value is None else value.isoformat().replace("+00:00", "Z")
-
-
 class Success(BaseModel):
     success: bool = True
 

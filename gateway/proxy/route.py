@@ -77,14 +77,6 @@ def _path(request: Request) -> str:
     return str(raw.decode("latin-1"))[len("/proxy") :]
 
 
-class Attempt:
-    """What one upstream try came back with."""
-
-    def __init__(self, response: aiohttp.ClientResponse | None, error: UpstreamError | None) -> None:
-        self.response = response
-        self.error = error
-
-
 async def proxy(request: Request) -> Response:
     gateway: Gateway = request.app.state.gateway
     await gateway.api_keys.authenticate(request)

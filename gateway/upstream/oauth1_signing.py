@@ -8,7 +8,7 @@ RFC 5849 says.
 
 from __future__ import annotations
 
-from collections.abc import Generator, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import httpx
@@ -16,7 +16,6 @@ from authlib.oauth1 import ClientAuth
 
 from gateway.catalog.algorithms import OAUTH1_SIGNATURE_METHODS
 
-SIGNATURE_METHODS = OAUTH1_SIGNATURE_METHODS
 FORM = "application/x-www-form-urlencoded"
 
 
@@ -32,7 +31,7 @@ def client_auth(
 ) -> Any:
     """authlib's ``ClientAuth`` for this entry's signature method; ValueError for a method it cannot use."""
     method = str(entry.get("signature_method") or "HMAC-SHA1")
-    if method not in SIGNATURE_METHODS:
+    if method not in OAUTH1_SIGNATURE_METHODS:
         raise ValueError(f"signature method {method} is not supported")
     rsa = method == "RSA-SHA1"
     return ClientAuth(
@@ -55,35 +54,3 @@ def sign_request(request: httpx.Request, auth: Any) -> httpx.Request:
     _, signed, _ = auth.sign(request.method, str(request.url), headers, body)
     request.headers["authorization"] = str(signed["Authorization"])
     return request
-
-
-def sign_connection_request(
-    request: httpx.Request,
-    entry: Mapping[str, Any],
-    consumer_key: str,
-    consumer_secret: str,
-    credentials: Mapping[str, Any],
-) -> httpx.Request:
-    """Sign an upstream request with an OAUTH1 connection's ``oauth_token`` and ``oauth_token_secret``."""
-    if credentials.get("type") != "OAUTH1":
-        raise ValueError("not OAUTH1 credentials")
-    auth = client_auth(
-        entry,
-        consumer_key,
-        consumer_secret,
-        token=str(credentials["oauth_token"]),
-        token_secret=str(credentials["oauth_token_secret"]),
-    )
-    return sign_request(request, auth)
-
-
-class OAuth1Signer(httpx.Auth):
-    """An ``httpx.Auth`` signing every request of a client with the given ``ClientAuth``."""
-
-    requires_request_body = True
-
-    def __init__(self, auth: Any) -> None:
-        self.auth = auth
-
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        yield sign_request(request, self.auth)

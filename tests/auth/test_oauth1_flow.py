@@ -25,7 +25,7 @@ from starlette.routing import Route
 
 from gateway.runtime import Gateway
 from gateway.testing.loopback import run_app
-from gateway.upstream.oauth1_signing import OAuth1Signer, client_auth, sign_connection_request
+from gateway.upstream.oauth1_signing import client_auth, sign_request
 from tests.auth.conftest import CALLBACK, catalog_client, connect_session, stored_connections
 
 CONSUMER_KEY = "unigateConsumerKey2024"
@@ -254,27 +254,22 @@ async def test_three_legs_then_signed_requests(
     assert forced == credentials  # OAuth 1 tokens are not refreshed
 
     entry = gateway.catalog["trello"]
+    auth = client_auth(
+        entry,
+        CONSUMER_KEY,
+        CONSUMER_SECRET,
+        token=credentials["oauth_token"],
+        token_secret=credentials["oauth_token_secret"],
+    )
     async with httpx.AsyncClient() as http:
-        signed = sign_connection_request(
-            httpx.Request("GET", f"{url}/1/members/me?fields=username"),
-            entry,
-            CONSUMER_KEY,
-            CONSUMER_SECRET,
-            credentials,
-        )
+        signed = sign_request(httpx.Request("GET", f"{url}/1/members/me?fields=username"), auth)
         ok = await http.send(signed)
         assert ok.status_code == 200 and ok.json()["token"] == credentials["oauth_token"]
         tampered = httpx.Request("GET", f"{url}/1/members/me?fields=email", headers=dict(signed.headers))
         assert (await http.send(tampered)).status_code == 401
-        auth = client_auth(
-            entry,
-            CONSUMER_KEY,
-            CONSUMER_SECRET,
-            token=credentials["oauth_token"],
-            token_secret=credentials["oauth_token_secret"],
-        )
-        form = await http.post(f"{url}/1/members/me", data={"name": "card"}, auth=OAuth1Signer(auth))
-        assert form.status_code == 200 and form.json()["body"] == "name=card"
+        form = sign_request(httpx.Request("POST", f"{url}/1/members/me", data={"name": "card"}), auth)
+        posted_form = await http.send(form)
+        assert posted_form.status_code == 200 and posted_form.json()["body"] == "name=card"
 
     proxy = {"Connection-Id": "o1", "Provider-Config-Key": "trello"}  # the proxy signs each call the same way
     through = await client.get("/proxy/1/members/me", params={"fields": "username"}, headers=proxy)

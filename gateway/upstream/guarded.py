@@ -5,7 +5,7 @@ local name (``check_host``), before any connection; it sends the rest through th
 resolver drops internal addresses at connect time (``PublicOnlyResolver``), so a DNS answer cannot move a request
 to an internal host either. ``guarded_client`` is the one way to build an outbound client; it never follows
 redirects, so a 302 to an internal host goes back to the caller as an answer, and keeps no cookies from answers
-(``Gateway.http`` serves every connection). ``UNIGATE_ALLOW_PRIVATE_HOSTS=true`` lifts the address checks (the
+(``Outbound.http`` serves every connection). ``UNIGATE_ALLOW_PRIVATE_HOSTS=true`` lifts the address checks (the
 scheme check stays).
 """
 

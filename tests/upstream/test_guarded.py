@@ -158,7 +158,7 @@ async def test_private_hosts_allowed_reach_loopback_and_clients_share_the_pool(
 
 @pytest.mark.parametrize("real", [True], indirect=True)
 async def test_cookies_an_answer_sets_are_not_sent_again(real: GuardedTransport, fake: tuple[str, list[str]]) -> None:
-    """Gateway.http and the proxy's sessions serve every connection: one tenant's cookie must not reach another's."""
+    """Outbound.http and the proxy's sessions serve every connection: one tenant's cookie must not reach another's."""
     url, hits = fake
     named = url.replace("127.0.0.1", "localhost")  # cookie jars keep no cookies of IP-address hosts anyway
     hits.clear()
@@ -170,3 +170,16 @@ async def test_cookies_an_answer_sets_are_not_sent_again(real: GuardedTransport,
         async with session.get(f"{named}/proxied") as answer:
             assert answer.status == 200
     assert hits == ["/token", "/token", "/proxied", "/proxied"]
+
+
+@pytest.mark.parametrize("real", [True], indirect=True)
+async def test_a_refused_connection_is_a_connect_error_not_a_timeout(real: GuardedTransport) -> None:
+    """A port that refuses (or a name that does not resolve) fails at once: ConnectError, which callers report as
+    unreachable, rather than the ConnectTimeout httpx_aiohttp would make of it."""
+    with socket.socket() as probe:  # a free port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    async with guarded_client(real) as client:
+        with pytest.raises(httpx.ConnectError) as refused:
+            await client.get(f"http://127.0.0.1:{port}/token")
+    assert not isinstance(refused.value, httpx.TimeoutException)

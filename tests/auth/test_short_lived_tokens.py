@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -65,3 +66,24 @@ async def test_four_second_tokens_are_refreshed_once_per_half_lifetime(
             await client.get("/connections/c1", params={"provider_config_key": "idp", "refresh_token": "true"})
         ).json()["credentials"]
         assert set(shown) == {"type", "access_token", "refresh_token", "expires_at", "raw"}  # no internal keys
+
+
+async def test_an_imported_five_minute_token_is_used_until_half_its_time_is_left(
+    database_url: str, tmp_path: Path, catalog: str, short_server: OAuthServer
+) -> None:
+    """An imported token's lifetime is the time it has left: 5 minutes, so it is not due for 2.5 minutes."""
+    async with catalog_client(database_url, tmp_path, catalog) as (_, client):
+        integration = {"type": "OAUTH2", "client_id": APP["client_id"], "client_secret": APP["client_secret"]}
+        created = await client.post(
+            "/integrations", json={"provider": "test-idp", "unique_key": "idp", "credentials": integration}
+        )
+        assert created.status_code == 200, created.text
+        expires_at = (datetime.now(UTC) + timedelta(minutes=5)).isoformat()
+        credentials = {"type": "OAUTH2", "access_token": "imported", "refresh_token": "r", "expires_at": expires_at}
+        body = {"provider_config_key": "idp", "connection_id": "c2", "credentials": credentials}
+        assert (await client.post("/connections", json=body)).status_code == 201
+        short_server.reset_stats()
+        got = await client.get("/connections/c2", params={"provider_config_key": "idp"})
+        assert got.status_code == 200, got.text
+        assert got.json()["credentials"]["access_token"] == "imported"
+        assert short_server.stats()["refresh_token"] == 0

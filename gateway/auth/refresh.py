@@ -1,7 +1,8 @@
 """Keeping tokens fresh: refresh on use, exactly once per connection however many requests or workers ask.
 
 ``fresh_credentials`` returns a connection's credentials, refreshing them first when they expire within the
-margin (15 minutes, or the entry's ``token_expiration_buffer``) or when forced. One refresh at a time per
+margin (the smaller of the entry's ``token_expiration_buffer``, 15 minutes by default, and half the token's
+lifetime: ``gateway.upstream.expiry``) or when forced. One refresh at a time per
 connection: an ``asyncio.Lock`` inside a process, and across processes a lease taken with one conditional UPDATE
 (``refresh_lock_until``), which works the same on SQLite and PostgreSQL. A caller that waited re-reads the
 connection and reuses what the winner stored. The rotated refresh token is written in the same UPDATE as the new
@@ -13,7 +14,7 @@ instead (``gateway.auth.minting``), under the same lease. A provider plugin may 
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from weakref import WeakValueDictionary
 
@@ -27,7 +28,7 @@ from gateway.errors import GatewayError
 from gateway.provider import CredentialsRejected, Provider, TokenRefresh
 from gateway.store.tables import Connection, Integration
 from gateway.store.types import utcnow
-from gateway.upstream.expiry import needs_refresh
+from gateway.upstream.expiry import needs_refresh, recorded_lifetime, with_lifetime
 from gateway.upstream.guarded import ForbiddenHostError
 from gateway.upstream.refreshable import can_refresh
 
@@ -113,6 +114,7 @@ async def _refresh_once(
         status, code = (424, "connection_refresh_failed") if exc.rejected else (502, "refresh_failed")
         raise GatewayError(status, code, f"Refreshing the {integration.provider} token failed: {exc}") from None
     config = {**row.connection_config, **metadata}
+    updated = with_lifetime(updated, expires_at, utcnow())
     await _finish(
         services,
         row.id or 0,
@@ -212,13 +214,17 @@ def _refusal(row: Connection, provider: str, force: bool) -> GatewayError | None
     return None
 
 
+def _due(row: Connection, entry: dict[str, Any], credentials: dict[str, Any], now: datetime) -> bool:
+    return needs_refresh(row.expires_at, entry, recorded_lifetime(credentials), now)
+
+
 async def fresh_credentials(services: TokenServices, connection_pk: int, *, force: bool = False) -> dict[str, Any]:
     """The connection's credentials, refreshed first if they are due (or ``force``)."""
     started = utcnow()
     row, integration = await _load(services, connection_pk)
     credentials = services.vault.open(Connection, "credentials", row.credentials)
     entry = services.catalog.get(integration.provider, {})
-    if not can_refresh(credentials) or not (force or needs_refresh(row, entry, started)):
+    if not can_refresh(credentials) or not (force or _due(row, entry, credentials, started)):
         return credentials
     lock = _local_locks.setdefault(connection_pk, asyncio.Lock())
     async with lock:
@@ -232,7 +238,7 @@ async def fresh_credentials(services: TokenServices, connection_pk: int, *, forc
             credentials = services.vault.open(Connection, "credentials", row.credentials)
             done_by_other = row.last_refresh_at is not None and row.last_refresh_at >= started
             refusal = _refusal(row, integration.provider, force)
-            if done_by_other or not (force or needs_refresh(row, entry, utcnow())) or refusal is not None:
+            if done_by_other or not (force or _due(row, entry, credentials, utcnow())) or refusal is not None:
                 await _finish(services, connection_pk, {})
                 if refusal is not None and not done_by_other:
                     raise refusal

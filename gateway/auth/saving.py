@@ -1,6 +1,7 @@
 """Storing a connection once its credentials are known, whichever way they arrived (import, OAuth, API key...).
 
-``save_connection`` stores the row with encrypted credentials, creating or replacing it as the flow's
+``save_connection`` stores the row with encrypted credentials (recording the token's lifetime, which sets when
+it is due for refresh: ``gateway.upstream.expiry``), creating or replacing it as the flow's
 ``WriteRule`` allows (``gateway.auth.lane``); then the provider plugin's ``post_connection``
 runs with an authenticated client and may add ``connection_config`` values (e.g. Jira's cloud id).
 """
@@ -24,6 +25,7 @@ from gateway.store.integrations import get_integration
 from gateway.store.tables import Connection, Integration
 from gateway.store.types import utcnow
 from gateway.upstream.applied_auth import upstream_auth
+from gateway.upstream.expiry import with_lifetime
 
 logger = logging.getLogger("unigate.auth")
 
@@ -86,7 +88,8 @@ async def save_connection(
             )
         )
         row.credentials_type = str(new.credentials["type"])
-        row.credentials = gateway.vault.seal(Connection, "credentials", new.credentials)
+        credentials = with_lifetime(new.credentials, new.expires_at, utcnow())  # when it will be due for refresh
+        row.credentials = gateway.vault.seal(Connection, "credentials", credentials)
         row.expires_at = new.expires_at
         if new.connection_config is not None or not found:
             row.connection_config = new.connection_config or {}

@@ -26,7 +26,7 @@ from gateway.store.connections import require_connection
 from gateway.store.tables import Integration
 from gateway.store.types import utcnow
 from gateway.upstream.applied_auth import UpstreamAuth, upstream_auth
-from gateway.upstream.expiry import margin_for
+from gateway.upstream.expiry import due_at, needs_refresh, recorded_lifetime
 from gateway.upstream.oauth1_signing import client_auth
 from gateway.upstream.refreshable import can_refresh
 from gateway.vault import Vault
@@ -55,7 +55,7 @@ class LiveConnection:
     @property
     def due(self) -> bool:
         """Whether the token must be refreshed before use (it expires within the refresh margin)."""
-        return self.expires_at is not None and self.expires_at <= utcnow() + margin_for(self.entry)
+        return needs_refresh(self.expires_at, self.entry, recorded_lifetime(self.credentials), utcnow())
 
 
 class LiveConnections:
@@ -141,8 +141,9 @@ class LiveConnections:
         except (TemplateError, ValueError) as exc:
             raise GatewayError(400, "invalid_connection_config", f"Cannot prepare the provider call: {exc}") from None
         valid_until = time.monotonic() + self.ttl
-        if row.expires_at is not None and can_refresh(credentials):
-            due_in = (row.expires_at - margin_for(entry) - utcnow()).total_seconds()
+        due = due_at(row.expires_at, entry, recorded_lifetime(credentials))
+        if due is not None and can_refresh(credentials):
+            due_in = (due - utcnow()).total_seconds()
             valid_until = min(valid_until, time.monotonic() + max(due_in, 0.0))
         oauth1 = None
         if credentials.get("type") == "OAUTH1":

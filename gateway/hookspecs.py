@@ -1,6 +1,6 @@
 """The hooks a Unigate plugin can implement.
 
-Plugins are modules or objects with functions marked ``@hookimpl`` (``from gateway.plugins import hookimpl``),
+Plugins are modules or objects with functions marked ``@hookimpl`` (``from gateway.provider import hookimpl``),
 registered through the ``unigate`` entry-point group. A provider plugin must implement only
 ``register_providers``. Hook implementations may accept fewer arguments than the specification; adding an
 argument to a specification later does not break them. Every hook is documented in ``docs/plugins.md``.
@@ -14,13 +14,14 @@ from typing import TYPE_CHECKING, Any
 
 import pluggy
 
+from gateway.provider.markers import PROJECT_NAME as PROJECT_NAME
+
 if TYPE_CHECKING:
     import typer
     from starlette.routing import BaseRoute
 
     from gateway.provider import ErrorResolution, Provider, UpstreamError
 
-PROJECT_NAME = "unigate"
 
 hookspec = pluggy.HookspecMarker(PROJECT_NAME)
 

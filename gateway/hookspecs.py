@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 hookspec = pluggy.HookspecMarker(PROJECT_NAME)
 
-RegisterProvider = Callable[..., None]  # register(ProviderClass, *, replaces: str | None = None)
+RegisterProvider = Callable[..., None]  # register(ProviderClass, *, replaces: str | Sequence[str] | None = None)
 RegisterCatalog = Callable[["Mapping[str, Any] | Path"], None]
 # The running gateway (``gateway.runtime.Gateway``): its settings, database sessions, catalog and registry. Typed
 # loosely here because the container sits above the plugin layer; hooks that take it treat it as read-only.
@@ -36,8 +36,8 @@ RunningGateway = Any
 def register_providers(register: RegisterProvider) -> None:
     """Register ``Provider`` classes: ``register(GitHubProvider)``, or ``register(MyGitHub, replaces="github")``.
 
-    Called once at startup. :param register: records a provider class for its ``catalog_key``; ``replaces`` names
-    the catalog key of a provider registered by another plugin that this one takes over.
+    Called once at startup. :param register: records a provider class for each of its ``catalog_keys``;
+    ``replaces`` (or the class's ``replaces``) names catalog keys, served by another plugin, that it takes over.
     """
 
 

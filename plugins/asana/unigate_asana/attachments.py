@@ -6,6 +6,7 @@ from typing import Any
 
 from gateway.provider import (
     ENVELOPE_FIELDS,
+    LIST_FILTERS,
     ListQuery,
     ProviderContext,
     Resource,
@@ -33,10 +34,11 @@ def to_attachment(attachment: dict[str, Any], provider: str) -> Attachment:
     )
 
 
-class AsanaAttachments(Resource):
+class AsanaAttachments(Resource[Any, Any, Any]):  # not yet typed per model
     """Files attached to a task: list (by ``ticket_id``) and get."""
 
     name = "attachments"
+    filters = LIST_FILTERS  # not yet ported: list() refuses the filters it cannot apply
     fields = (*ENVELOPE_FIELDS, "file_name", "file_url", "ticket")
 
     async def list(self, ctx: ProviderContext, query: ListQuery) -> ResourcePage[Attachment]:

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel
 
-from gateway.provider import ENVELOPE_FIELDS, ListQuery, ProviderContext, ProviderError, Resource, ResourcePage, Written
+from gateway.provider import (
+    ENVELOPE_FIELDS,
+    LIST_FILTERS,
+    ListQuery,
+    ProviderContext,
+    ProviderError,
+    Resource,
+    ResourcePage,
+    Written,
+)
 from unified_models import Comment, CommentCreate
 from unigate_asana.common import check, data_of, gid, stamp, when
 from unigate_asana.mapping import to_comment
@@ -15,10 +26,11 @@ STORY_FIELDS = "created_at,created_by,resource_subtype,text,html_text,type"
 COMMENT = "comment_added"
 
 
-class AsanaComments(Resource):
+class AsanaComments(Resource[Any, Any, Any]):  # not yet typed per model
     """``GET /tasks/{gid}/stories`` keeping the comments (system stories are left out), oldest first; create."""
 
     name = "comments"
+    filters = LIST_FILTERS  # not yet ported: list() refuses the filters it cannot apply
     fields = (*ENVELOPE_FIELDS, "ticket", "body", "html_body", "user")
 
     async def list(self, ctx: ProviderContext, query: ListQuery) -> ResourcePage[Comment]:

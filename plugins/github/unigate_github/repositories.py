@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gateway.provider import ENVELOPE_FIELDS, ListQuery, ProviderContext, Resource, ResourcePage
+from gateway.provider import ENVELOPE_FIELDS, LIST_FILTERS, ListQuery, ProviderContext, Resource, ResourcePage
 from unified_models import Collection, CollectionType
 from unigate_github.common import HEADERS, check, fetch_page, refuse_modified_after, repo_path, since, when
 
@@ -24,11 +24,12 @@ def to_collection(repo: dict[str, Any], provider: str = "github") -> Collection:
     )
 
 
-class GitHubCollections(Resource):
+class GitHubCollections(Resource[Any, Any, Any]):  # not yet typed per model
     """``GET /user/repos``: repositories the user owns, collaborates on, or sees through an organisation; one by
     ``GET /repos/{owner}/{repo}``."""
 
     name = "collections"
+    filters = LIST_FILTERS  # not yet ported: list() refuses the filters it cannot apply
     fields = (
         *ENVELOPE_FIELDS,
         "name",

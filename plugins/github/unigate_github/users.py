@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gateway.provider import ListQuery, ProviderContext, ProviderError, Resource, ResourcePage
+from gateway.provider import LIST_FILTERS, ListQuery, ProviderContext, ProviderError, Resource, ResourcePage
 from unified_models import Tag, User
 from unigate_github.common import HEADERS, check, fetch_page, full_name_of, listing_path, refuse_modified_after
 
@@ -32,11 +32,12 @@ def to_tag(label: dict[str, Any], collection: str, provider: str = "github") -> 
     )
 
 
-class GitHubUsers(Resource):
+class GitHubUsers(Resource[Any, Any, Any]):  # not yet typed per model
     """``GET /repos/{owner}/{repo}/assignees``: the users issues of a repository can be assigned to; one user by
     ``GET /users/{login}``."""
 
     name = "users"
+    filters = LIST_FILTERS  # not yet ported: list() refuses the filters it cannot apply
     fields = ("id", "remote_id", "provider", "remote_data", "username", "avatar", "name", "email_address")
 
     async def list(self, ctx: ProviderContext, query: ListQuery) -> ResourcePage[User]:
@@ -53,10 +54,11 @@ class GitHubUsers(Resource):
         return to_user(response.json(), ctx.provider)
 
 
-class GitHubTags(Resource):
+class GitHubTags(Resource[Any, Any, Any]):  # not yet typed per model
     """``GET /repos/{owner}/{repo}/labels``."""
 
     name = "tags"
+    filters = LIST_FILTERS  # not yet ported: list() refuses the filters it cannot apply
     fields = ("id", "remote_id", "provider", "remote_data", "name")
 
     async def list(self, ctx: ProviderContext, query: ListQuery) -> ResourcePage[Tag]:

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from gateway.provider import ENVELOPE_FIELDS, ListQuery, ProviderContext, Resource, ResourcePage
+from typing import Any
+
+from gateway.provider import ENVELOPE_FIELDS, LIST_FILTERS, ListQuery, ProviderContext, Resource, ResourcePage
 from unified_models import Collection
 from unigate_gitlab.common import check, fetch_page, iso, project_path
 from unigate_gitlab.mapping import to_collection, to_milestone
 
 
-class GitLabCollections(Resource):
+class GitLabCollections(Resource[Any, Any, Any]):  # not yet typed per model
     """``GET /projects?membership=true`` (keyset paging by id); get also reads a milestone (``.../milestones/<id>``).
 
     Milestones appear in tickets' ``collections``; listing them needs ``collection_id`` on ``GET /collections``.
     """
 
     name = "collections"
+    filters = LIST_FILTERS  # not yet ported: list() refuses the filters it cannot apply
     fields = (*ENVELOPE_FIELDS, "name", "description", "collection_type", "parent_collection", "collection_url")
 
     async def list(self, ctx: ProviderContext, query: ListQuery) -> ResourcePage[Collection]:

@@ -6,7 +6,16 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from gateway.provider import ENVELOPE_FIELDS, ListQuery, ProviderContext, ProviderError, Resource, ResourcePage, Written
+from gateway.provider import (
+    ENVELOPE_FIELDS,
+    LIST_FILTERS,
+    ListQuery,
+    ProviderContext,
+    ProviderError,
+    Resource,
+    ResourcePage,
+    Written,
+)
 from unified_models import Comment, CommentCreate
 from unigate_jira.common import adf_to_text, api, check, fetch_offset_page, issue_key, text_to_adf, when
 
@@ -26,10 +35,11 @@ def to_comment(comment: dict[str, Any], ticket: str, provider: str = "jira") -> 
     )
 
 
-class JiraComments(Resource):
+class JiraComments(Resource[Any, Any, Any]):  # not yet typed per model
     """Comments of one issue, oldest first: list (by ticket) and create."""
 
     name = "comments"
+    filters = LIST_FILTERS  # not yet ported: list() refuses the filters it cannot apply
     fields = (
         *ENVELOPE_FIELDS,
         "ticket",

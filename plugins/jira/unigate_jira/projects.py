@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from gateway.provider import ListQuery, ProviderContext, Resource, ResourcePage
+from gateway.provider import LIST_FILTERS, ListQuery, ProviderContext, Resource, ResourcePage
 from unified_models import Collection, CollectionType
 from unigate_jira.common import api, check, fetch_offset_page, refuse
 
@@ -22,10 +22,11 @@ def to_collection(project: dict[str, Any], provider: str = "jira") -> Collection
     )
 
 
-class JiraCollections(Resource):
+class JiraCollections(Resource[Any, Any, Any]):  # not yet typed per model
     """``GET /project/search``: the projects the connection's user can browse; one by ``GET /project/{key}``."""
 
     name = "collections"
+    filters = LIST_FILTERS  # not yet ported: list() refuses the filters it cannot apply
     fields = ("id", "remote_id", "provider", "remote_data", "name", "description", "collection_type")
 
     async def list(self, ctx: ProviderContext, query: ListQuery) -> ResourcePage[Collection]:

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from gateway.provider import ENVELOPE_FIELDS, ListQuery, ProviderContext, Resource, ResourcePage, unsupported_filter
+from gateway.provider import (
+    ENVELOPE_FIELDS,
+    LIST_FILTERS,
+    ListQuery,
+    ProviderContext,
+    Resource,
+    ResourcePage,
+    unsupported_filter,
+)
 from unified_models import Attachment
 from unigate_linear.common import PAGE_INFO, gql, next_cursor, page_args, refuse_modified_after, when
 
@@ -30,10 +38,11 @@ def to_attachment(node: dict[str, Any], provider: str) -> Attachment:
     )
 
 
-class LinearAttachments(Resource):
+class LinearAttachments(Resource[Any, Any, Any]):  # not yet typed per model
     """``issue.attachments`` (Relay paging) and ``attachment(id)``."""
 
     name = "attachments"
+    filters = LIST_FILTERS  # not yet ported: list() refuses the filters it cannot apply
     fields = (*ENVELOPE_FIELDS, "file_name", "file_url", "uploaded_by", "ticket")
 
     async def list(self, ctx: ProviderContext, query: ListQuery) -> ResourcePage[Attachment]:

@@ -7,7 +7,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from gateway.provider import ENVELOPE_FIELDS, ListQuery, ProviderContext, ProviderError, Resource, ResourcePage
+from gateway.provider import (
+    ENVELOPE_FIELDS,
+    LIST_FILTERS,
+    ListQuery,
+    ProviderContext,
+    ProviderError,
+    Resource,
+    ResourcePage,
+)
 from unified_models import Collection, CollectionType
 from unigate_linear.common import PAGE_INFO, gql, next_cursor, refuse_modified_after, when
 
@@ -36,10 +44,11 @@ def to_collection(node: dict[str, Any], kind: CollectionType, provider: str) -> 
     )
 
 
-class LinearCollections(Resource):
+class LinearCollections(Resource[Any, Any, Any]):  # not yet typed per model
     """``teams`` (``TEAM``) followed by ``projects`` (``PROJECT``), each with Relay pagination."""
 
     name = "collections"
+    filters = LIST_FILTERS  # not yet ported: list() refuses the filters it cannot apply
     fields = (
         *ENVELOPE_FIELDS,
         "name",

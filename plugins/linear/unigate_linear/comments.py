@@ -6,7 +6,16 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from gateway.provider import ENVELOPE_FIELDS, ListQuery, ProviderContext, ProviderError, Resource, ResourcePage, Written
+from gateway.provider import (
+    ENVELOPE_FIELDS,
+    LIST_FILTERS,
+    ListQuery,
+    ProviderContext,
+    ProviderError,
+    Resource,
+    ResourcePage,
+    Written,
+)
 from unified_models import Comment, CommentCreate, FieldWarning
 from unigate_linear.common import PAGE_INFO, gql, next_cursor, page_args, when
 
@@ -34,10 +43,11 @@ def to_comment(comment: dict[str, Any], ticket: str, provider: str) -> Comment:
     )
 
 
-class LinearComments(Resource):
+class LinearComments(Resource[Any, Any, Any]):  # not yet typed per model
     """Comments of one issue: list (by ticket) and create (Markdown)."""
 
     name = "comments"
+    filters = LIST_FILTERS  # not yet ported: list() refuses the filters it cannot apply
     fields = (
         *ENVELOPE_FIELDS,
         "ticket",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gateway.provider import ENVELOPE_FIELDS, ListQuery, ProviderContext, Resource, ResourcePage
+from gateway.provider import ENVELOPE_FIELDS, LIST_FILTERS, ListQuery, ProviderContext, Resource, ResourcePage
 from unified_models import Tag, User
 from unigate_linear.common import PAGE_INFO, gql, next_cursor, page_args, refuse_modified_after, when
 
@@ -49,10 +49,11 @@ def to_tag(label: dict[str, Any], provider: str) -> Tag:
     )
 
 
-class LinearUsers(Resource):
+class LinearUsers(Resource[Any, Any, Any]):  # not yet typed per model
     """``users``: the members of the workspace."""
 
     name = "users"
+    filters = LIST_FILTERS  # not yet ported: list() refuses the filters it cannot apply
     fields = (
         *ENVELOPE_FIELDS,
         "name",
@@ -71,10 +72,11 @@ class LinearUsers(Resource):
         return to_user((await gql(ctx, USER, {"id": remote_id}, f"user {remote_id}"))["user"], ctx.provider)
 
 
-class LinearTags(Resource):
+class LinearTags(Resource[Any, Any, Any]):  # not yet typed per model
     """``issueLabels``: workspace and team labels (``collection_id`` keeps a team's and the workspace's)."""
 
     name = "tags"
+    filters = LIST_FILTERS  # not yet ported: list() refuses the filters it cannot apply
     fields = (*ENVELOPE_FIELDS, "name")
 
     async def list(self, ctx: ProviderContext, query: ListQuery) -> ResourcePage[Tag]:

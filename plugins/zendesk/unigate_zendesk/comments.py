@@ -10,16 +10,26 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from gateway.provider import ENVELOPE_FIELDS, ListQuery, ProviderContext, ProviderError, Resource, ResourcePage, Written
+from gateway.provider import (
+    ENVELOPE_FIELDS,
+    LIST_FILTERS,
+    ListQuery,
+    ProviderContext,
+    ProviderError,
+    Resource,
+    ResourcePage,
+    Written,
+)
 from unified_models import Comment, CommentCreate
 from unigate_zendesk.common import API, check, fetch_page, numeric_id
 from unigate_zendesk.mappers import to_comment
 
 
-class ZendeskComments(Resource):
+class ZendeskComments(Resource[Any, Any, Any]):  # not yet typed per model
     """Comments of one ticket, oldest first: list (by ticket) and create (public or internal)."""
 
     name = "comments"
+    filters = LIST_FILTERS  # not yet ported: list() refuses the filters it cannot apply
     fields = (*ENVELOPE_FIELDS, "ticket", "body", "html_body", "is_private", "user", "attachments")
 
     async def list(self, ctx: ProviderContext, query: ListQuery) -> ResourcePage[Comment]:

@@ -62,7 +62,8 @@ Replaces = str | Sequence[str] | None
 def _record(
     chosen: dict[str, Registration], catalog: Mapping[str, Any], cls: Any, dist: str, replaces: Replaces
 ) -> None:
-    """Register one instance of ``cls`` under each of its ``catalog_keys``, taking over the keys it ``replaces``."""
+    """Register one instance of ``cls`` under each of its ``catalog_keys``, taking over the keys it ``replaces``
+    (a class that replaces some keys leaves the other claimed ones, e.g. inherited, to their owner)."""
     if not (isinstance(cls, type) and issubclass(cls, Provider)) or not cls.catalog_keys:
         raise PluginError(f"{dist} registered {cls!r}: register a Provider subclass that sets catalog_keys")
     taken = set(cls.replaces) | ({replaces} if isinstance(replaces, str) else set(replaces or ()))
@@ -80,6 +81,8 @@ def _record(
             )
         existing = chosen.get(key)
         replacing = key in taken
+        if existing is not None and taken and not replacing:
+            continue  # a class replacing some keys leaves the others it inherits with their owner
         if existing is not None and (not replacing or existing.replaces is not None):
             raise PluginError(
                 f"provider {key!r} is claimed by both {existing.distribution} and {dist}; "

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar
 
 from unigate_github import GitHubProvider, GitHubTickets
 
@@ -22,11 +22,8 @@ def with_priority(ticket: Ticket) -> Ticket:
     return ticket
 
 
-Data = TypeVar("Data", TicketCreate, TicketUpdate)
-
-
-def as_label(data: Data, current: list[str]) -> Data:
-    """Move a requested ``priority`` into the tags, replacing any earlier priority label."""
+def as_label(data: TicketCreate | TicketUpdate, current: list[str]) -> Any:
+    """Move a requested ``priority`` into the tags, replacing any earlier priority label (same model back)."""
     if data.priority is None:
         return data
     tags = [t for t in (data.tags if data.tags is not None else current) if not t.startswith(PREFIX)]

@@ -29,14 +29,12 @@ from gateway.provider.failures import (
     UpstreamUnavailable,
     UpstreamUnreachable,
 )
-from gateway.provider.legacy import refuse_modified_after
+from gateway.provider.mode_refusals import refuse_modified_after
 from gateway.provider.markers import PROJECT_NAME, hookimpl
 from gateway.provider.pagination import Page, Paging, paginate, with_cursor
 from gateway.provider.refusals import CredentialsRejected, NotSupported, ProviderError, unsupported_filter
 from gateway.provider.times import format_time, parse_time
 from gateway.provider.tokens import RefreshedTokens, TokenRefresh
-
-error_body = body_of  # the former name
 
 __all__ = [
     "DEFAULT_TABLE",
@@ -70,7 +68,6 @@ __all__ = [
     "UpstreamUnreachable",
     "Written",
     "body_of",
-    "error_body",
     "format_time",
     "hookimpl",
     "paginate",

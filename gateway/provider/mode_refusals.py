@@ -1,4 +1,5 @@
-"""Hand-written filter refusals of plugins not yet ported to ``Resource.filters`` (the gateway now refuses)."""
+"""A hand-written refusal for a filter a resource declares but cannot apply in one mode (e.g. a GitHub App
+installation's repositories by modification time); the gateway refuses undeclared filters itself."""
 
 from __future__ import annotations
 

@@ -29,8 +29,8 @@ from gateway.provider.failures import (
     UpstreamUnavailable,
     UpstreamUnreachable,
 )
-from gateway.provider.mode_refusals import refuse_modified_after
 from gateway.provider.markers import PROJECT_NAME, hookimpl
+from gateway.provider.mode_refusals import refuse_modified_after
 from gateway.provider.pagination import Page, Paging, paginate, with_cursor
 from gateway.provider.refusals import CredentialsRejected, NotSupported, ProviderError, unsupported_filter
 from gateway.provider.times import format_time, parse_time

@@ -151,6 +151,31 @@ async def test_replaces_declared_on_the_class() -> None:
         assert gateway.providers.registrations["acme"].replaces == "acme"
 
 
+async def test_replacing_one_key_leaves_the_inherited_others_with_their_owner() -> None:
+    class BothAcmes(Provider):
+        catalog_keys = ("acme", "acme-eu")
+
+    class Both:
+        @hookimpl
+        def register_catalog(self, register: RegisterCatalog) -> None:
+            register({**ACME, **ACME_EU})
+
+        @hookimpl
+        def register_providers(self, register: RegisterProvider) -> None:
+            register(BothAcmes)
+
+    class OnlyAcme(BothAcmes):
+        replaces = ("acme",)
+
+    class Override:
+        @hookimpl
+        def register_providers(self, register: RegisterProvider) -> None:
+            register(OnlyAcme)
+
+    async with make_gateway(plugins=[Both(), Override()]) as (gateway, _):
+        assert type(gateway.providers["acme"]) is OnlyAcme and type(gateway.providers["acme-eu"]) is BothAcmes
+
+
 def test_replacing_a_key_the_class_does_not_serve_is_refused() -> None:
     class Confused:
         @hookimpl

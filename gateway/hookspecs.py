@@ -1,6 +1,6 @@
 """The hooks a Unigate plugin can implement.
 
-Plugins are modules or objects with functions marked ``@hookimpl`` (``from gateway.plugins import hookimpl``),
+Plugins are modules or objects with functions marked ``@hookimpl`` (``from gateway.provider import hookimpl``),
 registered through the ``unigate`` entry-point group. A provider plugin must implement only
 ``register_providers``. Hook implementations may accept fewer arguments than the specification; adding an
 argument to a specification later does not break them. Every hook is documented in ``docs/plugins.md``.
@@ -14,17 +14,18 @@ from typing import TYPE_CHECKING, Any
 
 import pluggy
 
+from gateway.provider.markers import PROJECT_NAME as PROJECT_NAME
+
 if TYPE_CHECKING:
     import typer
     from starlette.routing import BaseRoute
 
     from gateway.provider import ErrorResolution, Provider, UpstreamError
 
-PROJECT_NAME = "unigate"
 
 hookspec = pluggy.HookspecMarker(PROJECT_NAME)
 
-RegisterProvider = Callable[..., None]  # register(ProviderClass, *, replaces: str | None = None)
+RegisterProvider = Callable[..., None]  # register(ProviderClass, *, replaces: str | Sequence[str] | None = None)
 RegisterCatalog = Callable[["Mapping[str, Any] | Path"], None]
 # The running gateway (``gateway.runtime.Gateway``): its settings, database sessions, catalog and registry. Typed
 # loosely here because the container sits above the plugin layer; hooks that take it treat it as read-only.
@@ -35,8 +36,8 @@ RunningGateway = Any
 def register_providers(register: RegisterProvider) -> None:
     """Register ``Provider`` classes: ``register(GitHubProvider)``, or ``register(MyGitHub, replaces="github")``.
 
-    Called once at startup. :param register: records a provider class for its ``catalog_key``; ``replaces`` names
-    the catalog key of a provider registered by another plugin that this one takes over.
+    Called once at startup. :param register: records a provider class for each of its ``catalog_keys``;
+    ``replaces`` (or the class's ``replaces``) names catalog keys, served by another plugin, that it takes over.
     """
 
 

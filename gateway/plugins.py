@@ -17,9 +17,9 @@ from types import ModuleType
 import pluggy
 
 from gateway import hookspecs
+from gateway.provider import hookimpl as hookimpl  # re-exported: plugins may import it from here
 
 ENTRY_POINT_GROUP = hookspecs.PROJECT_NAME
-hookimpl = pluggy.HookimplMarker(hookspecs.PROJECT_NAME)
 DEFAULT_PLUGINS = ("gateway.default_plugins.error_classifier", "gateway.default_plugins.idle_refresh")
 
 logger = logging.getLogger("unigate.plugins")

@@ -31,6 +31,11 @@ def plugins_command(
             for key, reg in registry.registrations.items()
             if reg.distribution == info.distribution and key
         }
+        replaced = {
+            key: reg.replaced or "?"
+            for key, reg in registry.registrations.items()
+            if reg.distribution == info.distribution and reg.replaces
+        }
         rows.append(
             {
                 "name": info.name,
@@ -38,13 +43,14 @@ def plugins_command(
                 "version": info.version,
                 "hooks": list(info.hooks),
                 "providers": served,
+                "replaces": replaced,
             }
         )
     if as_json:
         print_json(rows)
         return
     print_table(
-        ("plugin", "distribution", "version", "hooks", "providers (resources)"),
+        ("plugin", "distribution", "version", "hooks", "providers (resources)", "replaces"),
         [
             (
                 r["name"],
@@ -52,6 +58,7 @@ def plugins_command(
                 r["version"],
                 ",".join(r["hooks"]),
                 "; ".join(f"{k} ({','.join(v) or '-'})" for k, v in r["providers"].items()),
+                ", ".join(f"{k} (of {dist})" for k, dist in r["replaces"].items()) or "-",
             )
             for r in rows
         ],

@@ -23,7 +23,7 @@ import httpx
 import yaml
 
 from gateway.catalog.validation import check_resolved_entry
-from gateway.provider import Provider
+from gateway.provider import LIST_FILTERS, Provider
 from gateway.testing.fake_upstream import FailureFactory, FakeUpstream
 from gateway.testing.kit import make_gateway
 from gateway.unified.reference import MODELS
@@ -109,6 +109,21 @@ class ProviderContractTests:
             provider = gateway.providers[self.catalog_key]
             for name, resource in provider.resources.items():
                 assert resource.operations(), f"resource {name!r} of {self.catalog_key} overrides no operation"
+
+    async def test_resources_follow_the_contract(self) -> None:
+        """Resource names are unified resources, declared filters are ``ListQuery`` filters, and every key of
+        ``catalog_keys`` is in the catalog (so the gateway can refuse the rest and stamp ``provider``)."""
+        async with make_gateway(plugins=[self.plugin]) as (gateway, _):
+            provider = gateway.providers[self.catalog_key]
+            assert self.catalog_key in type(provider).catalog_keys
+            missing = [key for key in type(provider).catalog_keys if key not in gateway.catalog]
+            assert missing == [], f"catalog_keys not in the catalog: {missing}"
+            for name, resource in provider.resources.items():
+                assert name in MODELS, f"resource {name!r} is not a unified resource ({', '.join(sorted(MODELS))})"
+                unknown = set(resource.filters) - LIST_FILTERS
+                assert not unknown, f"{name} declares filters that are not ListQuery filters: {sorted(unknown)}"
+                if "list" not in resource.operations():
+                    assert not resource.filters, f"{name} declares filters but does not list"
 
     # -- live checks against the plugin's fake ---------------------------------------------------------------------
     @asynccontextmanager

@@ -16,12 +16,12 @@ from typing import Any
 
 import httpx
 import orjson
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 from starlette.responses import Response
 
 from gateway.api.endpoint import Call
 from gateway.errors import GatewayError
-from gateway.provider import ListQuery, NotSupported, ProviderError, Resource
+from gateway.provider import ListQuery, NotSupported, ProviderError, Resource, UpstreamFailure
 from gateway.runtime import Gateway
 from gateway.unified.context import unified_context
 from gateway.unified.cursors import cursor_key, seal, unseal
@@ -31,6 +31,9 @@ from unified_models import CommentCreate, FieldWarning, RemoteObject, TicketCrea
 
 log = logging.getLogger("unigate")
 VERBS = {"list": "listing", "get": "getting", "create": "creating", "update": "updating"}
+
+
+UNMAPPABLE = (KeyError, TypeError, ValueError)  # ValueError covers JSONDecodeError and pydantic's ValidationError
 
 
 @asynccontextmanager
@@ -47,22 +50,36 @@ async def resource_call(call: Call[Any, Any], name: str, operation: str) -> Asyn
         except ProviderError as exc:
             errors = [{"code": exc.code, "message": exc.message, "path": [exc.field]}] if exc.field else None
             raise GatewayError(exc.status, exc.code, exc.message, errors=errors) from None
+        except UpstreamFailure as exc:
+            raise exc.as_gateway_error() from None
         except ForbiddenHostError:
             raise
         except httpx.HTTPError as exc:
             raise GatewayError(502, "upstream_error", f"Cannot reach {ctx.provider}: {type(exc).__name__}") from None
-        except (json.JSONDecodeError, ValidationError) as exc:  # the provider answered in a form the plugin cannot map
-            log.warning("%s answered %s in an unexpected form", ctx.provider, name, exc_info=True)
+        except UNMAPPABLE as exc:  # the provider answered in a form the plugin cannot map
+            doing = f"{VERBS[operation]} {name}"
+            log.warning("%s answered %s in an unexpected form", ctx.provider, doing, exc_info=True)
             what = "something that is not JSON" if isinstance(exc, json.JSONDecodeError) else "an unexpected shape"
-            raise GatewayError(502, "upstream_error", f"{ctx.provider} answered {what} for {name}") from None
+            raise GatewayError(502, "upstream_error", f"{ctx.provider} answered {what} for {doing}") from None
+
+
+def _refuse_undeclared(resource: Resource, provider: str, filters: dict[str, str]) -> None:
+    """400 naming the first filter ``resource`` does not declare, and the ones it does."""
+    for name in sorted(set(filters) - resource.filters):
+        supported = ", ".join(sorted(resource.filters)) or "none"
+        message = f"{name}: {provider} cannot filter {resource.name} by {name}; filters it supports: {supported}"
+        errors = [{"code": "invalid_query_params", "message": message, "path": [name]}]
+        raise GatewayError(400, "invalid_query_params", message, errors=errors)
 
 
 def _not_supported(exc: NotSupported) -> GatewayError:
     return GatewayError(501, "not_supported", f"Provider {exc.provider!r} does not support {exc.operation}")
 
 
-def _item_json(item: RemoteObject, include_remote_data: bool) -> bytes:
-    """One object as JSON, by its model's own serializer; ``remote_data`` null unless asked for."""
+def _item_json(item: RemoteObject, provider: str, include_remote_data: bool) -> bytes:
+    """One object as JSON, by its model's own serializer, stamped with the connection's catalog key;
+    ``remote_data`` null unless asked for."""
+    item.provider = provider
     if not include_remote_data:
         item.remote_data = None  # the object was made for this answer alone
     return item.__pydantic_serializer__.to_json(item)
@@ -114,6 +131,7 @@ async def list_resource(call: Call[Any, ListParams], name: str, ticket_id: str |
         if params.cursor:
             provider_cursor, kept = unseal(key, *scope, params.cursor)
             filters = _continued(kept, filters)
+        _refuse_undeclared(resource, ctx.provider, filters)
         since = filters.get("modified_after")
         query = ListQuery(
             page_size=params.page_size,
@@ -126,7 +144,7 @@ async def list_resource(call: Call[Any, ListParams], name: str, ticket_id: str |
             ticket_id=filters.get("ticket_id"),
         )
         page = await resource.list(ctx, query)
-    data = b"[" + b",".join(_item_json(item, params.include_remote_data) for item in page.items) + b"]"
+    data = b"[" + b",".join(_item_json(item, ctx.provider, params.include_remote_data) for item in page.items) + b"]"
     next_cursor = seal(key, *scope, page.next_cursor, filters) if page.next_cursor else None
     return _answer(data, page.warnings, next_cursor=next_cursor)
 
@@ -134,7 +152,7 @@ async def list_resource(call: Call[Any, ListParams], name: str, ticket_id: str |
 async def get_resource(call: Call[Any, ItemParams], name: str, remote_id: str) -> Response:
     async with resource_call(call, name, "get") as (resource, ctx):
         item = await resource.get(ctx, remote_id)
-    return _answer(_item_json(item, call.query.include_remote_data), [])
+    return _answer(_item_json(item, ctx.provider, call.query.include_remote_data), [])
 
 
 async def write_resource(
@@ -145,7 +163,7 @@ async def write_resource(
             written = await resource.create(ctx, data)
         else:
             written = await resource.update(ctx, remote_id, data)
-    body = _item_json(written.item, call.query.include_remote_data)
+    body = _item_json(written.item, ctx.provider, call.query.include_remote_data)
     return _answer(body, written.warnings, 201 if remote_id is None else 200)
 
 

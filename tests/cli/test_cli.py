@@ -150,6 +150,7 @@ def test_plugins_lists_built_ins_with_hooks(tmp_path: Path) -> None:
     rows = {row["name"]: row for row in json.loads(result.stdout)}
     classifier = rows["gateway.default_plugins.error_classifier"]
     assert classifier["distribution"] == "unigate" and classifier["hooks"] == ["classify_upstream_error"]
+    assert all(row["replaces"] == {} for row in rows.values())  # no installed plugin replaces another's provider
 
 
 def test_serve_prints_the_secret_key_only_when_it_generates_it(env: dict[str, str]) -> None:

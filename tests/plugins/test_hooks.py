@@ -116,6 +116,76 @@ async def test_replaces_takes_over_a_provider() -> None:
         assert gateway.providers.registrations["acme"].replaced is not None
 
 
+ACME_EU = {"acme-eu": {**ACME["acme"], "display_name": "Acme EU"}}
+
+
+async def test_one_class_serves_all_its_catalog_keys() -> None:
+    class BothAcmes(Provider):
+        catalog_keys = ("acme", "acme-eu")
+
+    class Both:
+        @hookimpl
+        def register_catalog(self, register: RegisterCatalog) -> None:
+            register({**ACME, **ACME_EU})
+
+        @hookimpl
+        def register_providers(self, register: RegisterProvider) -> None:
+            register(BothAcmes)
+
+    async with make_gateway(plugins=[Both()]) as (gateway, _):
+        assert gateway.providers["acme"] is gateway.providers["acme-eu"]
+        assert isinstance(gateway.providers["acme-eu"], BothAcmes) and BothAcmes.catalog_key == "acme"
+
+
+async def test_replaces_declared_on_the_class() -> None:
+    class Replacement(AcmeProvider):
+        replaces = ("acme",)
+
+    class Override:
+        @hookimpl
+        def register_providers(self, register: RegisterProvider) -> None:
+            register(Replacement)
+
+    async with make_gateway(plugins=[AcmePlugin(), Override()]) as (gateway, _):
+        assert type(gateway.providers["acme"]) is Replacement
+        assert gateway.providers.registrations["acme"].replaces == "acme"
+
+
+async def test_replacing_one_key_leaves_the_inherited_others_with_their_owner() -> None:
+    class BothAcmes(Provider):
+        catalog_keys = ("acme", "acme-eu")
+
+    class Both:
+        @hookimpl
+        def register_catalog(self, register: RegisterCatalog) -> None:
+            register({**ACME, **ACME_EU})
+
+        @hookimpl
+        def register_providers(self, register: RegisterProvider) -> None:
+            register(BothAcmes)
+
+    class OnlyAcme(BothAcmes):
+        replaces = ("acme",)
+
+    class Override:
+        @hookimpl
+        def register_providers(self, register: RegisterProvider) -> None:
+            register(OnlyAcme)
+
+    async with make_gateway(plugins=[Both(), Override()]) as (gateway, _):
+        assert type(gateway.providers["acme"]) is OnlyAcme and type(gateway.providers["acme-eu"]) is BothAcmes
+
+
+def test_replacing_a_key_the_class_does_not_serve_is_refused() -> None:
+    class Confused:
+        @hookimpl
+        def register_providers(self, register: RegisterProvider) -> None:
+            register(AcmeProvider, replaces="github")
+
+    with pytest.raises(PluginError, match="replaces='github'; it can only replace keys it serves"):
+        make_gateway_sync([AcmePlugin(), Confused()])
+
+
 async def test_hook_register_routes() -> None:
     async def hello(request: Request) -> PlainTextResponse:
         return PlainTextResponse("hello from a plugin")

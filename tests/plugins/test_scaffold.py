@@ -68,7 +68,7 @@ def test_generated_plugin_installs_and_its_tests_pass(tmp_path: Path) -> None:
         timeout=300,
     )
     assert tests.returncode == 0, tests.stdout + tests.stderr
-    assert "9 passed" in tests.stdout, tests.stdout  # installed + the 8 contract checks, live ones included
+    assert "10 passed" in tests.stdout, tests.stdout  # installed + the 9 contract checks, live ones included
 
 
 @pytest.mark.parametrize("name", ["Acme", "1acme", "acme--crm", "acme_crm", "a", "acme-"])

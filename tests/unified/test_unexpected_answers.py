@@ -1,4 +1,5 @@
-"""A provider answer a plugin cannot map (not JSON, or missing what the model needs) is a 502 naming the provider."""
+"""A provider answer a plugin cannot map (not JSON, missing what the mapper or the model needs) is a 502 naming the
+provider and the operation, never a 500."""
 
 from __future__ import annotations
 
@@ -21,16 +22,19 @@ from gateway.testing.loopback import run_app
 from unified_models import Ticket
 
 NOT_JSON = "something that is not JSON"
+SHAPE = "an unexpected shape"
 ANSWERS = {
     "html": Response("<html>Service Unavailable</html>", media_type="text/html"),
     "truncated": Response(b'{"items": [{"id": "1", "title": "cut', media_type="application/json"),
     "no-id": JSONResponse({"items": [{"title": "no id"}]}),
+    "no-title": JSONResponse({"items": [{"id": "1"}]}),
+    "not-a-list": JSONResponse({"items": 3}),
     "fine": JSONResponse({"items": [{"id": "1", "title": "ok"}]}),
 }
 
 
-class OddTickets(Resource):
-    name = "tickets"
+class OddTickets(Resource[Ticket]):
+    filters = frozenset({"collection_id"})
 
     async def list(self, ctx: ProviderContext, query: ListQuery) -> ResourcePage[Ticket]:
         body = (await ctx.http.get(f"/answers/{query.collection_id}")).json()
@@ -72,12 +76,16 @@ async def api(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
 
 @pytest.mark.parametrize(
     ("kind", "said"),
-    [("html", NOT_JSON), ("truncated", NOT_JSON), ("no-id", "an unexpected shape")],
+    [("html", NOT_JSON), ("truncated", NOT_JSON), *((kind, SHAPE) for kind in ("no-id", "no-title", "not-a-list"))],
 )
-async def test_unmappable_answers_are_bad_gateway(api: httpx.AsyncClient, kind: str, said: str) -> None:
+async def test_unmappable_answers_are_bad_gateway(
+    api: httpx.AsyncClient, caplog: pytest.LogCaptureFixture, kind: str, said: str
+) -> None:
     answer = await api.get("/tickets", params={"collection_id": kind})
     assert answer.status_code == 502, answer.text
-    assert answer.json()["error"] == {"code": "upstream_error", "message": f"odd answered {said} for tickets"}
+    assert answer.json()["error"] == {"code": "upstream_error", "message": f"odd answered {said} for listing tickets"}
+    logged = [r for r in caplog.records if "unexpected form" in r.getMessage()]
+    assert logged and logged[0].exc_info is not None  # the traceback is in the log, not the answer
 
 
 async def test_a_mappable_answer_still_works(api: httpx.AsyncClient) -> None:

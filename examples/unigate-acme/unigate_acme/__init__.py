@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gateway.plugins import hookimpl
+from gateway.provider import hookimpl
 from unigate_acme.acme_tasks import CATALOG, AcmeTasksProvider
 from unigate_acme.github_priority import AcmeGitHub
 
@@ -18,5 +18,5 @@ def register_catalog(register: Any) -> None:
 
 @hookimpl
 def register_providers(register: Any) -> None:
-    register(AcmeGitHub, replaces="github")
+    register(AcmeGitHub)  # AcmeGitHub.replaces names the key it takes over
     register(AcmeTasksProvider)

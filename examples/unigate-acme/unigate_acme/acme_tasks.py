@@ -15,9 +15,10 @@ from gateway.provider import (
     ListQuery,
     Provider,
     ProviderContext,
-    ProviderError,
     Resource,
     ResourcePage,
+    paginate,
+    raise_for_answer,
 )
 from unified_models import Ticket, TicketStatus
 
@@ -61,8 +62,10 @@ def to_ticket(task: Mapping[str, Any]) -> Ticket:
     )
 
 
-class AcmeTickets(Resource):
-    name = "tickets"
+PAGING = {"type": "cursor", "cursor_path_in_response": "next", "cursor_name_in_request": "after"}
+
+
+class AcmeTickets(Resource[Ticket]):
     fields = (
         *ENVELOPE_FIELDS,
         "name",
@@ -72,22 +75,16 @@ class AcmeTickets(Resource):
     )
 
     async def list(self, ctx: ProviderContext, query: ListQuery) -> ResourcePage[Ticket]:
-        params: dict[str, Any] = {"limit": query.page_size}
-        if query.cursor:
-            params["after"] = query.cursor
-        response = await ctx.http.get("/v1/tasks", params=params)
-        if response.status_code != 200:
-            raise ProviderError(response.status_code, "provider_error", f"Acme Tasks answered {response.status_code}")
-        body = response.json()
-        return ResourcePage([to_ticket(t) for t in body["tasks"]], body.get("next"))
+        paging = {**PAGING, "limit_name_in_request": "limit", "response_path": "tasks"}
+        page = await paginate(ctx, "/v1/tasks", query, default=paging, operation="listing tasks")
+        return ResourcePage([to_ticket(t) for t in page.items], page.next_cursor)
 
     async def get(self, ctx: ProviderContext, remote_id: str) -> Ticket:
         response = await ctx.http.get(f"/v1/tasks/{remote_id}")
-        if response.status_code == 404:
-            raise ProviderError(404, "not_found", f"task {remote_id} not found")
+        raise_for_answer(ctx, response, f"getting task {remote_id}")
         return to_ticket(response.json())
 
 
 class AcmeTasksProvider(Provider):
-    catalog_key = "acme-tasks"
-    resources: ClassVar[Mapping[str, type[Resource]]] = {"tickets": AcmeTickets}
+    catalog_keys = ("acme-tasks",)
+    resources: ClassVar[Mapping[str, type[Resource[Any, Any, Any]]]] = {"tickets": AcmeTickets}

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import ClassVar
+from typing import Any, ClassVar
 
-from pydantic import BaseModel
 from unigate_github import GitHubProvider, GitHubTickets
 
 from gateway.provider import ListQuery, ProviderContext, Resource, ResourcePage, Written
@@ -23,8 +22,8 @@ def with_priority(ticket: Ticket) -> Ticket:
     return ticket
 
 
-def as_label(data: TicketCreate | TicketUpdate, current: list[str]) -> TicketCreate | TicketUpdate:
-    """Move a requested ``priority`` into the tags, replacing any earlier priority label."""
+def as_label(data: TicketCreate | TicketUpdate, current: list[str]) -> Any:
+    """Move a requested ``priority`` into the tags, replacing any earlier priority label (same model back)."""
     if data.priority is None:
         return data
     tags = [t for t in (data.tags if data.tags is not None else current) if not t.startswith(PREFIX)]
@@ -40,13 +39,11 @@ class PriorityTickets(GitHubTickets):
     async def get(self, ctx: ProviderContext, remote_id: str) -> Ticket:
         return with_priority(await super().get(ctx, remote_id))
 
-    async def create(self, ctx: ProviderContext, data: BaseModel) -> Written[Ticket]:
-        assert isinstance(data, TicketCreate)
+    async def create(self, ctx: ProviderContext, data: TicketCreate) -> Written[Ticket]:
         written = await super().create(ctx, as_label(data, []))
         return Written(with_priority(written.item), written.warnings)
 
-    async def update(self, ctx: ProviderContext, remote_id: str, data: BaseModel) -> Written[Ticket]:
-        assert isinstance(data, TicketUpdate)
+    async def update(self, ctx: ProviderContext, remote_id: str, data: TicketUpdate) -> Written[Ticket]:
         if data.priority is not None and data.tags is None:
             data = as_label(data, list((await super().get(ctx, remote_id)).tags))
         else:
@@ -56,4 +53,10 @@ class PriorityTickets(GitHubTickets):
 
 
 class AcmeGitHub(GitHubProvider):
-    resources: ClassVar[Mapping[str, type[Resource]]] = {**GitHubProvider.resources, "tickets": PriorityTickets}
+    """GitHub with priorities; takes over the built-in ``github`` key (``github-app`` stays with unigate-github)."""
+
+    replaces = ("github",)
+    resources: ClassVar[Mapping[str, type[Resource[Any, Any, Any]]]] = {
+        **GitHubProvider.resources,
+        "tickets": PriorityTickets,
+    }

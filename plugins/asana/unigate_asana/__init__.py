@@ -10,17 +10,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from gateway.plugins import hookimpl
+from gateway.provider import hookimpl
 from unigate_asana.collections import AsanaCollections
 from unigate_asana.comments import AsanaComments
 from unigate_asana.people import AsanaTags, AsanaUsers
-from unigate_asana.provider import AsanaPatProvider, AsanaProvider
+from unigate_asana.provider import AsanaProvider
 from unigate_asana.tickets import AsanaTickets
 
 __all__ = [
     "AsanaCollections",
     "AsanaComments",
-    "AsanaPatProvider",
     "AsanaProvider",
     "AsanaTags",
     "AsanaTickets",
@@ -31,4 +30,3 @@ __all__ = [
 @hookimpl
 def register_providers(register: Any) -> None:
     register(AsanaProvider)
-    register(AsanaPatProvider)

@@ -10,8 +10,6 @@ from gateway.provider import (
     ProviderContext,
     Resource,
     ResourcePage,
-    refuse_modified_after,
-    unsupported_filter,
 )
 from unified_models import Attachment
 from unigate_asana.common import check, data_of, gid, ref_gid, when
@@ -20,7 +18,7 @@ from unigate_asana.paging import Plan, read_page
 ATTACHMENT_FIELDS = "name,resource_subtype,created_at,download_url,permanent_url,host,parent,size"
 
 
-def to_attachment(attachment: dict[str, Any], provider: str) -> Attachment:
+def to_attachment(attachment: dict[str, Any], provider: str = "asana") -> Attachment:
     return Attachment(
         id=str(attachment["gid"]),
         remote_id=str(attachment["gid"]),
@@ -33,26 +31,23 @@ def to_attachment(attachment: dict[str, Any], provider: str) -> Attachment:
     )
 
 
-class AsanaAttachments(Resource):
+class AsanaAttachments(Resource[Attachment]):
     """Files attached to a task: list (by ``ticket_id``) and get."""
 
-    name = "attachments"
+    filters = frozenset({"ticket_id"})
     fields = (*ENVELOPE_FIELDS, "file_name", "file_url", "ticket")
 
     async def list(self, ctx: ProviderContext, query: ListQuery) -> ResourcePage[Attachment]:
         if query.cursor:
             plan = Plan.from_cursor(query.cursor)
         else:
-            if not query.ticket_id:
-                raise unsupported_filter("ticket_id", "Asana lists attachments per task; send ticket_id")
-            refuse_modified_after(query, "Asana", "attachments")
-            task = gid(query.ticket_id, "ticket_id")
+            task = gid(query.ticket_id or "", "ticket_id")  # the route's path always carries it
             plan = Plan([("/attachments", {"parent": task, "opt_fields": ATTACHMENT_FIELDS})], {"task": task})
         items, following = await read_page(ctx, plan, query.page_size, f"task {plan.keep.get('task')}")
-        return ResourcePage([to_attachment(a, self.provider.catalog_key) for _, a in items], following)
+        return ResourcePage([to_attachment(a) for _, a in items], following)
 
     async def get(self, ctx: ProviderContext, remote_id: str) -> Attachment:
         attachment = gid(remote_id)
         response = await ctx.http.get(f"/attachments/{attachment}", params={"opt_fields": ATTACHMENT_FIELDS})
-        check(response, f"attachment {attachment}")
-        return to_attachment(data_of(response), self.provider.catalog_key)
+        check(ctx, response, f"attachment {attachment}")
+        return to_attachment(data_of(response))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gateway.provider import ListQuery, ProviderContext, ProviderError, Resource, ResourcePage
+from gateway.provider import ListQuery, ProviderContext, Resource, ResourcePage
 from unified_models import Collection
 from unigate_asana.common import check, data_of, gid
 from unigate_asana.mapping import to_project, to_workspace
@@ -16,24 +16,12 @@ FIELDS = (
 )  # fmt: skip
 
 
-def refuse_modified_after(query: ListQuery, what: str) -> None:
-    if query.modified_after is not None:
-        raise ProviderError(
-            400,
-            "invalid_query_params",
-            f"modified_after: Asana cannot filter {what} by modification time; leave it out",
-            field="modified_after",
-        )
-
-
-class AsanaCollections(Resource):
+class AsanaCollections(Resource[Collection]):
     """``GET /workspaces``, then ``GET /projects`` of each workspace."""
 
-    name = "collections"
     fields = FIELDS
 
     async def list(self, ctx: ProviderContext, query: ListQuery) -> ResourcePage[Collection]:
-        refuse_modified_after(query, "projects")
         if query.cursor:
             plan = Plan.from_cursor(query.cursor)
         else:
@@ -42,9 +30,8 @@ class AsanaCollections(Resource):
             ]
             plan = Plan([("/workspaces", {"opt_fields": WORKSPACE_FIELDS}), *projects])
         items, following = await read_page(ctx, plan, query.page_size, "workspaces and projects")
-        key = self.provider.catalog_key
         return ResourcePage(
-            [to_workspace(item, key) if plan.sources[source][0] == "/workspaces" else to_project(item, key)
+            [to_workspace(item) if plan.sources[source][0] == "/workspaces" else to_project(item)
              for source, item in items],
             following,
         )  # fmt: skip
@@ -52,8 +39,8 @@ class AsanaCollections(Resource):
     async def get(self, ctx: ProviderContext, remote_id: str) -> Collection:
         found = await ctx.http.get(f"/projects/{gid(remote_id)}", params={"opt_fields": PROJECT_FIELDS})
         if found.status_code != 404:
-            check(found, f"project {remote_id}")
-            return to_project(data_of(found), self.provider.catalog_key)
+            check(ctx, found, f"project {remote_id}")
+            return to_project(data_of(found))
         found = await ctx.http.get(f"/workspaces/{remote_id}", params={"opt_fields": WORKSPACE_FIELDS})
-        check(found, f"project or workspace {remote_id}")
-        return to_workspace(data_of(found), self.provider.catalog_key)
+        check(ctx, found, f"project or workspace {remote_id}")
+        return to_workspace(data_of(found))

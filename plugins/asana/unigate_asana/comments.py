@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
-
-from gateway.provider import ENVELOPE_FIELDS, ListQuery, ProviderContext, ProviderError, Resource, ResourcePage, Written
+from gateway.provider import (
+    ENVELOPE_FIELDS,
+    ListQuery,
+    ProviderContext,
+    ProviderError,
+    Resource,
+    ResourcePage,
+    Written,
+)
 from unified_models import Comment, CommentCreate
 from unigate_asana.common import check, data_of, gid, stamp, when
 from unigate_asana.mapping import to_comment
@@ -15,19 +21,17 @@ STORY_FIELDS = "created_at,created_by,resource_subtype,text,html_text,type"
 COMMENT = "comment_added"
 
 
-class AsanaComments(Resource):
+class AsanaComments(Resource[Comment, CommentCreate]):
     """``GET /tasks/{gid}/stories`` keeping the comments (system stories are left out), oldest first; create."""
 
-    name = "comments"
+    filters = frozenset({"ticket_id", "modified_after"})
     fields = (*ENVELOPE_FIELDS, "ticket", "body", "html_body", "user")
 
     async def list(self, ctx: ProviderContext, query: ListQuery) -> ResourcePage[Comment]:
         if query.cursor:
             plan = Plan.from_cursor(query.cursor)
         else:
-            if not query.ticket_id:
-                raise ProviderError(400, "invalid_query_params", "ticket_id: Asana lists comments per task")
-            task = gid(query.ticket_id, "ticket_id")
+            task = gid(query.ticket_id or "", "ticket_id")  # the route's path always carries it
             keep = {"task": task}
             if query.modified_after is not None:  # stories cannot be filtered upstream: drop older ones here
                 keep["since"] = stamp(query.modified_after)
@@ -35,16 +39,13 @@ class AsanaComments(Resource):
         items, following = await read_page(ctx, plan, query.page_size, f"task {plan.keep.get('task')}")
         since = when(plan.keep.get("since"))
         comments = [
-            to_comment(story, plan.keep["task"], self.provider.catalog_key)
-            for _, story in items
-            if story.get("resource_subtype") == COMMENT
+            to_comment(story, plan.keep["task"]) for _, story in items if story.get("resource_subtype") == COMMENT
         ]
         if since is not None:
             comments = [c for c in comments if c.remote_created_at and c.remote_created_at >= since]
         return ResourcePage(comments, following)
 
-    async def create(self, ctx: ProviderContext, data: BaseModel) -> Written[Comment]:
-        assert isinstance(data, CommentCreate)
+    async def create(self, ctx: ProviderContext, data: CommentCreate) -> Written[Comment]:
         if data.is_private:
             raise ProviderError(
                 422,
@@ -57,5 +58,5 @@ class AsanaComments(Resource):
         response = await ctx.http.post(
             f"/tasks/{task}/stories", params={"opt_fields": STORY_FIELDS}, json={"data": story}
         )
-        check(response, f"task {task}")
-        return Written(to_comment(data_of(response), task, self.provider.catalog_key))
+        check(ctx, response, f"task {task}")
+        return Written(to_comment(data_of(response), task))

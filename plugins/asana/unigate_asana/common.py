@@ -1,14 +1,15 @@
-"""What every Asana resource shares: gid checks, timestamps, the ``{"data": ...}`` envelope and error mapping."""
+"""What every Asana resource shares: gid checks, timestamps, the ``{"data": ...}`` envelope and the error table."""
 
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time
+from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 
-from gateway.provider import ProviderError
+from gateway.provider import ErrorRule, ErrorTable, ProviderContext, ProviderError, format_time, parse_time
 
 PROVIDER_NAMES = ("asana", "asana-pat")
 _GID = re.compile(r"^\d{1,30}$")
@@ -47,20 +48,16 @@ def gid(value: str, field: str = "id") -> str:
 
 def when(value: Any) -> datetime | None:
     """An Asana timestamp (``2012-02-22T02:06:58.147Z``) or date (``2012-03-26``) as aware UTC; None if unreadable."""
-    if not isinstance(value, str) or not value:
-        return None
     try:
-        if len(value) == 10:
-            return datetime.combine(date.fromisoformat(value), time.min, UTC)
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
+        moment = parse_time(value) if isinstance(value, str) else None
     except ValueError:
         return None
-    return parsed.astimezone(UTC) if parsed.tzinfo is not None else None
+    return moment.astimezone(UTC) if moment else None
 
 
 def stamp(moment: datetime) -> str:
     """An aware datetime as Asana writes it: ISO-8601 in UTC with milliseconds."""
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return format_time(moment, "iso_ms")
 
 
 def ref_gid(value: Any) -> str | None:
@@ -76,43 +73,36 @@ def data_of(response: httpx.Response) -> Any:
     return body.get("data") if isinstance(body, dict) else None
 
 
-def _first_error(response: httpx.Response) -> str:
-    try:
-        body = response.json()
-    except ValueError:
-        return response.reason_phrase
-    errors = body.get("errors") if isinstance(body, dict) else None
-    if isinstance(errors, list) and errors and isinstance(errors[0], dict):
-        return str(errors[0].get("message") or response.reason_phrase)
-    return response.reason_phrase
+def _detail(body: Mapping[str, Any]) -> str | None:
+    errors = body.get("errors")
+    if isinstance(errors, list) and errors and isinstance(errors[0], dict) and errors[0].get("message"):
+        return str(errors[0]["message"])
+    return None
 
 
-def check(response: httpx.Response, what: str, *, query: bool = False) -> None:
-    """Raise ``ProviderError`` for an Asana error answer, keeping its meaning; ``what`` names the object.
+def _field(body: Mapping[str, Any]) -> str | None:
+    """The property an Asana 400 names (``"notes: Must be a string"``)."""
+    message = _detail(body) or ""
+    return message.split(":", 1)[0].strip() if ":" in message else None
 
-    ``query`` marks list calls, where a 400 is a filter Asana refused rather than a value.
-    """
-    status = response.status_code
-    if status < 400:
-        return
-    message = _first_error(response)
-    if status == 404:
-        raise ProviderError(404, "not_found", f"Asana has no {what}, or the connection cannot see it")
-    if status == 400:
-        prop = message.split(":", 1)[0].strip() if ":" in message else ""
-        field = FIELDS.get(prop)
-        if query:
-            raise ProviderError(
-                400, "invalid_query_params", f"Asana refused the query for {what}: {message}", field=field
-            )
-        label = f"{field}: " if field else ""
-        raise ProviderError(
-            422, "validation_failed", f"{label}Asana refused the request for {what}: {message}", field=field
-        )
-    if status in (402, 403):
-        raise ProviderError(403, "forbidden", f"Asana does not let this connection do that on {what}: {message}")
-    if status == 429:
-        raise ProviderError(429, "rate_limited", f"Asana rate limit reached for {what}")
-    if status == 401:
-        raise ProviderError(502, "upstream_unauthorized", "Asana refused the connection's credentials (401)")
-    raise ProviderError(502, "upstream_error", f"Asana answered {status} for {what}: {message}")
+
+def _reading(response: httpx.Response, body: Mapping[str, Any]) -> bool:
+    """A refused GET is a filter Asana cannot apply, not a value it refuses."""
+    return bool(response.request.method == "GET")
+
+
+ERRORS = ErrorTable(
+    rules=(
+        ErrorRule(400, "invalid_query", _reading),
+        ErrorRule(400, "invalid"),
+        ErrorRule(402, "forbidden"),  # a premium-only feature
+    ),
+    fields=FIELDS,
+    field_of=_field,
+    detail_of=_detail,
+)
+
+
+def check(ctx: ProviderContext, response: httpx.Response, operation: str) -> None:
+    """Raise the API error for an Asana error answer (see ``ERRORS``); ``operation`` says what was done."""
+    ERRORS.check(ctx, response, operation)

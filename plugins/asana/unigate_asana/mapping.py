@@ -22,7 +22,7 @@ def _refs(values: Any) -> list[dict[str, Any]]:
     return [v for v in values if isinstance(v, dict) and ref_gid(v)] if isinstance(values, list) else []
 
 
-def _envelope(record: dict[str, Any], provider: str) -> dict[str, Any]:
+def _envelope(record: dict[str, Any], provider: str = "asana") -> dict[str, Any]:
     return {
         "id": str(record["gid"]),
         "remote_id": str(record["gid"]),
@@ -39,7 +39,7 @@ def tag_name(tag: dict[str, Any]) -> str:
     return name if isinstance(name, str) and name else str(tag["gid"])
 
 
-def to_ticket(task: dict[str, Any], provider: str) -> Ticket:
+def to_ticket(task: dict[str, Any], provider: str = "asana") -> Ticket:
     completed = task.get("completed")
     assignee = ref_gid(task.get("assignee"))
     return Ticket(
@@ -60,7 +60,7 @@ def to_ticket(task: dict[str, Any], provider: str) -> Ticket:
     )
 
 
-def to_comment(story: dict[str, Any], ticket: str, provider: str) -> Comment:
+def to_comment(story: dict[str, Any], ticket: str, provider: str = "asana") -> Comment:
     """A ``comment_added`` story of task ``ticket``; Asana comments have no private form (``is_private`` null)."""
     return Comment(
         **_envelope(story, provider),
@@ -71,7 +71,7 @@ def to_comment(story: dict[str, Any], ticket: str, provider: str) -> Comment:
     )
 
 
-def to_user(user: dict[str, Any], provider: str) -> User:
+def to_user(user: dict[str, Any], provider: str = "asana") -> User:
     photo: dict[str, Any] = user["photo"] if isinstance(user.get("photo"), dict) else {}
     return User(
         **_envelope(user, provider),
@@ -81,7 +81,7 @@ def to_user(user: dict[str, Any], provider: str) -> User:
     )
 
 
-def to_project(project: dict[str, Any], provider: str) -> Collection:
+def to_project(project: dict[str, Any], provider: str = "asana") -> Collection:
     return Collection(
         **_envelope(project, provider),
         name=_text(project.get("name")),
@@ -92,10 +92,10 @@ def to_project(project: dict[str, Any], provider: str) -> Collection:
     )
 
 
-def to_workspace(workspace: dict[str, Any], provider: str) -> Collection:
+def to_workspace(workspace: dict[str, Any], provider: str = "asana") -> Collection:
     """A workspace or organisation: the collection that holds projects (no unified collection type fits)."""
     return Collection(**_envelope(workspace, provider), name=_text(workspace.get("name")))
 
 
-def to_tag(tag: dict[str, Any], provider: str) -> Tag:
+def to_tag(tag: dict[str, Any], provider: str = "asana") -> Tag:
     return Tag(**_envelope(tag, provider), name=tag_name(tag))

@@ -57,7 +57,7 @@ async def read_page(
         limit = min(page_size - len(items), MAX_LIMIT)
         sent = {**params, "limit": str(limit), **({"offset": plan.offset} if plan.offset else {})}
         response = await ctx.http.get(path, params=sent)
-        check(response, what, query=True)
+        check(ctx, response, f"listing {what}")
         records = data_of(response) or []
         items += [(plan.index, record) for record in records if isinstance(record, dict)]
         following = (response.json().get("next_page") or {}).get("offset")
@@ -73,7 +73,7 @@ async def workspace_gids(ctx: ProviderContext) -> list[str]:
     if isinstance(known, list) and known:
         return [str(w) for w in known]
     response = await ctx.http.get("/workspaces", params={"limit": str(MAX_LIMIT)})
-    check(response, "workspaces")
+    check(ctx, response, "workspaces")
     found = [str(w["gid"]) for w in data_of(response) or [] if isinstance(w, dict) and w.get("gid")]
     if not found:
         raise ProviderError(502, "upstream_error", "the Asana connection cannot see any workspace")

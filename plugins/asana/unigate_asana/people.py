@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from gateway.provider import ListQuery, ProviderContext, ProviderError, Resource, ResourcePage
 from unified_models import Tag, User
-from unigate_asana.collections import refuse_modified_after
 from unigate_asana.common import check, data_of, gid
 from unigate_asana.mapping import to_tag, to_user
 from unigate_asana.paging import Plan, read_page, workspace_gids
@@ -28,36 +27,34 @@ async def workspace_filter(ctx: ProviderContext, query: ListQuery, what: str) ->
     return workspace
 
 
-class AsanaUsers(Resource):
+class AsanaUsers(Resource[User]):
     """``GET /users``: users of every workspace the connection sees (or of the workspace ``collection_id`` names)."""
 
-    name = "users"
+    filters = frozenset({"collection_id"})
     fields = ("id", "remote_id", "provider", "remote_data", "name", "email_address", "avatar")
 
     async def list(self, ctx: ProviderContext, query: ListQuery) -> ResourcePage[User]:
-        refuse_modified_after(query, "users")
         if query.cursor:
             plan = Plan.from_cursor(query.cursor)
         else:
             workspace = await workspace_filter(ctx, query, "users")
             plan = Plan([("/users", {"opt_fields": USER_FIELDS, **({"workspace": workspace} if workspace else {})})])
         items, following = await read_page(ctx, plan, query.page_size, "users")
-        return ResourcePage([to_user(user, self.provider.catalog_key) for _, user in items], following)
+        return ResourcePage([to_user(user) for _, user in items], following)
 
     async def get(self, ctx: ProviderContext, remote_id: str) -> User:
         response = await ctx.http.get(f"/users/{gid(remote_id)}", params={"opt_fields": USER_FIELDS})
-        check(response, f"user {remote_id}")
-        return to_user(data_of(response), self.provider.catalog_key)
+        check(ctx, response, f"user {remote_id}")
+        return to_user(data_of(response))
 
 
-class AsanaTags(Resource):
+class AsanaTags(Resource[Tag]):
     """``GET /tags`` of each workspace (or of the workspace ``collection_id`` names)."""
 
-    name = "tags"
+    filters = frozenset({"collection_id"})
     fields = ("id", "remote_id", "provider", "remote_created_at", "remote_data", "name")
 
     async def list(self, ctx: ProviderContext, query: ListQuery) -> ResourcePage[Tag]:
-        refuse_modified_after(query, "tags")
         if query.cursor:
             plan = Plan.from_cursor(query.cursor)
         else:
@@ -65,9 +62,9 @@ class AsanaTags(Resource):
             workspaces = [workspace] if workspace else await workspace_gids(ctx)
             plan = Plan([("/tags", {"workspace": w, "opt_fields": TAG_FIELDS}) for w in workspaces])
         items, following = await read_page(ctx, plan, query.page_size, "tags")
-        return ResourcePage([to_tag(tag, self.provider.catalog_key) for _, tag in items], following)
+        return ResourcePage([to_tag(tag) for _, tag in items], following)
 
     async def get(self, ctx: ProviderContext, remote_id: str) -> Tag:
         response = await ctx.http.get(f"/tags/{gid(remote_id)}", params={"opt_fields": TAG_FIELDS})
-        check(response, f"tag {remote_id}")
-        return to_tag(data_of(response), self.provider.catalog_key)
+        check(ctx, response, f"tag {remote_id}")
+        return to_tag(data_of(response))

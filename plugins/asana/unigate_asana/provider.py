@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from gateway.provider import Provider, ProviderContext, Resource
 from unigate_asana.attachments import AsanaAttachments
@@ -17,8 +17,8 @@ from unigate_asana.tickets import AsanaTickets
 class AsanaProvider(Provider):
     """Asana's REST API 1.0 through an OAuth connection (one-hour access tokens, refreshed by Unigate)."""
 
-    catalog_key: ClassVar[str] = "asana"
-    resources: ClassVar[Mapping[str, type[Resource]]] = {
+    catalog_keys = ("asana", "asana-pat")  # OAuth; a personal access token, checked on /users/me
+    resources: ClassVar[Mapping[str, type[Resource[Any, Any, Any]]]] = {
         "tickets": AsanaTickets,
         "attachments": AsanaAttachments,
         "comments": AsanaComments,
@@ -30,13 +30,7 @@ class AsanaProvider(Provider):
     async def post_connection(self, ctx: ProviderContext) -> None:
         """Store the authorising user's gid and the gids of the workspaces it sees (``user_gid``, ``workspaces``)."""
         response = await ctx.http.get("/users/me", params={"opt_fields": "name,workspaces"})
-        check(response, "the connection's user")
+        check(ctx, response, "the connection's user")
         me = data_of(response) or {}
         ctx.connection_config["user_gid"] = str(me.get("gid"))
         ctx.connection_config["workspaces"] = [str(w["gid"]) for w in me.get("workspaces") or [] if w.get("gid")]
-
-
-class AsanaPatProvider(AsanaProvider):
-    """The same API with a personal access token (``Authorization: Bearer``), checked on ``/users/me``."""
-
-    catalog_key: ClassVar[str] = "asana-pat"

@@ -97,7 +97,7 @@ async def tag_gids(ctx: ProviderContext, names: list[str]) -> list[str]:
         params = {"workspace": workspace, "opt_fields": "name", "limit": str(MAX_LIMIT)}
         for _ in range(20):  # 2,000 tags per workspace at most
             response = await ctx.http.get("/tags", params=params)
-            check(response, f"tags of workspace {workspace}", query=True)
+            check(ctx, response, f"tags of workspace {workspace}")
             for tag in data_of(response) or []:
                 known.setdefault(str(tag.get("name")), str(tag["gid"]))
                 known[str(tag["gid"])] = str(tag["gid"])

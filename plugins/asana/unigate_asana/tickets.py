@@ -5,9 +5,15 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from pydantic import BaseModel
-
-from gateway.provider import ENVELOPE_FIELDS, ListQuery, ProviderContext, ProviderError, Resource, ResourcePage, Written
+from gateway.provider import (
+    ENVELOPE_FIELDS,
+    ListQuery,
+    ProviderContext,
+    ProviderError,
+    Resource,
+    ResourcePage,
+    Written,
+)
 from unified_models import FieldWarning, Ticket, TicketCreate, TicketStatus, TicketUpdate
 from unigate_asana.common import check, data_of, gid, ref_gid, stamp
 from unigate_asana.mapping import to_ticket
@@ -69,19 +75,19 @@ async def set_tags(ctx: ProviderContext, task: str, names: list[str]) -> None:
     """Add and remove tags one by one (``addTag``/``removeTag``): Asana does not write ``tags`` on update."""
     wanted = await tag_gids(ctx, names)
     response = await ctx.http.get(f"/tasks/{task}", params={"opt_fields": "tags"})
-    check(response, f"task {task}")
+    check(ctx, response, f"task {task}")
     current = [g for g in (ref_gid(t) for t in (data_of(response) or {}).get("tags") or []) if g]
     changes: list[tuple[str, Any]] = [("addTag", g) for g in wanted if g not in current]
     changes += [("removeTag", g) for g in current if g not in wanted]
     for action, tag in changes:
         answer = await ctx.http.post(f"/tasks/{task}/{action}", json={"data": {"tag": tag}})
-        check(answer, f"task {task}")
+        check(ctx, answer, f"task {task}")
 
 
-class AsanaTickets(Resource):
+class AsanaTickets(Resource[Ticket, TicketCreate, TicketUpdate]):
     """Tasks: list (``GET /tasks`` by project or assignee), get, create and update (properties, then tags)."""
 
-    name = "tickets"
+    filters = frozenset({"collection_id", "status", "assignee_id", "modified_after"})
     fields = (
         *ENVELOPE_FIELDS,
         "name",
@@ -104,18 +110,17 @@ class AsanaTickets(Resource):
         if plan is None:
             return ResourcePage([])
         items, following = await read_page(ctx, plan, query.page_size, "tasks")
-        tickets = [to_ticket(task, self.provider.catalog_key) for _, task in items]
+        tickets = [to_ticket(task) for _, task in items]
         if plan.keep.get("completed") == "true":
             tickets = [t for t in tickets if t.status == TicketStatus.CLOSED]
         return ResourcePage(tickets, following)
 
     async def get(self, ctx: ProviderContext, remote_id: str) -> Ticket:
         response = await ctx.http.get(f"/tasks/{gid(remote_id)}", params={"opt_fields": TASK_FIELDS})
-        check(response, f"task {remote_id}")
-        return to_ticket(data_of(response), self.provider.catalog_key)
+        check(ctx, response, f"task {remote_id}")
+        return to_ticket(data_of(response))
 
-    async def create(self, ctx: ProviderContext, data: BaseModel) -> Written[Ticket]:
-        assert isinstance(data, TicketCreate)
+    async def create(self, ctx: ProviderContext, data: TicketCreate) -> Written[Ticket]:
         payload, warnings = task_fields(data.model_dump(exclude_unset=True), None)
         workspaces = await workspace_gids(ctx)
         chosen = [gid(c, "collections") for c in data.collections]
@@ -143,12 +148,11 @@ class AsanaTickets(Resource):
         if data.tags:
             payload["tags"] = await tag_gids(ctx, list(data.tags))
         response = await ctx.http.post("/tasks", params={"opt_fields": TASK_FIELDS}, json={"data": payload})
-        check(response, "the new task")
-        ticket = to_ticket(data_of(response), self.provider.catalog_key)
+        check(ctx, response, "the new task")
+        ticket = to_ticket(data_of(response))
         return Written(ticket, [w.model_copy(update={"object_id": ticket.id}) for w in warnings])
 
-    async def update(self, ctx: ProviderContext, remote_id: str, data: BaseModel) -> Written[Ticket]:
-        assert isinstance(data, TicketUpdate)
+    async def update(self, ctx: ProviderContext, remote_id: str, data: TicketUpdate) -> Written[Ticket]:
         task = gid(remote_id)
         changes = data.changes()
         payload, warnings = task_fields(changes, remote_id)
@@ -162,7 +166,7 @@ class AsanaTickets(Resource):
             response = await ctx.http.put(
                 f"/tasks/{task}", params={"opt_fields": "modified_at"}, json={"data": payload}
             )
-            check(response, f"task {remote_id}")
+            check(ctx, response, f"task {remote_id}")
         if "tags" in changes:
             await set_tags(ctx, task, list(changes["tags"] or []))
         return Written(await self.get(ctx, task), warnings)

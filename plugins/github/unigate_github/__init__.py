@@ -10,15 +10,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from gateway.plugins import hookimpl
+from gateway.provider import hookimpl
 from unigate_github.comments import GitHubComments
-from unigate_github.provider import GitHubAppProvider, GitHubProvider
+from unigate_github.provider import GitHubProvider
 from unigate_github.repositories import GitHubCollections
 from unigate_github.tickets import GitHubTickets
 from unigate_github.users import GitHubTags, GitHubUsers
 
 __all__ = [
-    "GitHubAppProvider",
     "GitHubCollections",
     "GitHubComments",
     "GitHubProvider",
@@ -31,4 +30,3 @@ __all__ = [
 @hookimpl
 def register_providers(register: Any) -> None:
     register(GitHubProvider)
-    register(GitHubAppProvider)

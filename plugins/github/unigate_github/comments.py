@@ -4,22 +4,30 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel
-
-from gateway.provider import ENVELOPE_FIELDS, ListQuery, ProviderContext, ProviderError, Resource, ResourcePage, Written
+from gateway.provider import (
+    ENVELOPE_FIELDS,
+    ListQuery,
+    ProviderContext,
+    ProviderError,
+    Resource,
+    ResourcePage,
+    Written,
+    format_time,
+    parse_time,
+)
 from unified_models import Comment, CommentCreate, FieldWarning
-from unigate_github.common import HEADERS, check, fetch_page, full_name_of, since, when
+from unigate_github.common import HEADERS, check, fetch_page, full_name_of
 from unigate_github.tickets import parse_ticket_id
 
 
-def to_comment(comment: dict[str, Any], ticket: str, provider: str = "github") -> Comment:
+def to_comment(comment: dict[str, Any], ticket: str) -> Comment:
     collection = full_name_of(str(comment["issue_url"]))
     return Comment(
         id=f"{collection}/comments/{comment['id']}",
         remote_id=str(comment["id"]),
-        provider=provider,
-        remote_created_at=when(comment.get("created_at")),
-        remote_updated_at=when(comment.get("updated_at")),
+        provider="github",
+        remote_created_at=parse_time(comment.get("created_at")),
+        remote_updated_at=parse_time(comment.get("updated_at")),
         remote_data=comment,
         ticket=ticket,
         body=comment.get("body"),
@@ -27,29 +35,26 @@ def to_comment(comment: dict[str, Any], ticket: str, provider: str = "github") -
     )
 
 
-class GitHubComments(Resource):
+class GitHubComments(Resource[Comment, CommentCreate]):
     """Comments of one issue: list (by ticket) and create."""
 
-    name = "comments"
     fields = (
         *ENVELOPE_FIELDS,
         "ticket",
         "body",
         "user",
     )
+    filters = frozenset({"ticket_id", "modified_after"})
 
     async def list(self, ctx: ProviderContext, query: ListQuery) -> ResourcePage[Comment]:
-        if not query.ticket_id:
-            raise ProviderError(400, "invalid_query_params", "ticket_id: GitHub lists comments per issue")
-        path, number = parse_ticket_id(query.ticket_id)
-        params = {"since": since(query.modified_after)} if query.modified_after else {}
-        items, next_url = await fetch_page(
-            ctx, f"{path}/issues/{number}/comments", query, params, f"issue {query.ticket_id}"
-        )
-        return ResourcePage([to_comment(c, query.ticket_id, ctx.provider) for c in items], next_url)
+        ticket = query.ticket_id or ""  # the route's path always carries it
+        path, number = parse_ticket_id(ticket, "ticket_id")
+        params = {"since": format_time(query.modified_after)} if query.modified_after else {}
+        what = f"comments of issue {ticket}"
+        items, next_url = await fetch_page(ctx, f"{path}/issues/{number}/comments", query, params, what)
+        return ResourcePage([to_comment(c, ticket) for c in items], next_url)
 
-    async def create(self, ctx: ProviderContext, data: BaseModel) -> Written[Comment]:
-        assert isinstance(data, CommentCreate)
+    async def create(self, ctx: ProviderContext, data: CommentCreate) -> Written[Comment]:
         if data.is_private:
             raise ProviderError(
                 422,
@@ -65,5 +70,5 @@ class GitHubComments(Resource):
             text = data.html_body  # GitHub's Markdown renders inline HTML
         path, number = parse_ticket_id(data.ticket, "ticket")
         response = await ctx.http.post(f"{path}/issues/{number}/comments", json={"body": text}, headers=HEADERS)
-        check(response, f"issue {data.ticket}")
-        return Written(to_comment(response.json(), data.ticket, ctx.provider), warnings)
+        check(ctx, response, f"commenting on issue {data.ticket}")
+        return Written(to_comment(response.json(), data.ticket), warnings)

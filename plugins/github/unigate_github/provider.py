@@ -1,22 +1,23 @@
-"""The ``github`` and ``github-app`` provider classes: catalog keys, unified resources, rate-limit classification."""
+"""The GitHub provider class: ``github`` (OAuth app) and ``github-app`` (App installation) connections."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from gateway.provider import ErrorResolution, Provider, Resource, UpstreamError
 from unigate_github.comments import GitHubComments
-from unigate_github.repositories import GitHubCollections, GitHubInstallationCollections
+from unigate_github.repositories import GitHubCollections
 from unigate_github.tickets import GitHubTickets
 from unigate_github.users import GitHubTags, GitHubUsers
 
 
 class GitHubProvider(Provider):
-    """GitHub (REST v3) through an OAuth app connection."""
+    """GitHub (REST v3) through an OAuth app or a GitHub App installation (``APP`` mode: one-hour installation
+    tokens Unigate mints). An installation lists the repositories it was granted as collections."""
 
-    catalog_key = "github"
-    resources: ClassVar[Mapping[str, type[Resource]]] = {
+    catalog_keys = ("github", "github-app")
+    resources: ClassVar[Mapping[str, type[Resource[Any, Any, Any]]]] = {
         "tickets": GitHubTickets,
         "comments": GitHubComments,
         "collections": GitHubCollections,
@@ -31,13 +32,3 @@ class GitHubProvider(Provider):
         if error.status == 429 or (error.status == 403 and limited):
             return ErrorResolution("wait_and_retry", "rate_limited", "GitHub rate limit reached")
         return None
-
-
-class GitHubAppProvider(GitHubProvider):
-    """GitHub through a GitHub App installation (``APP`` mode: one-hour installation tokens Unigate mints)."""
-
-    catalog_key = "github-app"
-    resources: ClassVar[Mapping[str, type[Resource]]] = {
-        **GitHubProvider.resources,
-        "collections": GitHubInstallationCollections,
-    }

@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from pydantic import BaseModel
-
 from gateway.provider import (
     ENVELOPE_FIELDS,
     ListQuery,
@@ -15,10 +13,12 @@ from gateway.provider import (
     Resource,
     ResourcePage,
     Written,
+    format_time,
+    parse_time,
     unsettable,
 )
 from unified_models import FieldWarning, Ticket, TicketCreate, TicketStatus, TicketUpdate
-from unigate_github.common import HEADERS, check, fetch_page, full_name_of, listing_path, repo_path, since, when
+from unigate_github.common import HEADERS, check, fetch_page, full_name_of, repo_path, require_collection
 
 REASONS = ("completed", "not_planned", "duplicate", "reopened")
 UNSUPPORTED = {  # unified field -> why GitHub cannot set it
@@ -55,14 +55,14 @@ def remote_status(issue: dict[str, Any]) -> str:
     return f"{issue['state']}:{reason}" if reason else str(issue["state"])
 
 
-def to_ticket(issue: dict[str, Any], provider: str = "github") -> Ticket:
+def to_ticket(issue: dict[str, Any]) -> Ticket:
     collection = full_name_of(str(issue["repository_url"]))
     return Ticket(
         id=ticket_id(collection, int(issue["number"])),
         remote_id=str(issue["id"]),
-        provider=provider,
-        remote_created_at=when(issue.get("created_at")),
-        remote_updated_at=when(issue.get("updated_at")),
+        provider="github",
+        remote_created_at=parse_time(issue.get("created_at")),
+        remote_updated_at=parse_time(issue.get("updated_at")),
         remote_data=issue,
         name=issue.get("title"),
         description=issue.get("body"),
@@ -72,7 +72,7 @@ def to_ticket(issue: dict[str, Any], provider: str = "github") -> Ticket:
         collections=[collection],
         tags=[label if isinstance(label, str) else str(label["name"]) for label in issue.get("labels") or []],
         creator=(issue.get("user") or {}).get("login"),
-        completed_at=when(issue.get("closed_at")),
+        completed_at=parse_time(issue.get("closed_at")),
         ticket_url=issue.get("html_url"),
     )
 
@@ -116,10 +116,9 @@ def _payload(fields: dict[str, Any]) -> dict[str, Any]:
     return payload
 
 
-class GitHubTickets(Resource):
+class GitHubTickets(Resource[Ticket, TicketCreate, TicketUpdate]):
     """Issues: list (``collection_id`` required), get, create and update (close, reopen, relabel)."""
 
-    name = "tickets"
     fields = (
         *ENVELOPE_FIELDS,
         "name",
@@ -134,30 +133,31 @@ class GitHubTickets(Resource):
         "ticket_url",
     )
 
+    filters = frozenset({"collection_id", "status", "assignee_id", "modified_after"})
+
     async def list(self, ctx: ProviderContext, query: ListQuery) -> ResourcePage[Ticket]:
-        path = listing_path(query, "issues", "/issues")
+        path = require_collection(query, "issues") + "/issues"
         params = {"state": {"OPEN": "open", "CLOSED": "closed"}.get(query.status or "", "all")}
         if query.status in ("IN_PROGRESS", "ON_HOLD"):
             return ResourcePage([])  # GitHub issues are never in these states
         if query.modified_after is not None:
-            params["since"] = since(query.modified_after)
+            params["since"] = format_time(query.modified_after)
         if query.assignee_id:
             params["assignee"] = query.assignee_id
-        items, next_url = await fetch_page(ctx, path, query, params, f"repository {query.collection_id}")
-        tickets = [to_ticket(issue, ctx.provider) for issue in items if "pull_request" not in issue]
+        items, next_url = await fetch_page(ctx, path, query, params, f"issues of {query.collection_id}")
+        tickets = [to_ticket(issue) for issue in items if "pull_request" not in issue]
         return ResourcePage(tickets, next_url)
 
     async def get(self, ctx: ProviderContext, remote_id: str) -> Ticket:
         path, number = parse_ticket_id(remote_id)
         response = await ctx.http.get(f"{path}/issues/{number}", headers=HEADERS)
-        check(response, f"issue {remote_id}")
+        check(ctx, response, f"getting issue {remote_id}")
         issue = response.json()
         if "pull_request" in issue:
             raise ProviderError(404, "not_found", f"{remote_id} is a pull request, not an issue")
-        return to_ticket(issue, ctx.provider)
+        return to_ticket(issue)
 
-    async def create(self, ctx: ProviderContext, data: BaseModel) -> Written[Ticket]:
-        assert isinstance(data, TicketCreate)
+    async def create(self, ctx: ProviderContext, data: TicketCreate) -> Written[Ticket]:
         if len(data.collections) != 1:
             raise ProviderError(
                 400,
@@ -170,14 +170,13 @@ class GitHubTickets(Resource):
         payload = _payload(sent)
         state: dict[str, Any] = {k: payload.pop(k) for k in ("state", "state_reason") if k in payload}
         response = await ctx.http.post(f"{path}/issues", json=payload, headers=HEADERS)
-        check(response, f"new issue in {data.collections[0]}")
-        ticket = to_ticket(response.json(), ctx.provider)
+        check(ctx, response, f"creating an issue in {data.collections[0]}")
+        ticket = to_ticket(response.json())
         if state.get("state") == "closed":  # GitHub creates issues open: close it in a second call
             ticket = await self._patch(ctx, ticket.id, state)
         return Written(ticket, unsettable(sent, UNSUPPORTED, ticket.id))
 
-    async def update(self, ctx: ProviderContext, remote_id: str, data: BaseModel) -> Written[Ticket]:
-        assert isinstance(data, TicketUpdate)
+    async def update(self, ctx: ProviderContext, remote_id: str, data: TicketUpdate) -> Written[Ticket]:
         changes = data.changes()
         payload = _payload(changes)
         warnings = unsettable(changes, UNSUPPORTED, remote_id)
@@ -191,5 +190,5 @@ class GitHubTickets(Resource):
     async def _patch(self, ctx: ProviderContext, remote_id: str, payload: dict[str, Any]) -> Ticket:
         path, number = parse_ticket_id(remote_id)
         response = await ctx.http.patch(f"{path}/issues/{number}", json=payload, headers=HEADERS)
-        check(response, f"issue {remote_id}")
-        return to_ticket(response.json(), ctx.provider)
+        check(ctx, response, f"updating issue {remote_id}")
+        return to_ticket(response.json())

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from gateway.plugins import hookimpl
+from gateway.provider import hookimpl
 from unigate_gitlab.comments import GitLabComments
 from unigate_gitlab.projects import GitLabCollections
-from unigate_gitlab.provider import GitLabProvider, GitLabTokenProvider
+from unigate_gitlab.provider import GitLabProvider
 from unigate_gitlab.tickets import GitLabTickets
 from unigate_gitlab.users import GitLabTags, GitLabUsers
 
@@ -23,7 +23,6 @@ __all__ = [
     "GitLabProvider",
     "GitLabTags",
     "GitLabTickets",
-    "GitLabTokenProvider",
     "GitLabUsers",
 ]
 
@@ -31,4 +30,3 @@ __all__ = [
 @hookimpl
 def register_providers(register: Any) -> None:
     register(GitLabProvider)
-    register(GitLabTokenProvider)

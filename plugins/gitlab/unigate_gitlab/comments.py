@@ -5,38 +5,38 @@ System notes ("changed the description", "added ~bug label") are activity record
 
 from __future__ import annotations
 
-from pydantic import BaseModel
-
-from gateway.provider import ENVELOPE_FIELDS, ListQuery, ProviderContext, ProviderError, Resource, ResourcePage, Written
+from gateway.provider import (
+    ENVELOPE_FIELDS,
+    ListQuery,
+    ProviderContext,
+    Resource,
+    ResourcePage,
+    Written,
+)
 from unified_models import Comment, CommentCreate, FieldWarning
 from unigate_gitlab.common import check, fetch_page
 from unigate_gitlab.mapping import to_comment
 from unigate_gitlab.tickets import parse_ticket_id
 
 
-class GitLabComments(Resource):
+class GitLabComments(Resource[Comment, CommentCreate]):
     """``/projects/:id/issues/:iid/notes``: list (by ticket; ``modified_after`` applied to each page) and create."""
 
-    name = "comments"
     fields = (*ENVELOPE_FIELDS, "ticket", "body", "is_private", "user")
+    filters = frozenset({"ticket_id", "modified_after"})
 
     async def list(self, ctx: ProviderContext, query: ListQuery) -> ResourcePage[Comment]:
-        if not query.ticket_id:
-            raise ProviderError(400, "invalid_query_params", "ticket_id: GitLab lists notes per issue")
-        _, path, iid = parse_ticket_id(query.ticket_id, "ticket_id")
+        ticket = query.ticket_id or ""  # the route's path always carries it
+        _, path, iid = parse_ticket_id(ticket, "ticket_id")
         params = {"order_by": "created_at", "sort": "asc"}
-        what = f"issue {query.ticket_id}"
-        items, following = await fetch_page(ctx, f"{path}/issues/{iid}/notes", query, params, what)
-        comments = [
-            to_comment(note, query.ticket_id, self.provider.catalog_key) for note in items if not note.get("system")
-        ]
+        items, following = await fetch_page(ctx, f"{path}/issues/{iid}/notes", query, params, f"notes of {ticket}")
+        comments = [to_comment(note, ticket) for note in items if not note.get("system")]
         if query.modified_after is not None:  # the notes API has no time filter
             after = query.modified_after
             comments = [c for c in comments if c.remote_updated_at is None or c.remote_updated_at >= after]
         return ResourcePage(comments, following)
 
-    async def create(self, ctx: ProviderContext, data: BaseModel) -> Written[Comment]:
-        assert isinstance(data, CommentCreate)
+    async def create(self, ctx: ProviderContext, data: CommentCreate) -> Written[Comment]:
         warnings: list[FieldWarning] = []
         text = data.body
         if data.html_body and data.body:
@@ -46,6 +46,6 @@ class GitLabComments(Resource):
         _, path, iid = parse_ticket_id(data.ticket, "ticket")
         payload = {"body": text, **({"internal": True} if data.is_private else {})}
         response = await ctx.http.post(f"{path}/issues/{iid}/notes", json=payload)
-        check(response, f"issue {data.ticket}")
-        comment = to_comment(response.json(), data.ticket, self.provider.catalog_key)
+        check(ctx, response, f"commenting on issue {data.ticket}")
+        comment = to_comment(response.json(), data.ticket)
         return Written(comment, [w.model_copy(update={"object_id": comment.id}) for w in warnings])

@@ -1,17 +1,25 @@
-"""What every GitLab resource shares: project paths, Link/keyset paging and the mapping of GitLab's error answers."""
+"""What every GitLab resource shares: project paths, paging defaults and the table of GitLab's error answers."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
 import httpx
 
-from gateway.provider import ListQuery, ProviderContext, ProviderError, error_body, unsupported_filter
-from gateway.provider import refuse_modified_after as gateway_refuse_modified_after
+from gateway.provider import (
+    ErrorRule,
+    ErrorTable,
+    ListQuery,
+    ProviderContext,
+    ProviderError,
+    paginate,
+    unsupported_filter,
+)
 
 MAX_PER_PAGE = 100
+PAGING = {"type": "link", "link_rel_in_response_header": "next", "limit_name_in_request": "per_page"}
 FIELDS = {  # GitLab parameter -> unified field, for 400 answers naming a parameter
     "title": "name",
     "description": "description",
@@ -26,11 +34,6 @@ FIELDS = {  # GitLab parameter -> unified field, for 400 answers naming a parame
     "updated_after": "modified_after",
     "assignee_id": "assignee_id",
 }
-
-
-def iso(value: datetime) -> str:
-    """An ISO 8601 UTC timestamp as GitLab's ``updated_after`` takes it."""
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def project_path(project: str, field: str = "collection_id") -> str:
@@ -54,30 +57,49 @@ def require_project(query: ListQuery, what: str) -> str:
     return project_path(query.collection_id)
 
 
-def refuse_modified_after(query: ListQuery, what: str) -> None:
-    gateway_refuse_modified_after(query, "GitLab", what)
+def _field(body: Mapping[str, Any]) -> str | None:
+    return _message(body, "")[1]
 
 
-def per_page(query: ListQuery) -> str:
-    return str(min(max(query.page_size, 1), MAX_PER_PAGE))
+def _detail(body: Mapping[str, Any]) -> str | None:
+    return _message(body, "")[0] or None
+
+
+def _reading(response: httpx.Response, body: Mapping[str, Any]) -> bool:
+    """A refused GET is a filter GitLab cannot apply, not a value it refuses."""
+    return bool(response.request.method == "GET")
+
+
+def _rate_limited(response: httpx.Response, body: Mapping[str, Any]) -> bool:
+    return bool(response.headers.get("ratelimit-remaining") == "0")
+
+
+ERRORS = ErrorTable(
+    rules=(
+        ErrorRule((400, 422), "invalid_query", _reading),
+        ErrorRule(400, "invalid"),  # Grape's validation errors on writes
+        ErrorRule(403, "rate_limited", _rate_limited),
+    ),
+    fields=FIELDS,
+    field_of=_field,
+    detail_of=_detail,
+)
+
+
+def check(ctx: ProviderContext, response: httpx.Response, operation: str) -> None:
+    """Raise the API error for a GitLab error answer (see ``ERRORS``); ``operation`` says what was done."""
+    ERRORS.check(ctx, response, operation)
 
 
 async def fetch_page(
     ctx: ProviderContext, path: str, query: ListQuery, params: dict[str, str], what: str
 ) -> tuple[list[dict[str, Any]], str | None]:
-    """One page: the first from ``path``, later ones from the ``Link: rel="next"`` URL kept as the cursor.
-
-    The URL is followed as GitLab gave it (offset ``page=`` or keyset ``id_after=``); it is never rebuilt.
-    """
-    if query.cursor:
-        response = await ctx.http.get(query.cursor)
-    else:
-        response = await ctx.http.get(path, params={**params, "per_page": per_page(query)})
-    check(response, what, query=True)
-    body = response.json()
-    if not isinstance(body, list):
-        raise ProviderError(502, "upstream_error", f"GitLab answered {what} with something other than a list")
-    return body, response.links.get("next", {}).get("url")
+    """One page; the ``Link: rel="next"`` URL (offset ``page=`` or keyset ``id_after=``) is the cursor, as given."""
+    page = await paginate(
+        ctx, path, query, params=params, default=PAGING, override={"max_page_size": MAX_PER_PAGE},
+        operation=f"listing {what}", errors=ERRORS,
+    )  # fmt: skip
+    return page.items, page.next_cursor
 
 
 def _message(body: Any, fallback: str) -> tuple[str, str | None]:
@@ -94,32 +116,3 @@ def _message(body: Any, fallback: str) -> tuple[str, str | None]:
         first = error.split(" ", 1)[0].split(",")[0]
         return text, first if first in FIELDS else None
     return text, None
-
-
-def check(response: httpx.Response, what: str, *, query: bool = False) -> None:
-    """Raise ``ProviderError`` for a GitLab error answer, keeping its meaning; ``what`` names the object.
-
-    ``query`` marks list calls, where a 400 is a filter GitLab refused rather than a value.
-    """
-    status = response.status_code
-    if status < 400:
-        return
-    body = error_body(response)
-    message, name = _message(body, response.reason_phrase)
-    if status == 404:
-        raise ProviderError(404, "not_found", f"GitLab has no {what}, or the connection cannot see it")
-    if status in (400, 422):
-        field = FIELDS.get(name, name) if name else None
-        if query:
-            raise ProviderError(400, "invalid_query_params", f"GitLab refused the query for {what}: {message}")
-        prefix = f"{field}: " if field else ""
-        raise ProviderError(422, "validation_failed", f"{prefix}GitLab refused {what} ({message})", field=field)
-    if status == 429:
-        raise ProviderError(429, "rate_limited", f"GitLab rate limit reached for {what}")
-    if status in (401, 403):
-        raise ProviderError(
-            502 if status == 401 else 403,
-            "upstream_unauthorized" if status == 401 else "forbidden",
-            f"GitLab refused {what} ({status}: {message})",
-        )
-    raise ProviderError(502, "upstream_error", f"GitLab answered {status} for {what}: {message}")

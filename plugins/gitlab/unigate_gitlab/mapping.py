@@ -1,16 +1,18 @@
 """Pure mappings from GitLab REST v4 objects to unified models (no I/O; property-tested against the schemas).
 
-``provider`` is the catalog key (``gitlab`` or ``gitlab-pat``). Unified ids: tickets ``group/project#42`` (project
-path + issue ``iid``), comments ``group/project#42/notes/<id>``, collections the project path ``group/project`` or a
-milestone ``group/project/milestones/<id>``, users the numeric user id, tags ``group/project/labels/<name>``.
+``provider`` defaults to ``gitlab``; the gateway stamps the connection's key (``gitlab-pat`` too). Unified ids:
+tickets ``group/project#42`` (project path + issue ``iid``), comments ``group/project#42/notes/<id>``, collections
+the project path ``group/project`` or a milestone ``group/project/milestones/<id>``, users the numeric user id, tags
+``group/project/labels/<name>``.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import datetime
 from typing import Any
 
+from gateway.provider import parse_time
 from unified_models import Collection, CollectionType, Comment, Tag, Ticket, TicketStatus, User
 
 STATUS = {"opened": TicketStatus.OPEN, "closed": TicketStatus.CLOSED}
@@ -18,18 +20,10 @@ _WEB_ISSUE = re.compile(r"^https?://[^/]+/(?P<path>.+?)/-/(?:issues|work_items)/
 
 
 def when(value: Any) -> datetime | None:
-    """A GitLab timestamp (``2016-01-04T15:31:51.081Z``) or date (``2016-01-04``) as aware UTC; None if unreadable."""
-    if not isinstance(value, str) or not value:
-        return None
+    """A GitLab timestamp (``2016-01-04T15:31:51.081Z``) or date (``2016-01-04``); None if absent or unreadable."""
     try:
-        if len(value) == 10:
-            return datetime.combine(date.fromisoformat(value), datetime.min.time(), UTC)
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
+        return parse_time(value) if isinstance(value, str) else None
     except (ValueError, OverflowError):
-        return None
-    try:
-        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-    except OverflowError:
         return None
 
 

@@ -1,9 +1,9 @@
-"""The ``gitlab`` (OAuth) and ``gitlab-pat`` (access token) provider classes: resources and rate-limit signals."""
+"""The GitLab provider class, serving ``gitlab`` (OAuth) and ``gitlab-pat`` (access token): resources, rate limits."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from gateway.provider import ErrorResolution, Provider, Resource, UpstreamError
 from unigate_gitlab.comments import GitLabComments
@@ -16,8 +16,8 @@ class GitLabProvider(Provider):
     """GitLab REST v4 through OAuth 2.0: gitlab.com, or a self-managed instance named by ``connection_config``
     (``base_url`` such as ``https://example.com/gitlab``, or ``hostname``)."""
 
-    catalog_key = "gitlab"
-    resources: ClassVar[Mapping[str, type[Resource]]] = {
+    catalog_keys = ("gitlab", "gitlab-pat")  # OAuth 2.0; a personal, group or project access token (PRIVATE-TOKEN)
+    resources: ClassVar[Mapping[str, type[Resource[Any, Any, Any]]]] = {
         "tickets": GitLabTickets,
         "comments": GitLabComments,
         "collections": GitLabCollections,
@@ -31,9 +31,3 @@ class GitLabProvider(Provider):
         if error.status == 429 or (error.status == 403 and headers.get("ratelimit-remaining") == "0"):
             return ErrorResolution("wait_and_retry", "rate_limited", "GitLab rate limit reached")
         return None
-
-
-class GitLabTokenProvider(GitLabProvider):
-    """The same API with a personal, group or project access token (``PRIVATE-TOKEN`` header)."""
-
-    catalog_key = "gitlab-pat"

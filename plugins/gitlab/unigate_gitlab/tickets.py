@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from pydantic import BaseModel
-
 from gateway.provider import (
     ENVELOPE_FIELDS,
     ListQuery,
@@ -15,10 +13,11 @@ from gateway.provider import (
     Resource,
     ResourcePage,
     Written,
+    format_time,
     unsettable,
 )
 from unified_models import FieldWarning, Ticket, TicketCreate, TicketStatus, TicketUpdate
-from unigate_gitlab.common import check, fetch_page, iso, project_path
+from unigate_gitlab.common import check, fetch_page, project_path
 from unigate_gitlab.mapping import to_ticket
 
 UNSUPPORTED = {  # unified field -> why GitLab cannot set it through the issues API
@@ -112,10 +111,9 @@ def payload_for(
     return payload, warnings
 
 
-class GitLabTickets(Resource):
+class GitLabTickets(Resource[Ticket, TicketCreate, TicketUpdate]):
     """Issues, newest update first; ``modified_after``, ``status`` and ``assignee_id`` are GitLab filters."""
 
-    name = "tickets"
     fields = (
         *ENVELOPE_FIELDS,
         "name",
@@ -131,6 +129,7 @@ class GitLabTickets(Resource):
         "completed_at",
         "ticket_url",
     )
+    filters = frozenset({"collection_id", "status", "assignee_id", "modified_after"})
 
     async def list(self, ctx: ProviderContext, query: ListQuery) -> ResourcePage[Ticket]:
         if query.status in ("IN_PROGRESS", "ON_HOLD"):
@@ -139,24 +138,23 @@ class GitLabTickets(Resource):
         if query.status:
             params["state"] = "opened" if query.status == "OPEN" else "closed"
         if query.modified_after is not None:
-            params["updated_after"] = iso(query.modified_after)
+            params["updated_after"] = format_time(query.modified_after)
         if query.assignee_id:
             params["assignee_id"] = query.assignee_id
         if query.collection_id:
-            path, what = project_path(query.collection_id) + "/issues", f"project {query.collection_id}"
+            path, what = project_path(query.collection_id) + "/issues", f"issues of project {query.collection_id}"
         else:
             path, what, params["scope"] = "/issues", "issues", "all"
         items, following = await fetch_page(ctx, path, query, params, what)
-        return ResourcePage([to_ticket(issue, self.provider.catalog_key) for issue in items], following)
+        return ResourcePage([to_ticket(issue) for issue in items], following)
 
     async def get(self, ctx: ProviderContext, remote_id: str) -> Ticket:
         _, path, iid = parse_ticket_id(remote_id)
         response = await ctx.http.get(f"{path}/issues/{iid}")
-        check(response, f"issue {remote_id}")
-        return to_ticket(response.json(), self.provider.catalog_key)
+        check(ctx, response, f"getting issue {remote_id}")
+        return to_ticket(response.json())
 
-    async def create(self, ctx: ProviderContext, data: BaseModel) -> Written[Ticket]:
-        assert isinstance(data, TicketCreate)
+    async def create(self, ctx: ProviderContext, data: TicketCreate) -> Written[Ticket]:
         projects = [c for c in data.collections if "/milestones/" not in c]
         if len(projects) != 1:
             raise ProviderError(
@@ -172,14 +170,13 @@ class GitLabTickets(Resource):
         if not payload.get("milestone_id"):
             payload.pop("milestone_id", None)
         response = await ctx.http.post(f"{path}/issues", json=payload)
-        check(response, f"new issue in {project}")
-        ticket = to_ticket(response.json(), self.provider.catalog_key)
+        check(ctx, response, f"creating an issue in {project}")
+        ticket = to_ticket(response.json())
         if event == "close":  # GitLab creates issues opened: close it in a second call
             ticket = await self._put(ctx, ticket.id, {"state_event": "close"})
         return Written(ticket, [w.model_copy(update={"object_id": ticket.id}) for w in warnings])
 
-    async def update(self, ctx: ProviderContext, remote_id: str, data: BaseModel) -> Written[Ticket]:
-        assert isinstance(data, TicketUpdate)
+    async def update(self, ctx: ProviderContext, remote_id: str, data: TicketUpdate) -> Written[Ticket]:
         project, _, _ = parse_ticket_id(remote_id)
         payload, warnings = payload_for(data.changes(), project, remote_id)
         ticket = await self._put(ctx, remote_id, payload) if payload else await self.get(ctx, remote_id)
@@ -188,5 +185,5 @@ class GitLabTickets(Resource):
     async def _put(self, ctx: ProviderContext, remote_id: str, payload: dict[str, Any]) -> Ticket:
         _, path, iid = parse_ticket_id(remote_id)
         response = await ctx.http.put(f"{path}/issues/{iid}", json=payload)
-        check(response, f"issue {remote_id}")
-        return to_ticket(response.json(), self.provider.catalog_key)
+        check(ctx, response, f"updating issue {remote_id}")
+        return to_ticket(response.json())

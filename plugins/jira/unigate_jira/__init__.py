@@ -10,15 +10,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from gateway.plugins import hookimpl
+from gateway.provider import hookimpl
 from unigate_jira.comments import JiraComments
 from unigate_jira.projects import JiraCollections
-from unigate_jira.provider import JiraBasicProvider, JiraProvider
+from unigate_jira.provider import JiraProvider
 from unigate_jira.tickets import JiraTickets
 from unigate_jira.users import JiraTags, JiraUsers
 
 __all__ = [
-    "JiraBasicProvider",
     "JiraCollections",
     "JiraComments",
     "JiraProvider",
@@ -31,4 +30,3 @@ __all__ = [
 @hookimpl
 def register_providers(register: Any) -> None:
     register(JiraProvider)
-    register(JiraBasicProvider)

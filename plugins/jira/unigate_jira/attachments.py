@@ -16,7 +16,6 @@ from gateway.provider import (
     ProviderError,
     Resource,
     ResourcePage,
-    refuse_modified_after,
 )
 from gateway.provider import unsupported_filter as refused
 from unified_models import Attachment
@@ -39,29 +38,28 @@ def to_attachment(attachment: dict[str, Any], provider: str = "jira", ticket: st
     )
 
 
-class JiraAttachments(Resource):
+class JiraAttachments(Resource[Attachment]):
     """An issue's attachments (list, by ``ticket_id``) and one attachment (get)."""
 
-    name = "attachments"
+    filters = frozenset({"ticket_id"})
     fields = (*ENVELOPE_FIELDS, "file_name", "file_url", "content_type", "uploaded_by", "ticket")
 
     async def list(self, ctx: ProviderContext, query: ListQuery) -> ResourcePage[Attachment]:
         if not query.ticket_id:
             raise refused("ticket_id", "Jira lists attachments per issue; send ticket_id (see GET /tickets)")
-        refuse_modified_after(query, "Jira", "attachments")
         key = issue_key(query.ticket_id, "ticket_id")
         response = await ctx.http.get(api(ctx, f"/issue/{key}"), params={"fields": "attachment"})
-        check(response, f"issue {key}")
+        check(ctx, response, f"listing attachments of issue {key}")
         found = (response.json().get("fields") or {}).get("attachment") or []
         start = int(query.cursor) if query.cursor and query.cursor.isdigit() else 0
         page = found[start : start + query.page_size]
         following = str(start + len(page)) if start + len(page) < len(found) else None
-        return ResourcePage([to_attachment(a, ctx.provider, key) for a in page], following)
+        return ResourcePage([to_attachment(a, ticket=key) for a in page], following)
 
     async def get(self, ctx: ProviderContext, remote_id: str) -> Attachment:
         if not remote_id.isdigit():
             message = f"id: {remote_id!r} is not a Jira attachment id; send the numeric id"
             raise ProviderError(400, "invalid_id", message, field="id")
         response = await ctx.http.get(api(ctx, f"/attachment/{remote_id}"))
-        check(response, f"attachment {remote_id}")
-        return to_attachment(response.json(), ctx.provider)
+        check(ctx, response, f"getting attachment {remote_id}")
+        return to_attachment(response.json())

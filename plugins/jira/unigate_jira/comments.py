@@ -4,18 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel
-
-from gateway.provider import ENVELOPE_FIELDS, ListQuery, ProviderContext, ProviderError, Resource, ResourcePage, Written
+from gateway.provider import (
+    ENVELOPE_FIELDS,
+    ListQuery,
+    ProviderContext,
+    ProviderError,
+    Resource,
+    ResourcePage,
+    Written,
+)
 from unified_models import Comment, CommentCreate
 from unigate_jira.common import adf_to_text, api, check, fetch_offset_page, issue_key, text_to_adf, when
 
 
-def to_comment(comment: dict[str, Any], ticket: str, provider: str = "jira") -> Comment:
+def to_comment(comment: dict[str, Any], ticket: str) -> Comment:
     return Comment(
         id=f"{ticket}/comments/{comment['id']}",
         remote_id=str(comment["id"]),
-        provider=provider,
+        provider="jira",
         remote_created_at=when(comment.get("created")),
         remote_updated_at=when(comment.get("updated")),
         remote_data=comment,
@@ -26,10 +32,10 @@ def to_comment(comment: dict[str, Any], ticket: str, provider: str = "jira") -> 
     )
 
 
-class JiraComments(Resource):
+class JiraComments(Resource[Comment, CommentCreate]):
     """Comments of one issue, oldest first: list (by ticket) and create."""
 
-    name = "comments"
+    filters = frozenset({"ticket_id", "modified_after"})
     fields = (
         *ENVELOPE_FIELDS,
         "ticket",
@@ -39,19 +45,16 @@ class JiraComments(Resource):
     )
 
     async def list(self, ctx: ProviderContext, query: ListQuery) -> ResourcePage[Comment]:
-        if not query.ticket_id:
-            raise ProviderError(400, "invalid_query_params", "ticket_id: Jira lists comments per issue")
-        key = issue_key(query.ticket_id, "ticket_id")
+        key = issue_key(query.ticket_id or "", "ticket_id")  # the route's path always carries it
         items, following = await fetch_offset_page(
             ctx, f"/issue/{key}/comment", query, {"orderBy": "created"}, "comments", f"issue {key}"
         )
-        comments = [to_comment(c, key, ctx.provider) for c in items]
+        comments = [to_comment(c, key) for c in items]
         if query.modified_after is not None:  # Jira cannot filter comments: drop older ones from the page
             comments = [c for c in comments if c.remote_updated_at and c.remote_updated_at >= query.modified_after]
         return ResourcePage(comments, following)
 
-    async def create(self, ctx: ProviderContext, data: BaseModel) -> Written[Comment]:
-        assert isinstance(data, CommentCreate)
+    async def create(self, ctx: ProviderContext, data: CommentCreate) -> Written[Comment]:
         if data.is_private:
             raise ProviderError(
                 422,
@@ -68,5 +71,5 @@ class JiraComments(Resource):
             )
         key = issue_key(data.ticket, "ticket")
         response = await ctx.http.post(api(ctx, f"/issue/{key}/comment"), json={"body": text_to_adf(data.body)})
-        check(response, f"issue {key}")
-        return Written(to_comment(response.json(), key, ctx.provider))
+        check(ctx, response, f"commenting on issue {key}")
+        return Written(to_comment(response.json(), key))

@@ -1,14 +1,15 @@
-"""What every Jira resource shares: the API path, timestamps, ADF text, offset paging and error mapping."""
+"""What every Jira resource shares: the API path, timestamps, ADF text, offset paging and the error table."""
 
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 
-from gateway.provider import ListQuery, ProviderContext, ProviderError, error_body
+from gateway.provider import ErrorRule, ErrorTable, ListQuery, ProviderContext, ProviderError, parse_time
 
 MAX_RESULTS = 100
 BASIC = "jira-basic"  # the catalog entry for site URLs with an API token (Basic auth)
@@ -52,11 +53,8 @@ def site_url(ctx: ProviderContext) -> str | None:
 
 def when(value: str | None) -> datetime | None:
     """A Jira timestamp (``2023-04-21T12:39:27.600+0000``) or date (``2024-03-01``) as an aware UTC datetime."""
-    if not value:
-        return None
-    if len(value) == 10:
-        return datetime.combine(date.fromisoformat(value), datetime.min.time(), UTC)
-    return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
+    moment = parse_time(value)
+    return moment.astimezone(UTC) if moment else None
 
 
 def issue_key(value: str, field: str = "id") -> str:
@@ -103,24 +101,6 @@ def text_to_adf(text: str) -> dict[str, Any]:
     return {"type": "doc", "version": 1, "content": paragraphs}
 
 
-def refuse(query: ListQuery, what: str, *, collection: bool = True) -> None:
-    """400 for filters a Jira list cannot apply, rather than ignoring them."""
-    if query.modified_after is not None:
-        raise ProviderError(
-            400,
-            "invalid_query_params",
-            f"modified_after: Jira cannot filter {what} by modification time; leave it out",
-            field="modified_after",
-        )
-    if collection and query.collection_id:
-        raise ProviderError(
-            400,
-            "invalid_query_params",
-            f"collection_id: Jira lists {what} for the whole site; leave it out",
-            field="collection_id",
-        )
-
-
 def start_at(query: ListQuery) -> int:
     """The offset a provider cursor names (0 for the first page)."""
     if query.cursor and query.cursor.isdigit():
@@ -136,7 +116,7 @@ async def fetch_offset_page(
     """One ``startAt``/``maxResults`` page: the ``key`` items and the next offset (None after ``isLast``)."""
     start, size = start_at(query), min(query.page_size, MAX_RESULTS)
     response = await ctx.http.get(api(ctx, path), params={**params, "startAt": str(start), "maxResults": str(size)})
-    check(response, what)
+    check(ctx, response, f"listing {what}")
     body = response.json()
     items: list[Any] = body if isinstance(body, list) else body.get(key) or []
     if isinstance(body, dict) and "isLast" in body:
@@ -148,33 +128,38 @@ async def fetch_offset_page(
     return items, None if last or not items else str(start + len(items))
 
 
-def check(response: httpx.Response, what: str, *, query: bool = False) -> None:
-    """Raise ``ProviderError`` for a Jira error answer, keeping its meaning; ``what`` names the object.
+def _field(body: Mapping[str, Any]) -> str | None:
+    errors = body.get("errors")
+    return str(next(iter(errors))) if isinstance(errors, dict) and errors else None
 
-    ``query`` marks list calls, where a bare 400 is a filter Jira refused rather than a value.
-    """
-    status = response.status_code
-    if status < 400:
-        return
-    body = error_body(response)
-    messages = [str(m) for m in body.get("errorMessages") or []]
-    field_errors = body.get("errors") if isinstance(body.get("errors"), dict) else {}
-    message = "; ".join(messages) or str(body.get("message") or response.reason_phrase)
-    if status == 404:
-        raise ProviderError(404, "not_found", f"Jira has no {what}, or the connection cannot see it")
-    if status == 400 and field_errors:
-        name, detail = next(iter(field_errors.items()))
-        field = FIELDS.get(str(name), str(name))
-        raise ProviderError(
-            422, "validation_failed", f"{field}: Jira refused the value ({detail}) for {what}", field=field
-        )
-    if status == 400:
-        code = "invalid_query_params" if query else "validation_failed"
-        raise ProviderError(400 if query else 422, code, f"Jira refused the request for {what}: {message}")
-    if status == 429:
-        raise ProviderError(429, "rate_limited", f"Jira rate limit reached for {what}")
-    if status in (401, 403):
-        raise ProviderError(
-            502, "upstream_unauthorized", f"Jira refused the connection's credentials ({status}: {message})"
-        )
-    raise ProviderError(502, "upstream_error", f"Jira answered {status} for {what}: {message}")
+
+def _detail(body: Mapping[str, Any]) -> str | None:
+    errors = body["errors"] if isinstance(body.get("errors"), dict) else {}
+    messages = [str(m) for m in body.get("errorMessages") or []] + [str(v) for v in errors.values()]
+    return "; ".join(messages) or (str(body["message"]) if body.get("message") else None)
+
+
+def _names_a_field(response: httpx.Response, body: Mapping[str, Any]) -> bool:
+    return _field(body) is not None
+
+
+def _reading(response: httpx.Response, body: Mapping[str, Any]) -> bool:
+    """A refused GET (a search) is a query Jira cannot serve, not a value it refuses."""
+    return bool(response.request.method == "GET")
+
+
+ERRORS = ErrorTable(
+    rules=(
+        ErrorRule(400, "invalid", _names_a_field),  # {"errors": {"summary": "..."}}: a field's value
+        ErrorRule(400, "invalid_query", _reading),
+        ErrorRule(400, "invalid"),
+    ),
+    fields=FIELDS,
+    field_of=_field,
+    detail_of=_detail,
+)
+
+
+def check(ctx: ProviderContext, response: httpx.Response, operation: str) -> None:
+    """Raise the API error for a Jira error answer (see ``ERRORS``); ``operation`` says what was done."""
+    ERRORS.check(ctx, response, operation)

@@ -1,24 +1,25 @@
-"""The ``jira`` (OAuth 2.0 3LO) and ``jira-basic`` (site URL, API token) provider classes and their resources."""
+"""The Jira provider class, serving ``jira`` (OAuth 2.0 3LO) and ``jira-basic`` (site URL, API token)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from gateway.provider import Provider, ProviderContext, ProviderError, Resource
 from unigate_jira.attachments import JiraAttachments
 from unigate_jira.comments import JiraComments
-from unigate_jira.common import api, check
+from unigate_jira.common import BASIC, api, check
 from unigate_jira.projects import JiraCollections
 from unigate_jira.tickets import JiraTickets
 from unigate_jira.users import JiraTags, JiraUsers
 
 
 class JiraProvider(Provider):
-    """Jira Cloud (platform REST v3) through an Atlassian OAuth 2.0 (3LO) connection on ``api.atlassian.com``."""
+    """Jira Cloud (platform REST v3): an Atlassian OAuth 2.0 (3LO) connection on ``api.atlassian.com``, or the site
+    URL (``https://acme.atlassian.net``) with an email and API token (Basic auth)."""
 
-    catalog_key = "jira"
-    resources: ClassVar[Mapping[str, type[Resource]]] = {
+    catalog_keys = ("jira", "jira-basic")
+    resources: ClassVar[Mapping[str, type[Resource[Any, Any, Any]]]] = {
         "tickets": JiraTickets,
         "comments": JiraComments,
         "attachments": JiraAttachments,
@@ -28,32 +29,18 @@ class JiraProvider(Provider):
     }
 
     async def post_connection(self, ctx: ProviderContext) -> None:
-        """Store the first accessible site's id as ``cloudId`` unless the connection already names one.
-
-        Also records the authorising user's ``accountId`` when the site answers ``/myself`` (optional config).
-        """
+        """OAuth: store the first accessible site's id as ``cloudId`` unless the connection already names one (a
+        ``jira-basic`` connection calls the site itself). Both record the user's ``accountId`` from ``/myself``."""
         config = ctx.connection_config
-        if not config.get("cloudId"):
+        if ctx.provider != BASIC and not config.get("cloudId"):
             response = await ctx.http.get("/oauth/token/accessible-resources")
-            check(response, "accessible sites")
+            check(ctx, response, "listing accessible sites")
             sites = response.json()
             if not isinstance(sites, list) or not sites:
                 raise ProviderError(502, "upstream_error", "the Jira connection cannot reach any site")
             config["cloudId"] = str(sites[0]["id"])
             config.setdefault("siteUrl", str(sites[0].get("url") or ""))
-        if not config.get("accountId"):
+        if ctx.provider == BASIC or not config.get("accountId"):
             me = await ctx.http.get(api(ctx, "/myself"))
             if me.status_code == 200 and me.json().get("accountId"):
                 config["accountId"] = str(me.json()["accountId"])
-
-
-class JiraBasicProvider(JiraProvider):
-    """Jira Cloud at the site URL (``https://acme.atlassian.net``) with an email and API token (Basic auth)."""
-
-    catalog_key = "jira-basic"
-
-    async def post_connection(self, ctx: ProviderContext) -> None:
-        """Record the token owner's ``accountId`` (no cloud id: calls go to the site itself)."""
-        me = await ctx.http.get(api(ctx, "/myself"))
-        if me.status_code == 200 and me.json().get("accountId"):
-            ctx.connection_config["accountId"] = str(me.json()["accountId"])

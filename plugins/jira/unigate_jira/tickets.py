@@ -6,8 +6,6 @@ import json
 from datetime import UTC
 from typing import Any
 
-from pydantic import BaseModel
-
 from gateway.provider import (
     ENVELOPE_FIELDS,
     ListQuery,
@@ -44,7 +42,7 @@ UNSUPPORTED = {  # unified field -> why Jira cannot set it here
 }
 
 
-def to_ticket(issue: dict[str, Any], provider: str = "jira", site: str | None = None) -> Ticket:
+def to_ticket(issue: dict[str, Any], site: str | None = None) -> Ticket:
     """One issue as a ``Ticket``; ``site`` (``https://acme.atlassian.net``) gives ``ticket_url``, its browse page."""
     fields: dict[str, Any] = issue.get("fields") or {}
     status = fields.get("status") or {}
@@ -54,7 +52,7 @@ def to_ticket(issue: dict[str, Any], provider: str = "jira", site: str | None = 
     return Ticket(
         id=str(issue["key"]),
         remote_id=str(issue["id"]),
-        provider=provider,
+        provider="jira",
         remote_created_at=when(fields.get("created")),
         remote_updated_at=when(fields.get("updated")),
         remote_data=issue,
@@ -129,10 +127,10 @@ def _payload(fields: dict[str, Any], object_id: str | None) -> tuple[dict[str, A
     return payload, warnings
 
 
-class JiraTickets(Resource):
+class JiraTickets(Resource[Ticket, TicketCreate, TicketUpdate]):
     """Issues: list (``/search/jql``, newest update first), get, create and update (fields, then a transition)."""
 
-    name = "tickets"
+    filters = frozenset({"collection_id", "modified_after", "status", "assignee_id"})
     fields = (
         *ENVELOPE_FIELDS,
         "name",
@@ -167,21 +165,20 @@ class JiraTickets(Resource):
         if token:
             params["nextPageToken"] = token
         response = await ctx.http.get(api(ctx, "/search/jql"), params=params)
-        check(response, f"issues matching {jql!r}", query=True)
+        check(ctx, response, f"listing issues matching {jql!r}")
         body = response.json()
         following = body.get("nextPageToken")
         cursor = json.dumps({"jql": jql, "next": following}) if following and not body.get("isLast") else None
         site = site_url(ctx)
-        return ResourcePage([to_ticket(issue, ctx.provider, site) for issue in body.get("issues") or []], cursor)
+        return ResourcePage([to_ticket(issue, site) for issue in body.get("issues") or []], cursor)
 
     async def get(self, ctx: ProviderContext, remote_id: str) -> Ticket:
         key = issue_key(remote_id)
         response = await ctx.http.get(api(ctx, f"/issue/{key}"), params={"fields": ISSUE_FIELDS})
-        check(response, f"issue {remote_id}")
-        return to_ticket(response.json(), ctx.provider, site_url(ctx))
+        check(ctx, response, f"getting issue {remote_id}")
+        return to_ticket(response.json(), site_url(ctx))
 
-    async def create(self, ctx: ProviderContext, data: BaseModel) -> Written[Ticket]:
-        assert isinstance(data, TicketCreate)
+    async def create(self, ctx: ProviderContext, data: TicketCreate) -> Written[Ticket]:
         if len(data.collections) != 1:
             raise ProviderError(
                 400,
@@ -194,15 +191,14 @@ class JiraTickets(Resource):
         payload["project"] = {"key": data.collections[0]}
         payload.setdefault("issuetype", {"name": "Task"})
         response = await ctx.http.post(api(ctx, "/issue"), json={"fields": payload})
-        check(response, f"new issue in {data.collections[0]}")
+        check(ctx, response, f"creating an issue in {data.collections[0]}")
         key = str(response.json()["key"])
         if data.status is not None or data.remote_status is not None:
             await self._transition(ctx, key, data.status, data.remote_status)
         ticket = await self.get(ctx, key)
         return Written(ticket, [w.model_copy(update={"object_id": key}) for w in warnings])
 
-    async def update(self, ctx: ProviderContext, remote_id: str, data: BaseModel) -> Written[Ticket]:
-        assert isinstance(data, TicketUpdate)
+    async def update(self, ctx: ProviderContext, remote_id: str, data: TicketUpdate) -> Written[Ticket]:
         key = issue_key(remote_id)
         changes = data.changes()
         payload, warnings = _payload(changes, remote_id)
@@ -212,7 +208,7 @@ class JiraTickets(Resource):
             )
         if payload:
             response = await ctx.http.put(api(ctx, f"/issue/{key}"), json={"fields": payload})
-            check(response, f"issue {remote_id}")
+            check(ctx, response, f"updating issue {remote_id}")
         if changes.get("status") is not None or changes.get("remote_status") is not None:
             await self._transition(ctx, key, changes.get("status"), changes.get("remote_status"))
         return Written(await self.get(ctx, key), warnings)
@@ -220,7 +216,7 @@ class JiraTickets(Resource):
     async def _transition(self, ctx: ProviderContext, key: str, status: Any, remote_status: str | None) -> None:
         """Move the issue through the first transition to the status (name) or status category asked for."""
         response = await ctx.http.get(api(ctx, f"/issue/{key}/transitions"))
-        check(response, f"issue {key}")
+        check(ctx, response, f"updating issue {key}")
         transitions: list[dict[str, Any]] = response.json().get("transitions") or []
         targets = {str((t.get("to") or {}).get("name")) for t in transitions}
         if remote_status is not None:
@@ -243,4 +239,4 @@ class JiraTickets(Resource):
                 field=field,
             )
         moved = await ctx.http.post(api(ctx, f"/issue/{key}/transitions"), json={"transition": {"id": chosen["id"]}})
-        check(moved, f"issue {key}")
+        check(ctx, moved, f"moving issue {key}")

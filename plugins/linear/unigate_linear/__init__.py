@@ -8,15 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from gateway.plugins import hookimpl
+from gateway.provider import hookimpl
 from unigate_linear.collections import LinearCollections
 from unigate_linear.comments import LinearComments
-from unigate_linear.provider import LinearApiKeyProvider, LinearProvider
+from unigate_linear.provider import LinearProvider
 from unigate_linear.tickets import LinearTickets
 from unigate_linear.users import LinearTags, LinearUsers
 
 __all__ = [
-    "LinearApiKeyProvider",
     "LinearCollections",
     "LinearComments",
     "LinearProvider",
@@ -29,4 +28,3 @@ __all__ = [
 @hookimpl
 def register_providers(register: Any) -> None:
     register(LinearProvider)
-    register(LinearApiKeyProvider)

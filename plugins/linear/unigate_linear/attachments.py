@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from gateway.provider import ENVELOPE_FIELDS, ListQuery, ProviderContext, Resource, ResourcePage, unsupported_filter
+from gateway.provider import (
+    ENVELOPE_FIELDS,
+    ListQuery,
+    ProviderContext,
+    Resource,
+    ResourcePage,
+    parse_time,
+)
 from unified_models import Attachment
-from unigate_linear.common import PAGE_INFO, gql, next_cursor, page_args, refuse_modified_after, when
+from unigate_linear.common import PAGE_INFO, gql, next_cursor, page_args
 
 ATTACHMENT = "id title subtitle url createdAt updatedAt creator { id } issue { id }"
 LIST_QUERY = f"""query Attachments($id: String!, $first: Int, $after: String) {{
@@ -15,13 +22,13 @@ LIST_QUERY = f"""query Attachments($id: String!, $first: Int, $after: String) {{
 GET_QUERY = f"query Attachment($id: String!) {{ attachment(id: $id) {{ {ATTACHMENT} }} }}"
 
 
-def to_attachment(node: dict[str, Any], provider: str) -> Attachment:
+def to_attachment(node: dict[str, Any], provider: str = "linear") -> Attachment:
     return Attachment(
         id=str(node["id"]),
         remote_id=str(node["id"]),
         provider=provider,
-        remote_created_at=when(node.get("createdAt")),
-        remote_updated_at=when(node.get("updatedAt")),
+        remote_created_at=parse_time(node.get("createdAt")),
+        remote_updated_at=parse_time(node.get("updatedAt")),
         remote_data=node,
         file_name=node.get("title") or None,
         file_url=node.get("url") or None,
@@ -30,20 +37,18 @@ def to_attachment(node: dict[str, Any], provider: str) -> Attachment:
     )
 
 
-class LinearAttachments(Resource):
+class LinearAttachments(Resource[Attachment]):
     """``issue.attachments`` (Relay paging) and ``attachment(id)``."""
 
-    name = "attachments"
     fields = (*ENVELOPE_FIELDS, "file_name", "file_url", "uploaded_by", "ticket")
 
+    filters = frozenset({"ticket_id"})
+
     async def list(self, ctx: ProviderContext, query: ListQuery) -> ResourcePage[Attachment]:
-        if not query.ticket_id:
-            raise unsupported_filter("ticket_id", "Linear lists attachments per issue; send ticket_id")
-        refuse_modified_after(query, "an issue's attachments")
         variables = {"id": query.ticket_id, **page_args(query)}
         connection = (await gql(ctx, LIST_QUERY, variables, f"issue {query.ticket_id}"))["issue"]["attachments"]
-        return ResourcePage([to_attachment(a, ctx.provider) for a in connection["nodes"]], next_cursor(connection))
+        return ResourcePage([to_attachment(a) for a in connection["nodes"]], next_cursor(connection))
 
     async def get(self, ctx: ProviderContext, remote_id: str) -> Attachment:
         node = (await gql(ctx, GET_QUERY, {"id": remote_id}, f"attachment {remote_id}"))["attachment"]
-        return to_attachment(node, ctx.provider)
+        return to_attachment(node)

@@ -7,9 +7,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from gateway.provider import ENVELOPE_FIELDS, ListQuery, ProviderContext, ProviderError, Resource, ResourcePage
+from gateway.provider import (
+    ENVELOPE_FIELDS,
+    ListQuery,
+    ProviderContext,
+    ProviderError,
+    Resource,
+    ResourcePage,
+    parse_time,
+)
 from unified_models import Collection, CollectionType
-from unigate_linear.common import PAGE_INFO, gql, next_cursor, refuse_modified_after, when
+from unigate_linear.common import PAGE_INFO, gql, next_cursor
 
 TEAMS = f"""query Teams($first: Int, $after: String) {{
   teams(first: $first, after: $after) {{ nodes {{ id key name description createdAt updatedAt }} {PAGE_INFO} }}
@@ -21,13 +29,13 @@ TEAM = "query Team($id: String!) { team(id: $id) { id key name description creat
 PROJECT = "query Project($id: String!) { project(id: $id) { id name description url state createdAt updatedAt } }"
 
 
-def to_collection(node: dict[str, Any], kind: CollectionType, provider: str) -> Collection:
+def to_collection(node: dict[str, Any], kind: CollectionType, provider: str = "linear") -> Collection:
     return Collection(
         id=str(node["id"]),
         remote_id=str(node["id"]),
         provider=provider,
-        remote_created_at=when(node.get("createdAt")),
-        remote_updated_at=when(node.get("updatedAt")),
+        remote_created_at=parse_time(node.get("createdAt")),
+        remote_updated_at=parse_time(node.get("updatedAt")),
         remote_data=node,
         name=node.get("name"),
         description=node.get("description") or None,
@@ -36,10 +44,9 @@ def to_collection(node: dict[str, Any], kind: CollectionType, provider: str) -> 
     )
 
 
-class LinearCollections(Resource):
+class LinearCollections(Resource[Collection]):
     """``teams`` (``TEAM``) followed by ``projects`` (``PROJECT``), each with Relay pagination."""
 
-    name = "collections"
     fields = (
         *ENVELOPE_FIELDS,
         "name",
@@ -49,7 +56,6 @@ class LinearCollections(Resource):
     )
 
     async def list(self, ctx: ProviderContext, query: ListQuery) -> ResourcePage[Collection]:
-        refuse_modified_after(query, "teams and projects")
         part, _, after = (query.cursor or "teams:").partition(":")
         if part not in ("teams", "projects"):
             raise ProviderError(400, "invalid_cursor", "the cursor does not belong to Linear collections")
@@ -58,7 +64,7 @@ class LinearCollections(Resource):
             variables = {"first": min(query.page_size - len(items), 250), "after": after or None}
             kind = CollectionType.TEAM if part == "teams" else CollectionType.PROJECT
             connection = (await gql(ctx, TEAMS if part == "teams" else PROJECTS, variables, part))[part]
-            items += [to_collection(node, kind, ctx.provider) for node in connection["nodes"]]
+            items += [to_collection(node, kind) for node in connection["nodes"]]
             following = next_cursor(connection)
             if following:
                 return ResourcePage(items, f"{part}:{following}")
@@ -72,9 +78,9 @@ class LinearCollections(Resource):
         """A team, else a project (Linear's ids are unique across both)."""
         try:
             team = (await gql(ctx, TEAM, {"id": remote_id}, f"collection {remote_id}"))["team"]
-            return to_collection(team, CollectionType.TEAM, ctx.provider)
+            return to_collection(team, CollectionType.TEAM)
         except ProviderError as exc:
             if exc.status != 404:
                 raise
         project = (await gql(ctx, PROJECT, {"id": remote_id}, f"collection {remote_id}"))["project"]
-        return to_collection(project, CollectionType.PROJECT, ctx.provider)
+        return to_collection(project, CollectionType.PROJECT)

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel
-
-from gateway.provider import ENVELOPE_FIELDS, ListQuery, ProviderContext, ProviderError, Resource, ResourcePage, Written
+from gateway.provider import (
+    ENVELOPE_FIELDS,
+    ListQuery,
+    ProviderContext,
+    ProviderError,
+    Resource,
+    ResourcePage,
+    Written,
+    parse_time,
+)
 from unified_models import Comment, CommentCreate, FieldWarning
-from unigate_linear.common import PAGE_INFO, gql, next_cursor, page_args, when
+from unigate_linear.common import PAGE_INFO, gql, next_cursor, page_args
 
 COMMENT = "id body url createdAt updatedAt user { id name }"
 LIST_QUERY = f"""query Comments($id: String!, $first: Int, $after: String) {{
@@ -19,13 +26,13 @@ CREATE = f"""mutation CommentCreate($input: CommentCreateInput!) {{
 }}"""
 
 
-def to_comment(comment: dict[str, Any], ticket: str, provider: str) -> Comment:
+def to_comment(comment: dict[str, Any], ticket: str, provider: str = "linear") -> Comment:
     return Comment(
         id=str(comment["id"]),
         remote_id=str(comment["id"]),
         provider=provider,
-        remote_created_at=when(comment.get("createdAt")),
-        remote_updated_at=when(comment.get("updatedAt")),
+        remote_created_at=parse_time(comment.get("createdAt")),
+        remote_updated_at=parse_time(comment.get("updatedAt")),
         remote_data=comment,
         ticket=ticket,
         body=comment.get("body"),
@@ -34,10 +41,9 @@ def to_comment(comment: dict[str, Any], ticket: str, provider: str) -> Comment:
     )
 
 
-class LinearComments(Resource):
+class LinearComments(Resource[Comment, CommentCreate]):
     """Comments of one issue: list (by ticket) and create (Markdown)."""
 
-    name = "comments"
     fields = (
         *ENVELOPE_FIELDS,
         "ticket",
@@ -46,24 +52,16 @@ class LinearComments(Resource):
         "user",
     )
 
+    filters = frozenset({"ticket_id"})
+
     async def list(self, ctx: ProviderContext, query: ListQuery) -> ResourcePage[Comment]:
-        if not query.ticket_id:
-            raise ProviderError(400, "invalid_query_params", "ticket_id: Linear lists comments per issue")
-        if query.modified_after is not None:
-            raise ProviderError(
-                400,
-                "invalid_query_params",
-                "modified_after: Linear cannot filter an issue's comments by modification time; leave it out",
-                field="modified_after",
-            )
         variables = {"id": query.ticket_id, **page_args(query)}
         issue = (await gql(ctx, LIST_QUERY, variables, f"issue {query.ticket_id}"))["issue"]
         connection = issue["comments"]
-        items = [to_comment(c, str(issue["id"]), ctx.provider) for c in connection["nodes"]]
+        items = [to_comment(c, str(issue["id"])) for c in connection["nodes"]]
         return ResourcePage(items, next_cursor(connection))
 
-    async def create(self, ctx: ProviderContext, data: BaseModel) -> Written[Comment]:
-        assert isinstance(data, CommentCreate)
+    async def create(self, ctx: ProviderContext, data: CommentCreate) -> Written[Comment]:
         if data.is_private:
             raise ProviderError(
                 422,
@@ -80,5 +78,5 @@ class LinearComments(Resource):
         payload = {"issueId": data.ticket, "body": text or ""}
         comment = (await gql(ctx, CREATE, {"input": payload}, f"issue {data.ticket}"))["commentCreate"]["comment"]
         ticket = str((comment.get("issue") or {}).get("id") or data.ticket)
-        item = to_comment(comment, ticket, ctx.provider)
+        item = to_comment(comment, ticket)
         return Written(item, [w.model_copy(update={"object_id": item.id}) for w in warnings])

@@ -1,25 +1,15 @@
-"""What every Linear resource shares: the GraphQL call, error mapping, timestamps and Relay pagination."""
+"""What every Linear resource shares: the GraphQL call, its error mapping and Relay pagination (GraphQL errors come
+in 200/400 bodies, so the kit's status-based error table and REST pager do not apply)."""
 
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import Any
 
 from gateway.provider import ListQuery, ProviderContext, ProviderError
-from gateway.provider import refuse_modified_after as gateway_refuse_modified_after
 
 MAX_PAGE = 250  # Linear's largest ``first``
 PAGE_INFO = "pageInfo { hasNextPage endCursor }"
-
-
-def when(value: str | None) -> datetime | None:
-    """A Linear timestamp (``2024-01-02T03:04:05.678Z``) as an aware datetime."""
-    return datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
-
-
-def iso(value: datetime) -> str:
-    return value.isoformat().replace("+00:00", "Z")
 
 
 def page_args(query: ListQuery) -> dict[str, Any]:
@@ -30,10 +20,6 @@ def page_args(query: ListQuery) -> dict[str, Any]:
 def next_cursor(connection: dict[str, Any]) -> str | None:
     info = connection.get("pageInfo") or {}
     return str(info["endCursor"]) if info.get("hasNextPage") and info.get("endCursor") else None
-
-
-def refuse_modified_after(query: ListQuery, what: str) -> None:
-    gateway_refuse_modified_after(query, "Linear", what)
 
 
 async def gql(ctx: ProviderContext, query: str, variables: dict[str, Any], what: str) -> dict[str, Any]:

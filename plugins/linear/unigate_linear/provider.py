@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from gateway.provider import ErrorResolution, Provider, Resource, UpstreamError
 from unigate_linear.attachments import LinearAttachments
@@ -27,10 +27,10 @@ def reset_wait(headers: Mapping[str, str]) -> float | None:
 
 
 class LinearProvider(Provider):
-    """Linear (GraphQL) through an OAuth app connection."""
+    """Linear (GraphQL) through an OAuth app connection or a personal API key (sent without ``Bearer``)."""
 
-    catalog_key = "linear"
-    resources: ClassVar[Mapping[str, type[Resource]]] = {
+    catalog_keys = ("linear", "linear-api-key")  # OAuth app; personal API key (``authorization: <key>``)
+    resources: ClassVar[Mapping[str, type[Resource[Any, Any, Any]]]] = {
         "tickets": LinearTickets,
         "comments": LinearComments,
         "attachments": LinearAttachments,
@@ -55,9 +55,3 @@ class LinearProvider(Provider):
                 return ErrorResolution("fail", "not_found", "Linear has no such object")
             return ErrorResolution("fail", "invalid_request", "Linear refused the request")
         return None
-
-
-class LinearApiKeyProvider(LinearProvider):
-    """Linear through a personal API key (sent as ``authorization: <key>``, without ``Bearer``)."""
-
-    catalog_key = "linear-api-key"

@@ -9,8 +9,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from pydantic import BaseModel
-
 from gateway.provider import (
     ENVELOPE_FIELDS,
     ListQuery,
@@ -19,10 +17,12 @@ from gateway.provider import (
     Resource,
     ResourcePage,
     Written,
+    format_time,
+    parse_time,
     unsettable,
 )
 from unified_models import FieldWarning, Ticket, TicketCreate, TicketPriority, TicketStatus, TicketUpdate
-from unigate_linear.common import PAGE_INFO, gql, iso, next_cursor, page_args, when
+from unigate_linear.common import PAGE_INFO, gql, next_cursor, page_args
 
 ISSUE = """id identifier title description priority url dueDate createdAt updatedAt startedAt completedAt canceledAt
   state { id name type } team { id key name } project { id name } assignee { id name } creator { id name }
@@ -68,7 +68,7 @@ LABELS = f"""query Labels($after: String) {{
 }}"""
 
 
-def to_ticket(issue: dict[str, Any], provider: str) -> Ticket:
+def to_ticket(issue: dict[str, Any], provider: str = "linear") -> Ticket:
     state, team, project = issue.get("state") or {}, issue.get("team") or {}, issue.get("project")
     number = int(issue.get("priority") or 0)
     due = issue.get("dueDate")
@@ -76,8 +76,8 @@ def to_ticket(issue: dict[str, Any], provider: str) -> Ticket:
         id=str(issue["id"]),
         remote_id=str(issue["id"]),
         provider=provider,
-        remote_created_at=when(issue.get("createdAt")),
-        remote_updated_at=when(issue.get("updatedAt")),
+        remote_created_at=parse_time(issue.get("createdAt")),
+        remote_updated_at=parse_time(issue.get("updatedAt")),
         remote_data=issue,
         name=issue.get("title"),
         description=issue.get("description"),
@@ -91,7 +91,7 @@ def to_ticket(issue: dict[str, Any], provider: str) -> Ticket:
         tags=[str(label["name"]) for label in (issue.get("labels") or {}).get("nodes") or []],
         due_date=datetime.fromisoformat(due).replace(tzinfo=UTC) if due else None,
         creator=(issue.get("creator") or {}).get("id"),
-        completed_at=when(issue.get("completedAt") or issue.get("canceledAt")),
+        completed_at=parse_time(issue.get("completedAt") or issue.get("canceledAt")),
         ticket_url=issue.get("url"),
     )
 
@@ -109,7 +109,7 @@ def issue_filter(query: ListQuery) -> dict[str, Any]:
     if query.collection_id:
         found["team"] = {"id": {"eq": query.collection_id}}
     if query.modified_after is not None:
-        found["updatedAt"] = {"gt": iso(query.modified_after)}
+        found["updatedAt"] = {"gt": format_time(query.modified_after, "iso_ms")}
     if query.status:
         found["state"] = {"type": {"in": list(STATE_TYPES.get(TicketStatus(query.status), ()))}}
     return found
@@ -198,10 +198,9 @@ async def _input(ctx: ProviderContext, team_id: str, fields: dict[str, Any]) -> 
     return payload
 
 
-class LinearTickets(Resource):
+class LinearTickets(Resource[Ticket, TicketCreate, TicketUpdate]):
     """Issues: list (optionally per team), get, create and update (state, priority, labels, assignee)."""
 
-    name = "tickets"
     fields = (
         *ENVELOPE_FIELDS,
         "name",
@@ -220,6 +219,8 @@ class LinearTickets(Resource):
         "ticket_url",
     )
 
+    filters = frozenset({"assignee_id", "collection_id", "modified_after", "status"})
+
     async def list(self, ctx: ProviderContext, query: ListQuery) -> ResourcePage[Ticket]:
         if query.status == TicketStatus.ON_HOLD:
             return ResourcePage([])  # no Linear state type means on hold
@@ -227,13 +228,12 @@ class LinearTickets(Resource):
         where = f"team {query.collection_id}" if query.collection_id else "the workspace"
         data = await gql(ctx, LIST_QUERY, variables, f"issues of {where}")
         connection = data["issues"]
-        return ResourcePage([to_ticket(i, ctx.provider) for i in connection["nodes"]], next_cursor(connection))
+        return ResourcePage([to_ticket(i) for i in connection["nodes"]], next_cursor(connection))
 
     async def get(self, ctx: ProviderContext, remote_id: str) -> Ticket:
-        return to_ticket(await self._issue(ctx, remote_id), ctx.provider)
+        return to_ticket(await self._issue(ctx, remote_id))
 
-    async def create(self, ctx: ProviderContext, data: BaseModel) -> Written[Ticket]:
-        assert isinstance(data, TicketCreate)
+    async def create(self, ctx: ProviderContext, data: TicketCreate) -> Written[Ticket]:
         if len(data.collections) not in (1, 2):
             raise ProviderError(
                 400,
@@ -248,11 +248,10 @@ class LinearTickets(Resource):
         if len(data.collections) == 2:
             payload["projectId"] = data.collections[1]
         result = await gql(ctx, CREATE, {"input": payload}, f"new issue in team {team_id}")
-        ticket = to_ticket(result["issueCreate"]["issue"], ctx.provider)
+        ticket = to_ticket(result["issueCreate"]["issue"])
         return Written(ticket, unsettable(sent, UNSUPPORTED, ticket.id))
 
-    async def update(self, ctx: ProviderContext, remote_id: str, data: BaseModel) -> Written[Ticket]:
-        assert isinstance(data, TicketUpdate)
+    async def update(self, ctx: ProviderContext, remote_id: str, data: TicketUpdate) -> Written[Ticket]:
         changes = data.changes()
         issue = await self._issue(ctx, remote_id)
         payload = await _input(ctx, str(issue["team"]["id"]), changes)
@@ -261,9 +260,9 @@ class LinearTickets(Resource):
             message = "moving issues between teams or projects is not supported"
             warnings.append(FieldWarning(field="collections", message=message, object_id=str(issue["id"])))
         if not payload:
-            return Written(to_ticket(issue, ctx.provider), warnings)
+            return Written(to_ticket(issue), warnings)
         result = await gql(ctx, UPDATE, {"id": issue["id"], "input": payload}, f"issue {remote_id}")
-        return Written(to_ticket(result["issueUpdate"]["issue"], ctx.provider), warnings)
+        return Written(to_ticket(result["issueUpdate"]["issue"]), warnings)
 
     async def _issue(self, ctx: ProviderContext, remote_id: str) -> dict[str, Any]:
         data = await gql(ctx, GET_QUERY, {"id": remote_id}, f"issue {remote_id}")

@@ -9,15 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from gateway.plugins import hookimpl
+from gateway.provider import hookimpl
 from unigate_zendesk.comments import ZendeskComments
 from unigate_zendesk.directory import ZendeskAccounts, ZendeskContacts, ZendeskTags, ZendeskTeams, ZendeskUsers
-from unigate_zendesk.provider import ZendeskApiTokenProvider, ZendeskProvider
+from unigate_zendesk.provider import ZendeskProvider
 from unigate_zendesk.tickets import ZendeskTickets
 
 __all__ = [
     "ZendeskAccounts",
-    "ZendeskApiTokenProvider",
     "ZendeskComments",
     "ZendeskContacts",
     "ZendeskProvider",
@@ -31,4 +30,3 @@ __all__ = [
 @hookimpl
 def register_providers(register: Any) -> None:
     register(ZendeskProvider)
-    register(ZendeskApiTokenProvider)

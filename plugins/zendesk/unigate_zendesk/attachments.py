@@ -9,8 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from gateway.provider import ENVELOPE_FIELDS, ListQuery, ProviderContext, Resource, ResourcePage, refuse_modified_after
-from gateway.provider import unsupported_filter as refused
+from gateway.provider import (
+    ENVELOPE_FIELDS,
+    ListQuery,
+    ProviderContext,
+    Resource,
+    ResourcePage,
+)
 from unified_models import Attachment
 from unigate_zendesk.common import API, check, fetch_page, numeric_id
 from unigate_zendesk.mappers import ref, text, when
@@ -38,17 +43,14 @@ def to_attachment(
     )
 
 
-class ZendeskAttachments(Resource):
+class ZendeskAttachments(Resource[Attachment]):
     """A ticket's attachments, oldest comment first (list), and one attachment by id (get)."""
 
-    name = "attachments"
+    filters = frozenset({"ticket_id"})
     fields = (*ENVELOPE_FIELDS, "file_name", "file_url", "content_type", "uploaded_by", "ticket", "comment")
 
     async def list(self, ctx: ProviderContext, query: ListQuery) -> ResourcePage[Attachment]:
-        if not query.ticket_id:
-            raise refused("ticket_id", "Zendesk lists attachments per ticket; send ticket_id (see GET /tickets)")
-        refuse_modified_after(query, "Zendesk", "attachments")
-        ticket = numeric_id(query.ticket_id, "ticket_id")
+        ticket = numeric_id(query.ticket_id or "", "ticket_id")  # the route's path always carries it
         after, _, skip_text = (query.cursor or "").rpartition("|")
         skip = int(skip_text) if skip_text.isdigit() else 0
         items: list[Attachment] = []
@@ -57,7 +59,7 @@ class ZendeskAttachments(Resource):
             path, what = f"/tickets/{ticket}/comments", f"ticket {ticket}"
             comments, following = await fetch_page(ctx, path, "comments", page, what)
             found = [
-                to_attachment(a, ctx.provider, c, ticket)
+                to_attachment(a, "zendesk", c, ticket)
                 for c in comments
                 for a in c.get("attachments") or []
                 if isinstance(a, dict)
@@ -75,5 +77,5 @@ class ZendeskAttachments(Resource):
     async def get(self, ctx: ProviderContext, remote_id: str) -> Attachment:
         attachment = numeric_id(remote_id)
         response = await ctx.http.get(f"{API}/attachments/{attachment}")
-        check(response, f"attachment {attachment}")
-        return to_attachment(response.json().get("attachment") or {}, ctx.provider)
+        check(ctx, response, f"attachment {attachment}")
+        return to_attachment(response.json().get("attachment") or {}, "zendesk")

@@ -1,12 +1,13 @@
-"""What every Zendesk resource shares: ids, cursor paging (``page[size]``/``page[after]``) and error mapping."""
+"""What every Zendesk resource shares: ids, cursor paging (``page[size]``/``page[after]``) and the error table."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import httpx
 
-from gateway.provider import ListQuery, ProviderContext, ProviderError, error_body
+from gateway.provider import ErrorRule, ErrorTable, ListQuery, ProviderContext, ProviderError
 
 API = "/api/v2"
 MAX_PAGE = 100  # Zendesk's cursor pagination refuses page[size] above 100
@@ -40,24 +41,6 @@ def numeric_id(value: str, field: str = "id") -> str:
     return value
 
 
-def refuse(query: ListQuery, what: str, *, modified_after: bool = True) -> None:
-    """400 for filters a Zendesk list cannot apply, rather than ignoring them."""
-    if modified_after and query.modified_after is not None:
-        raise ProviderError(
-            400,
-            "invalid_query_params",
-            f"modified_after: Zendesk cannot filter {what} by modification time here; leave it out",
-            field="modified_after",
-        )
-    if query.collection_id:
-        raise ProviderError(
-            400,
-            "invalid_query_params",
-            f"collection_id: Zendesk has no collections; leave it out when listing {what}",
-            field="collection_id",
-        )
-
-
 def page_params(query: ListQuery) -> dict[str, str]:
     """``page[size]`` (at most 100) and, after the first page, ``page[after]``."""
     params = {"page[size]": str(min(query.page_size, MAX_PAGE))}
@@ -76,7 +59,7 @@ async def fetch_page(
 ) -> tuple[list[dict[str, Any]], str | None]:
     """One cursor page of ``key`` items and the ``after_cursor`` of the next (None when ``meta.has_more`` is false)."""
     response = await ctx.http.get(API + path, params={**(params or {}), **page_params(query)})
-    check(response, what, query=True)
+    check(ctx, response, f"listing {what}")
     body = response.json()
     items = [item for item in body.get(key) or [] if isinstance(item, dict)]
     meta = body.get("meta") or {}
@@ -95,30 +78,28 @@ def _details(body: dict[str, Any]) -> tuple[str | None, str]:
     return None, str(body.get("description") or body.get("error") or "invalid value")
 
 
-def check(response: httpx.Response, what: str, *, query: bool = False) -> None:
-    """Raise ``ProviderError`` for a Zendesk error answer, keeping its meaning; ``what`` names the object.
+def _field(body: Mapping[str, Any]) -> str | None:
+    name = _details(dict(body))[0]
+    return name if name and name != "base" else None
 
-    ``query`` marks list calls, where a 400 or 422 is a filter or cursor Zendesk refused rather than a value.
-    """
-    status = response.status_code
-    if status < 400:
-        return
-    body = error_body(response)
-    if status == 404:
-        raise ProviderError(404, "not_found", f"Zendesk has no {what}, or the connection cannot see it")
-    if status in (400, 422) and query:
-        name, detail = _details(body)
-        raise ProviderError(400, "invalid_query_params", f"Zendesk refused the query for {what}: {detail}")
-    if status in (400, 422):
-        name, detail = _details(body)
-        field = FIELDS.get(name or "", name) if name and name != "base" else None
-        prefix = f"{field}: " if field else ""
-        raise ProviderError(
-            422, "validation_failed", f"{prefix}Zendesk refused the value for {what} ({detail})", field=field
-        )
-    if status == 429:
-        raise ProviderError(429, "rate_limited", f"Zendesk rate limit reached for {what}")
-    if status in (401, 403):
-        error = body.get("error") if isinstance(body.get("error"), str) else response.reason_phrase
-        raise ProviderError(502, "upstream_unauthorized", f"Zendesk refused the connection ({status}: {error})")
-    raise ProviderError(502, "upstream_error", f"Zendesk answered {status} for {what}")
+
+def _detail(body: Mapping[str, Any]) -> str | None:
+    return _details(dict(body))[1]
+
+
+def _reading(response: httpx.Response, body: Mapping[str, Any]) -> bool:
+    """A refused GET is a filter or cursor Zendesk cannot serve, not a value it refuses."""
+    return bool(response.request.method == "GET")
+
+
+ERRORS = ErrorTable(
+    rules=(ErrorRule((400, 422), "invalid_query", _reading), ErrorRule(400, "invalid")),
+    fields=FIELDS,
+    field_of=_field,
+    detail_of=_detail,
+)
+
+
+def check(ctx: ProviderContext, response: httpx.Response, operation: str) -> None:
+    """Raise the API error for a Zendesk error answer (see ``ERRORS``); ``operation`` says what was done."""
+    ERRORS.check(ctx, response, operation)

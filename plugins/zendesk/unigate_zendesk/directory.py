@@ -7,12 +7,12 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from gateway.provider import ENVELOPE_FIELDS, ListQuery, ProviderContext, Resource, ResourcePage
-from unified_models import RemoteObject
-from unigate_zendesk.common import API, check, fetch_page, numeric_id, refuse
+from unified_models import RemoteObject, Tag
+from unigate_zendesk.common import API, check, fetch_page, numeric_id
 from unigate_zendesk.mappers import to_account, to_contact, to_tag, to_team, to_user
 
 
-class _Listed(Resource):
+class _Listed(Resource[Any]):
     """A cursor-paged Zendesk list (``path``, items under ``key``) and, with ``item_key``, its ``path/{id}``."""
 
     path: ClassVar[str] = ""
@@ -21,73 +21,66 @@ class _Listed(Resource):
     params: ClassVar[dict[str, Any]] = {}
     what: ClassVar[str] = ""
 
-    def to_model(self, item: dict[str, Any], provider: str) -> RemoteObject:
+    def to_model(self, item: dict[str, Any]) -> RemoteObject:
         raise NotImplementedError
 
     async def list(self, ctx: ProviderContext, query: ListQuery) -> ResourcePage[Any]:
-        refuse(query, self.what)
         items, following = await fetch_page(ctx, self.path, self.key, query, self.what, self.params)
-        return ResourcePage([self.to_model(item, ctx.provider) for item in items], following)
+        return ResourcePage([self.to_model(item) for item in items], following)
 
     async def get(self, ctx: ProviderContext, remote_id: str) -> RemoteObject:
         response = await ctx.http.get(f"{API}{self.path}/{numeric_id(remote_id)}")
-        check(response, f"{self.item_key} {remote_id}")
-        return self.to_model(response.json()[self.item_key], ctx.provider)
+        check(ctx, response, f"{self.item_key} {remote_id}")
+        return self.to_model(response.json()[self.item_key])
 
 
 class ZendeskUsers(_Listed):
     """Agents and admins (``/users?role[]=agent&role[]=admin``); ``/users/{id}`` answers any user."""
 
-    name = "users"
     fields = (*ENVELOPE_FIELDS, "name", "email_address", "is_active", "avatar", "teams")
     path, key, item_key, what = "/users", "users", "user", "users"
     params: ClassVar[dict[str, Any]] = {"role[]": ["agent", "admin"]}
 
-    def to_model(self, item: dict[str, Any], provider: str) -> RemoteObject:
-        return to_user(item, provider)
+    def to_model(self, item: dict[str, Any]) -> RemoteObject:
+        return to_user(item)
 
 
 class ZendeskContacts(_Listed):
     """End-users, the people tickets come from (``/users?role=end-user``); ``/contacts/{id}`` answers any user."""
 
-    name = "contacts"
     fields = (*ENVELOPE_FIELDS, "name", "email_address", "phone_number", "details", "account")
     path, key, item_key, what = "/users", "users", "user", "end-users"
     params: ClassVar[dict[str, Any]] = {"role": "end-user"}
 
-    def to_model(self, item: dict[str, Any], provider: str) -> RemoteObject:
-        return to_contact(item, provider)
+    def to_model(self, item: dict[str, Any]) -> RemoteObject:
+        return to_contact(item)
 
 
 class ZendeskTeams(_Listed):
     """Groups of agents (``/groups``)."""
 
-    name = "teams"
     fields = (*ENVELOPE_FIELDS, "name", "description")
     path, key, item_key, what = "/groups", "groups", "group", "groups"
 
-    def to_model(self, item: dict[str, Any], provider: str) -> RemoteObject:
-        return to_team(item, provider)
+    def to_model(self, item: dict[str, Any]) -> RemoteObject:
+        return to_team(item)
 
 
 class ZendeskAccounts(_Listed):
     """Organizations (``/organizations``)."""
 
-    name = "accounts"
     fields = (*ENVELOPE_FIELDS, "name", "domains")
     path, key, item_key, what = "/organizations", "organizations", "organization", "organizations"
 
-    def to_model(self, item: dict[str, Any], provider: str) -> RemoteObject:
-        return to_account(item, provider)
+    def to_model(self, item: dict[str, Any]) -> RemoteObject:
+        return to_account(item)
 
 
-class ZendeskTags(Resource):
+class ZendeskTags(Resource[Tag]):
     """The account's most used tags (``/tags``), by name."""
 
-    name = "tags"
     fields = ("id", "remote_id", "provider", "remote_data", "name")
 
-    async def list(self, ctx: ProviderContext, query: ListQuery) -> ResourcePage[Any]:
-        refuse(query, "tags")
+    async def list(self, ctx: ProviderContext, query: ListQuery) -> ResourcePage[Tag]:
         items, following = await fetch_page(ctx, "/tags", "tags", query, "tags")
-        return ResourcePage([to_tag(item, ctx.provider) for item in items], following)
+        return ResourcePage([to_tag(item) for item in items], following)

@@ -87,7 +87,7 @@ def ticket_url(api_url: Any, ticket_id: str) -> str | None:
     return f"{found.group(1)}/agent/tickets/{ticket_id}" if found else None
 
 
-def to_ticket(ticket: dict[str, Any], provider: str) -> Ticket:
+def to_ticket(ticket: dict[str, Any], provider: str = "zendesk") -> Ticket:
     envelope = _envelope(ticket, "ticket", provider)
     ticket_id = envelope["id"]
     status, priority = text(ticket.get("status")), text(ticket.get("priority"))
@@ -113,7 +113,7 @@ def to_ticket(ticket: dict[str, Any], provider: str) -> Ticket:
     )
 
 
-def to_comment(comment: dict[str, Any], ticket: str, provider: str) -> Comment:
+def to_comment(comment: dict[str, Any], ticket: str, provider: str = "zendesk") -> Comment:
     comment_id = _required_id(comment, "comment")
     public = comment.get("public")
     attachments = comment.get("attachments")
@@ -139,7 +139,7 @@ def _avatar(user: dict[str, Any]) -> str | None:
     return text(photo.get("content_url")) if isinstance(photo, dict) else None
 
 
-def to_user(user: dict[str, Any], provider: str) -> User:
+def to_user(user: dict[str, Any], provider: str = "zendesk") -> User:
     active, suspended = user.get("active"), user.get("suspended")
     return User(
         **_envelope(user, "user", provider),
@@ -151,7 +151,7 @@ def to_user(user: dict[str, Any], provider: str) -> User:
     )
 
 
-def to_contact(user: dict[str, Any], provider: str) -> Contact:
+def to_contact(user: dict[str, Any], provider: str = "zendesk") -> Contact:
     return Contact(
         **_envelope(user, "user", provider),
         name=text(user.get("name")),
@@ -162,7 +162,7 @@ def to_contact(user: dict[str, Any], provider: str) -> Contact:
     )
 
 
-def to_team(group: dict[str, Any], provider: str) -> Team:
+def to_team(group: dict[str, Any], provider: str = "zendesk") -> Team:
     return Team(
         **_envelope(group, "group", provider),
         name=text(group.get("name")),
@@ -170,7 +170,7 @@ def to_team(group: dict[str, Any], provider: str) -> Team:
     )
 
 
-def to_account(organization: dict[str, Any], provider: str) -> Account:
+def to_account(organization: dict[str, Any], provider: str = "zendesk") -> Account:
     return Account(
         **_envelope(organization, "organization", provider),
         name=text(organization.get("name")),
@@ -178,7 +178,7 @@ def to_account(organization: dict[str, Any], provider: str) -> Account:
     )
 
 
-def to_tag(tag: dict[str, Any], provider: str) -> Tag:
+def to_tag(tag: dict[str, Any], provider: str = "zendesk") -> Tag:
     name = text(tag.get("name"))
     if name is None:
         raise ValueError("a Zendesk tag without a name cannot be mapped")

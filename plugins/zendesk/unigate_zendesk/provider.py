@@ -1,9 +1,9 @@
-"""The Zendesk provider classes: one per catalog entry (OAuth ``zendesk``, API token ``zendesk-api-token``)."""
+"""The Zendesk provider class, serving OAuth ``zendesk`` and API-token ``zendesk-api-token`` connections."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from gateway.provider import Provider, ProviderContext, Resource
 from unigate_zendesk.attachments import ZendeskAttachments
@@ -16,8 +16,8 @@ from unigate_zendesk.tickets import ZendeskTickets
 class ZendeskProvider(Provider):
     """Zendesk Support (``https://{subdomain}.zendesk.com/api/v2``) through an OAuth connection."""
 
-    catalog_key = "zendesk"
-    resources: ClassVar[Mapping[str, type[Resource]]] = {
+    catalog_keys = ("zendesk", "zendesk-api-token")  # OAuth; API token (Basic ``{email}/token:{api_token}``)
+    resources: ClassVar[Mapping[str, type[Resource[Any, Any, Any]]]] = {
         "tickets": ZendeskTickets,
         "comments": ZendeskComments,
         "attachments": ZendeskAttachments,
@@ -34,13 +34,7 @@ class ZendeskProvider(Provider):
             return
         response = await ctx.http.get(f"{API}/users/me")
         if response.status_code == 200:
-            check(response, "the connected user")
+            check(ctx, response, "the connected user")
             me = response.json().get("user") or {}
             if isinstance(me.get("id"), int):
                 ctx.connection_config["user_id"] = str(me["id"])
-
-
-class ZendeskApiTokenProvider(ZendeskProvider):
-    """Zendesk Support through an API token (Basic ``{email}/token:{api_token}``)."""
-
-    catalog_key = "zendesk-api-token"

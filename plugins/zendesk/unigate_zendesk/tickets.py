@@ -11,9 +11,15 @@ import json
 from datetime import UTC
 from typing import Any
 
-from pydantic import BaseModel
-
-from gateway.provider import ENVELOPE_FIELDS, ListQuery, ProviderContext, ProviderError, Resource, ResourcePage, Written
+from gateway.provider import (
+    ENVELOPE_FIELDS,
+    ListQuery,
+    ProviderContext,
+    ProviderError,
+    Resource,
+    ResourcePage,
+    Written,
+)
 from unified_models import Ticket, TicketCreate, TicketStatus, TicketUpdate
 from unigate_zendesk.common import API, MAX_PAGE, check, numeric_id, page_params
 from unigate_zendesk.mappers import to_ticket
@@ -43,13 +49,6 @@ def search_query(query: ListQuery) -> str | None:
 
 def _first_request(query: ListQuery) -> dict[str, Any] | None:
     """``{"mode", "params"}`` of the first page for the filters; None when nothing can match."""
-    if query.collection_id:
-        raise ProviderError(
-            400,
-            "invalid_query_params",
-            "collection_id: Zendesk has no collections; leave it out",
-            field="collection_id",
-        )
     if query.status or query.assignee_id:
         found = search_query(query)
         return None if found is None else {"mode": "search", "params": {"query": found, "filter[type]": "ticket"}}
@@ -58,10 +57,10 @@ def _first_request(query: ListQuery) -> dict[str, Any] | None:
     return {"mode": "list", "params": {}}
 
 
-class ZendeskTickets(Resource):
+class ZendeskTickets(Resource[Ticket, TicketCreate, TicketUpdate]):
     """Tickets of the Zendesk account."""
 
-    name = "tickets"
+    filters = frozenset({"status", "assignee_id", "modified_after"})
     fields = (
         *ENVELOPE_FIELDS,
         "name",
@@ -99,7 +98,7 @@ class ZendeskTickets(Resource):
         path = "/search/export" if mode == "search" else "/tickets"
         size = {"page[size]": page_params(ListQuery(page_size=query.page_size))["page[size]"]}
         response = await ctx.http.get(API + path, params={**params, **size})
-        check(response, "tickets", query=True)
+        check(ctx, response, "tickets")
         body = response.json()
         items = body.get("results" if mode == "search" else "tickets") or []
         meta = body.get("meta") or {}
@@ -107,7 +106,7 @@ class ZendeskTickets(Resource):
         if meta.get("has_more") and meta.get("after_cursor"):
             following = {k: v for k, v in params.items() if k != "page[after]"}
             cursor = json.dumps({"mode": mode, "params": {**following, "page[after]": meta["after_cursor"]}})
-        return ResourcePage([to_ticket(t, ctx.provider) for t in items if isinstance(t, dict)], cursor)
+        return ResourcePage([to_ticket(t) for t in items if isinstance(t, dict)], cursor)
 
     async def _incremental(
         self, ctx: ProviderContext, query: ListQuery, params: dict[str, str]
@@ -116,33 +115,31 @@ class ZendeskTickets(Resource):
         response = await ctx.http.get(
             API + "/incremental/tickets/cursor", params={**params, "per_page": str(min(query.page_size, MAX_PAGE))}
         )
-        check(response, "tickets changed since modified_after", query=True)
+        check(ctx, response, "tickets changed since modified_after")
         body = response.json()
         items = [t for t in body.get("tickets") or [] if isinstance(t, dict) and t.get("status") != "deleted"]
         cursor = None
         if not body.get("end_of_stream") and body.get("after_cursor"):
             cursor = json.dumps({"mode": "incremental", "params": {"cursor": body["after_cursor"]}})
-        return ResourcePage([to_ticket(t, ctx.provider) for t in items], cursor)
+        return ResourcePage([to_ticket(t) for t in items], cursor)
 
     async def get(self, ctx: ProviderContext, remote_id: str) -> Ticket:
         response = await ctx.http.get(f"{API}/tickets/{numeric_id(remote_id)}")
-        check(response, f"ticket {remote_id}")
-        return to_ticket(response.json()["ticket"], ctx.provider)
+        check(ctx, response, f"ticket {remote_id}")
+        return to_ticket(response.json()["ticket"])
 
-    async def create(self, ctx: ProviderContext, data: BaseModel) -> Written[Ticket]:
-        assert isinstance(data, TicketCreate)
+    async def create(self, ctx: ProviderContext, data: TicketCreate) -> Written[Ticket]:
         body, warnings = ticket_body(data.model_dump(exclude_unset=True), None, creating=True)
         response = await ctx.http.post(f"{API}/tickets", json={"ticket": body})
-        check(response, "the new ticket")
-        ticket = to_ticket(response.json()["ticket"], ctx.provider)
+        check(ctx, response, "the new ticket")
+        ticket = to_ticket(response.json()["ticket"])
         return Written(ticket, [w.model_copy(update={"object_id": ticket.id}) for w in warnings])
 
-    async def update(self, ctx: ProviderContext, remote_id: str, data: BaseModel) -> Written[Ticket]:
-        assert isinstance(data, TicketUpdate)
+    async def update(self, ctx: ProviderContext, remote_id: str, data: TicketUpdate) -> Written[Ticket]:
         ticket_id = numeric_id(remote_id)
         body, warnings = ticket_body(data.changes(), ticket_id, creating=False)
         if not body:
             return Written(await self.get(ctx, ticket_id), warnings)
         response = await ctx.http.put(f"{API}/tickets/{ticket_id}", json={"ticket": body})
-        check(response, f"ticket {remote_id}")
-        return Written(to_ticket(response.json()["ticket"], ctx.provider), warnings)
+        check(ctx, response, f"ticket {remote_id}")
+        return Written(to_ticket(response.json()["ticket"]), warnings)

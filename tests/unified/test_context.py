@@ -37,7 +37,7 @@ HEADERS = {"Connection-Id": "c1", "Provider-Config-Key": "mini"}
 class PathTickets(Resource):
     """Lists what the provider answers at the path given as ``collection_id`` (a test-only shortcut)."""
 
-    name = "tickets"
+    filters: ClassVar[frozenset[str]] = frozenset({"collection_id"})
 
     async def list(self, ctx: ProviderContext, query: ListQuery) -> ResourcePage[Ticket]:
         answer = await ctx.http.get(query.collection_id or "/tickets")

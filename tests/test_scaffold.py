@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +15,7 @@ from gateway.scaffold import ScaffoldError, template_values, write_plugin
 from tests.servers import UNIGATE
 
 ROOT = Path(gateway.__file__).resolve().parents[1]  # the checkout under test
+TREE = re.compile(r"`unigate plugin new acme` writes `unigate-acme/`:\n\n *```\n(?P<tree>.*?)\n *```", re.DOTALL)
 
 
 def clean_env() -> dict[str, str]:
@@ -68,3 +70,27 @@ def test_existing_folder_is_not_overwritten(tmp_path: Path) -> None:
     (tmp_path / "unigate-acme").mkdir()
     with pytest.raises(ScaffoldError, match="already exists"):
         write_plugin("acme", tmp_path)
+
+
+def documented_tree() -> set[str]:
+    """The files docs/plugins.md shows in the tree of a new plugin: nesting by two-space indent, ``#`` comments."""
+    found = TREE.search((ROOT / "docs" / "plugins.md").read_text())
+    assert found, "docs/plugins.md has no file tree after 'unigate plugin new acme writes'"
+    lines = [line.split("#")[0].rstrip() for line in found["tree"].splitlines()]
+    base = min(len(line) - len(line.lstrip()) for line in lines)
+    files: set[str] = set()
+    folders: list[str] = []  # the open folder at each depth
+    for line in lines[1:]:  # the first line is the package folder itself
+        depth = (len(line) - len(line.lstrip()) - base) // 2 - 1
+        del folders[depth:]
+        name = line.strip()
+        if name.endswith("/"):
+            folders.append(name.rstrip("/"))
+        else:
+            files.add("/".join([*folders, name]))
+    return files
+
+
+def test_docs_tree_matches_what_the_scaffold_writes(tmp_path: Path) -> None:
+    package = write_plugin("acme", tmp_path)
+    assert documented_tree() == {p.relative_to(package).as_posix() for p in package.rglob("*") if p.is_file()}

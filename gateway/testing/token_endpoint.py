@@ -1,8 +1,8 @@
 """A configurable OAuth 2 token endpoint for provider fakes: code exchange and refresh (RFC 6749 §4.1.3, §6).
 
-Settings are class attributes, overridable per instance (``TokenEndpoint(fake, access_ttl=7200)``) or in a
-subclass; provider quirks (answer fields, error shapes, extra checks) go in overridden hooks. Every accepted grant
-is counted in ``fake.grants``; a spent, expired or revoked code or refresh token is refused.
+Settings are class attributes; they and the hooks (provider quirks: answer fields, error shapes, extra checks) can
+be replaced per instance (``TokenEndpoint(fake, access_ttl=7200, extra=lambda grant: {...})``) or in a subclass.
+Every accepted grant is counted in ``fake.grants``; a spent, expired or revoked code or refresh token is refused.
 """
 
 from __future__ import annotations
@@ -57,8 +57,8 @@ class TokenEndpoint:
 
     def __init__(self, fake: FakeUpstream, **settings: Any) -> None:
         for name, value in settings.items():
-            if name.startswith("_") or not hasattr(type(self), name) or callable(getattr(type(self), name)):
-                raise TypeError(f"TokenEndpoint has no setting {name!r}")
+            if name.startswith("_") or name == "endpoint" or not hasattr(type(self), name):
+                raise TypeError(f"TokenEndpoint has no setting or hook {name!r}")
             setattr(self, name, value)
         self.fake = fake
 
@@ -151,7 +151,11 @@ class TokenEndpoint:
         if self.answers_refresh(grant):
             answer["refresh_token"] = self.issue_refresh_token(grant)
         answer["scope"] = " ".join(grant.scopes)
-        return answer
+        return {**answer, **self.extra(grant)}
+
+    def extra(self, grant: Grant) -> dict[str, Any]:
+        """Provider-specific fields added to (or replacing some of) ``body``."""
+        return {}
 
     def answer(self, request: Request, body: dict[str, Any]) -> Response:
         return JSONResponse(body)

@@ -47,6 +47,7 @@ class TokenEndpoint:
     subject_param: str = "user_id"  # the authorize parameter naming the approving user (else ``default_subject``)
     default_scopes: tuple[str, ...] = ()  # granted when the authorize request asked for none
     scope_separators: str = " "
+    answer_scope: bool = True  # False: answers carry no ``scope``
     refusals: ClassVar[Mapping[Refusal, tuple[int, str, str | None]]] = {
         "invalid_client": (401, "invalid_client", "Client authentication failed."),
         "invalid_code": (400, "invalid_grant", "The authorization code is invalid, expired or already used."),
@@ -150,7 +151,8 @@ class TokenEndpoint:
             answer["expires_in"] = expires_in
         if self.answers_refresh(grant):
             answer["refresh_token"] = self.issue_refresh_token(grant)
-        answer["scope"] = " ".join(grant.scopes)
+        if self.answer_scope:
+            answer["scope"] = " ".join(grant.scopes)
         return {**answer, **self.extra(grant)}
 
     def extra(self, grant: Grant) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 A subclass supplies its routes and the provider's exact error answers (expired or unknown token, rate limit);
 this class gates every non-public request on a token it issued, can answer the next N requests with the
 provider's rate-limit response, and records what reached it so tests can assert on the upstream side.
+Its records are in ``fake_records``, a token endpoint in ``token_endpoint`` and error answers in ``fake_errors``.
 """
 
 from __future__ import annotations

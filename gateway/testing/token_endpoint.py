@@ -60,8 +60,17 @@ class TokenEndpoint:
         for name, value in settings.items():
             if name.startswith("_") or name == "endpoint" or not hasattr(type(self), name):
                 raise TypeError(f"TokenEndpoint has no setting or hook {name!r}")
-            setattr(self, name, value)
+            setattr(self, name, self.merged_refusals(value) if name == "refusals" else value)
         self.fake = fake
+
+    def merged_refusals(
+        self, given: Mapping[Refusal, tuple[int, str, str | None]]
+    ) -> dict[Refusal, tuple[int, str, str | None]]:
+        """``given`` over the defaults; a redirect_uri mismatch is refused as an invalid code unless given its own."""
+        merged = {**type(self).refusals, **given}
+        if "invalid_code" in given and "redirect_uri_mismatch" not in given:
+            merged["redirect_uri_mismatch"] = given["invalid_code"]
+        return merged
 
     async def endpoint(self, request: Request) -> Response:
         """The route handler: authenticate the client, accept the grant, count it and answer the tokens."""

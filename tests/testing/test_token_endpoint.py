@@ -153,3 +153,13 @@ def test_error_helpers_answer_the_providers_shapes(notes: tuple[FakeNotes, httpx
     bare = rate_limited(retry_after=None, text="Retry later\n")
     assert bare.status_code == 429 and "retry-after" not in bare.headers and bare.body == b"Retry later\n"
     assert bare.headers["content-type"] == "text/plain; charset=utf-8"
+
+
+def test_given_refusals_replace_the_defaults_and_a_redirect_mismatch_follows_invalid_code() -> None:
+    fake = FakeNotes(refusals={"invalid_code": (403, "invalid_grant", "Bad code")})
+    with fake.run() as url, httpx.Client(base_url=url) as client:
+        form = client_form(grant_type="authorization_code", code=code_for(client))  # no redirect_uri
+        mismatch = client.post("/oauth/token", data=form)
+        assert (mismatch.status_code, mismatch.json()["error_description"]) == (403, "Bad code")
+        kept = refresh(client, "nope").json()["error_description"]
+        assert kept == "The refresh token is invalid, expired or revoked."

@@ -25,7 +25,6 @@ from gateway.testing.token_endpoint import Grant, Refusal, TokenEndpoint
 
 API = "/api/1.0"
 REFUSALS: dict[Refusal, tuple[int, str, str | None]] = {
-    **TokenEndpoint.refusals,
     "invalid_client": (401, "invalid_client", "The client is not authorized or the secret is wrong."),
     "invalid_refresh_token": (400, "invalid_grant", "The refresh token is invalid or has been revoked."),
 }

@@ -39,7 +39,6 @@ REFUSALS: dict[Refusal, tuple[int, str, str | None]] = {
         "no client authentication included, or unsupported authentication method.",
     ),
     "invalid_code": (400, "invalid_grant", INVALID_GRANT),
-    "redirect_uri_mismatch": (400, "invalid_grant", INVALID_GRANT),
     "invalid_refresh_token": (400, "invalid_grant", INVALID_GRANT),
     "unsupported": (
         400,

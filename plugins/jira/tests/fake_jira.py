@@ -57,7 +57,6 @@ def errors(http_status: int, messages: list[str] | None = None, /, **fields: str
 REFUSALS: dict[Refusal, tuple[int, str, str | None]] = {
     "invalid_client": (401, "access_denied", "Unauthorized"),
     "invalid_code": (403, "invalid_grant", "Invalid authorization code"),
-    "redirect_uri_mismatch": (403, "invalid_grant", "Invalid authorization code"),
     "invalid_refresh_token": (403, "invalid_grant", "Unknown or invalid refresh token."),
     "unsupported": (400, "unsupported_grant_type", "Grant type '{grant}' is not supported"),
 }

@@ -44,7 +44,6 @@ ERRORS = {  # extensions.type (what @linear/sdk reads) and extensions.code, by k
 REFUSALS: dict[Refusal, tuple[int, str, str | None]] = {
     "invalid_client": (400, "invalid_client", "Invalid client credentials"),
     "invalid_code": (400, "invalid_grant", "Invalid grant: authorization code is invalid"),
-    "redirect_uri_mismatch": (400, "invalid_grant", "Invalid grant: authorization code is invalid"),
     "invalid_refresh_token": (400, "invalid_grant", "Invalid grant: refresh token is invalid"),
     "unsupported": (400, "unsupported_grant_type", None),
 }

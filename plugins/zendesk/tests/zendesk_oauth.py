@@ -7,7 +7,7 @@ may be asked for; a refresh deletes the previous access and refresh token. ``fak
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -22,6 +22,11 @@ INVALID_GRANT = (
     "The provided authorization grant is invalid, expired, revoked, does not match the redirection URI used in the "
     "authorization request, or was issued to another client."
 )
+REFUSALS: dict[Refusal, tuple[int, str, str | None]] = {
+    "invalid_code": (400, "invalid_grant", INVALID_GRANT),
+    "invalid_refresh_token": (400, "invalid_grant", INVALID_GRANT),
+    "unsupported": (400, "unsupported_grant_type", "The grant type {grant} is not supported"),
+}
 
 
 class ZendeskTokens(TokenEndpoint):
@@ -29,16 +34,9 @@ class ZendeskTokens(TokenEndpoint):
 
     token_type = "bearer"
     default_scopes = ("read", "write")
-    refusals: ClassVar[dict[Refusal, tuple[int, str, str | None]]] = {
-        "invalid_client": (401, "invalid_client", "Client authentication failed."),
-        "invalid_code": (400, "invalid_grant", INVALID_GRANT),
-        "redirect_uri_mismatch": (400, "invalid_grant", INVALID_GRANT),
-        "invalid_refresh_token": (400, "invalid_grant", INVALID_GRANT),
-        "unsupported": (400, "unsupported_grant_type", "The grant type {grant} is not supported"),
-    }
 
     def __init__(self, fake: FakeZendesk) -> None:
-        super().__init__(fake)
+        super().__init__(fake, refusals=REFUSALS)
         self.zendesk = fake
 
     def default_subject(self) -> str:

@@ -3,20 +3,19 @@
 A subclass supplies its routes and the provider's exact error answers (expired or unknown token, rate limit);
 this class gates every non-public request on a token it issued, can answer the next N requests with the
 provider's rate-limit response, and records what reached it so tests can assert on the upstream side.
+Its records are in ``fake_records``, a token endpoint in ``token_endpoint`` and error answers in ``fake_errors``.
 """
 
 from __future__ import annotations
 
 import base64
-import json
 import secrets
 import threading
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterator, MutableMapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from starlette.applications import Starlette
@@ -24,57 +23,15 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount
 
+from gateway.testing.fake_records import LoggedRequest, Token, TokenState
 from gateway.testing.loopback import run_app
 
 __all__ = ["FailureFactory", "FakeUpstream", "LoggedRequest", "Token", "TokenState"]
 
-TokenState = Literal["valid", "missing", "unknown", "expired", "revoked"]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 FailureFactory = Callable[[Request], Response]
-
-
-@dataclass
-class LoggedRequest:
-    """One request as the fake received it; ``headers`` never include ``authorization`` or ``cookie``."""
-
-    method: str
-    path: str
-    query: str
-    headers: dict[str, str]
-    body: bytes = b""
-
-    @property
-    def params(self) -> dict[str, str]:
-        return dict(parse_qsl(self.query, keep_blank_values=True))
-
-    def json(self) -> Any:
-        return json.loads(self.body)
-
-    def form(self) -> dict[str, str]:
-        return dict(parse_qsl(self.body.decode(), keep_blank_values=True))
-
-
-@dataclass
-class Token:
-    """A credential the fake issued: an access token, a refresh token or an authorization code."""
-
-    value: str
-    kind: str = "access"
-    subject: str = "default"
-    scopes: list[str] = field(default_factory=list)
-    expires_at: float | None = None
-    revoked: bool = False
-    data: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def state(self) -> TokenState:
-        if self.revoked:
-            return "revoked"
-        if self.expires_at is not None and time.time() >= self.expires_at:
-            return "expired"
-        return "valid"
 
 
 class FakeUpstream:

@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from gateway.testing.fake_errors import json_error, rate_limited
 from gateway.testing.fake_upstream import FakeUpstream, TokenState
 
 
@@ -36,10 +37,10 @@ class FakeAcmeTasks(FakeUpstream):
         return [Route("/v1/tasks", self.list_tasks), Route("/v1/tasks/{id}", self.get_task), Route("/v1/me", self.me)]
 
     def unauthorized_response(self, request: Request, state: TokenState) -> Response:
-        return JSONResponse({"error": "unauthorized"}, status_code=401)
+        return json_error(401, {"error": "unauthorized"})
 
     def rate_limit_response(self, request: Request, retry_after: int = 30) -> Response:
-        return JSONResponse({"error": "slow down"}, status_code=429, headers={"retry-after": str(retry_after)})
+        return rate_limited({"error": "slow down"}, retry_after=retry_after)
 
     async def list_tasks(self, request: Request) -> Response:
         limit, after = int(request.query_params.get("limit", "50")), request.query_params.get("after")
@@ -50,7 +51,7 @@ class FakeAcmeTasks(FakeUpstream):
 
     async def get_task(self, request: Request) -> Response:
         task = next((t for t in self.tasks if t["id"] == request.path_params["id"]), None)
-        return JSONResponse(task) if task else JSONResponse({"error": "not found"}, status_code=404)
+        return JSONResponse(task) if task else json_error(404, {"error": "not found"})
 
     async def me(self, request: Request) -> Response:
         return JSONResponse({"id": request.state.token.subject})

@@ -14,14 +14,20 @@ from urllib.parse import urlencode
 
 from asana_shapes import Project, Story, Tag, Task, User, Workspace, World, compact, select, stamp
 from fake_asana_attachments import Attachment, attachment_routes
-from fake_asana_routes import HELP, api_routes, errors, oauth_error
+from fake_asana_routes import HELP, api_routes, errors
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 
+from gateway.testing.fake_errors import rate_limited
 from gateway.testing.fake_upstream import FakeUpstream, TokenState
+from gateway.testing.token_endpoint import Grant, Refusal, TokenEndpoint
 
 API = "/api/1.0"
+REFUSALS: dict[Refusal, tuple[int, str, str | None]] = {
+    "invalid_client": (401, "invalid_client", "The client is not authorized or the secret is wrong."),
+    "invalid_refresh_token": (400, "invalid_grant", "The refresh token is invalid or has been revoked."),
+}
 
 
 class FakeAsana(FakeUpstream):
@@ -92,7 +98,7 @@ class FakeAsana(FakeUpstream):
 
     def rate_limit_response(self, request: Request, retry_after: int = 30) -> Response:
         body = {"errors": [{"message": "You have made too many requests recently. Please, be chill.", "help": HELP}]}
-        return JSONResponse(body, 429, headers={"retry-after": str(retry_after)})
+        return rate_limited(body, retry_after=retry_after)
 
     # -- helpers --------------------------------------------------------------------------------------------------
     @staticmethod
@@ -145,40 +151,26 @@ class FakeAsana(FakeUpstream):
     def routes(self) -> list[BaseRoute]:
         return [
             Route("/-/oauth_authorize", self.authorize),
-            Route("/-/oauth_token", self.token, methods=["POST"]),
+            Route("/-/oauth_token", self.token_endpoint().endpoint, methods=["POST"]),
             Mount(API, routes=[*api_routes(self), *attachment_routes(self, self.attachments)]),
         ]
 
     # -- OAuth ----------------------------------------------------------------------------------------------------
-    async def token(self, request: Request) -> Response:
+    def token_endpoint(self) -> TokenEndpoint:
         """Asana's token endpoint (form-encoded): code exchange and refresh; refresh tokens are not rotated."""
-        params = await self.read_params(request)
-        if not self.client_ok(request, params):
-            return oauth_error(401, "invalid_client", "The client is not authorized or the secret is wrong.")
-        grant = params.get("grant_type")
-        if grant == "authorization_code":
-            code = self.redeem(params.get("code"), "code")
-            if code is None or params.get("redirect_uri") != code.data.get("redirect_uri"):
-                return oauth_error(400, "invalid_grant", "The authorization code is invalid, expired or already used.")
-            subject = self.signed_in or next(iter(self.world.users))
-        elif grant == "refresh_token":
-            old = self.tokens.get(params.get("refresh_token") or "")
-            if old is None or old.kind != "refresh" or old.state != "valid":
-                return oauth_error(400, "invalid_grant", "The refresh token is invalid or has been revoked.")
-            subject = old.subject
-        else:
-            return oauth_error(400, "unsupported_grant_type", f"Grant type {grant!r} is not supported.")
-        self.grants[grant] += 1
-        user = self.world.users[subject]
-        answer: dict[str, Any] = {
-            "access_token": self.issue_token(subject=subject, scopes=["default"], expires_in=3600),
-            "expires_in": 3600,
-            "token_type": "bearer",
-            "data": {"id": int(user.gid), "gid": user.gid, "name": user.name, "email": user.email},
-        }
-        if grant == "authorization_code":
-            answer["refresh_token"] = self.issue_token(kind="refresh", subject=subject)
-        return JSONResponse(answer)
+        return TokenEndpoint(
+            self,
+            rotate_refresh=False,
+            token_type="bearer",
+            answer_scope=False,
+            refusals=REFUSALS,
+            code_grant=lambda code: (self.signed_in or next(iter(self.world.users)), ["default"]),
+            extra=self._token_user,
+        )
+
+    def _token_user(self, grant: Grant) -> dict[str, Any]:
+        user = self.world.users[grant.subject]
+        return {"data": {"id": int(user.gid), "gid": user.gid, "name": user.name, "email": user.email}}
 
 
 __all__ = ["API", "FakeAsana", "errors", "stamp"]

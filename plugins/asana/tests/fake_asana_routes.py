@@ -10,6 +10,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from gateway.testing.fake_errors import json_error
+
 if TYPE_CHECKING:
     from fake_asana import FakeAsana
 
@@ -22,11 +24,7 @@ HELP = (
 
 
 def errors(status: int, message: str) -> JSONResponse:
-    return JSONResponse({"errors": [{"message": message, "help": HELP}]}, status)
-
-
-def oauth_error(status: int, code: str, description: str) -> JSONResponse:
-    return JSONResponse({"error": code, "error_description": description}, status)
+    return json_error(status, {"errors": [{"message": message, "help": HELP}]})
 
 
 def moment(value: str) -> datetime | None:

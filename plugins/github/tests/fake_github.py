@@ -22,7 +22,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from gateway.testing.fake_errors import json_error
 from gateway.testing.fake_upstream import FakeUpstream, TokenState
+from gateway.testing.token_endpoint import Grant, Refusal, TokenEndpoint
 
 DOCS = "https://docs.github.com/rest"
 RATE_DOCS = "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api"
@@ -31,6 +33,14 @@ OAUTH_ERRORS = {
     "incorrect_client_credentials": "The client_id and/or client_secret passed are incorrect.",
     "bad_refresh_token": "The refresh token passed is incorrect or expired.",
     "redirect_uri_mismatch": "The redirect_uri MUST match the registered callback URL for this application.",
+    "unsupported_grant_type": "The grant type is not supported.",
+}
+OAUTH_ERROR_CODES: dict[Refusal, str] = {
+    "invalid_client": "incorrect_client_credentials",
+    "invalid_code": "bad_verification_code",
+    "redirect_uri_mismatch": "redirect_uri_mismatch",
+    "invalid_refresh_token": "bad_refresh_token",
+    "unsupported": "unsupported_grant_type",
 }
 OAUTH_ERROR_DOCS = (
     "https://docs.github.com/apps/managing-oauth-apps/troubleshooting-oauth-app-access-token-request-errors"
@@ -39,13 +49,55 @@ OAUTH_ERROR_DOCS = (
 
 def error(status: int, message: str, docs: str = DOCS, headers: dict[str, str] | None = None) -> JSONResponse:
     """GitHub's error body: ``message``, ``documentation_url`` and (in current answers) ``status``."""
-    return JSONResponse({"message": message, "documentation_url": docs, "status": str(status)}, status, headers)
+    return json_error(status, {"message": message, "documentation_url": docs, "status": str(status)}, headers)
 
 
 def validation_failed(resource: str, field: str, code: str, docs: str, **extra: Any) -> JSONResponse:
     """422 as recorded in the fixtures' ``errors`` scenario."""
     errors = [{"resource": resource, "code": code, "field": field, **extra}]
-    return JSONResponse({"message": "Validation Failed", "errors": errors, "documentation_url": docs}, 422)
+    return json_error(422, {"message": "Validation Failed", "errors": errors, "documentation_url": docs})
+
+
+class GitHubTokens(TokenEndpoint):
+    """Code exchange and (GitHub App user tokens) refresh; errors are answered with 200, as GitHub does.
+
+    Answers are form-encoded unless ``Accept`` asks for JSON. With ``expiring_user_tokens`` access tokens last 8 h
+    and come with a rotating 6-month refresh token; otherwise they never expire and there is none.
+    """
+
+    token_type = "bearer"
+    default_grant_type = "authorization_code"
+    redirect_uri_optional = True
+    subject_param = "login"
+    scope_separators = ", "
+
+    def __init__(self, fake: FakeGitHub) -> None:
+        expiring = fake.expiring_user_tokens
+        super().__init__(fake, access_ttl=28800 if expiring else None, access_prefix="ghu_" if expiring else "gho_")
+        self.issue_refresh, self.refresh_ttl, self.refresh_prefix = expiring, 15811200, "ghr_"
+        self.github = fake
+
+    def default_subject(self) -> str:
+        return "octocat"
+
+    def check(self, request: Request, grant: Grant) -> Response | None:
+        if grant.subject not in self.github.users:
+            self.github.add_user(grant.subject)
+        return None
+
+    def extra(self, grant: Grant) -> dict[str, Any]:
+        expiring = {"refresh_token_expires_in": self.refresh_ttl} if self.issue_refresh else {}
+        return {"scope": ",".join(grant.scopes), **expiring}
+
+    def answer(self, request: Request, body: dict[str, Any]) -> Response:
+        if "application/json" in request.headers.get("accept", ""):
+            return JSONResponse(body)
+        return Response(urlencode(body), media_type="application/x-www-form-urlencoded; charset=utf-8")
+
+    def refuse(self, request: Request, reason: Refusal, params: dict[str, str]) -> Response:
+        code = OAUTH_ERROR_CODES[reason]
+        uri = f"{OAUTH_ERROR_DOCS}#{code.replace('_', '-')}"
+        return self.answer(request, {"error": code, "error_description": OAUTH_ERRORS[code], "error_uri": uri})
 
 
 class FakeGitHub(FakeUpstream):
@@ -190,7 +242,7 @@ class FakeGitHub(FakeUpstream):
         repo, issue = "/repos/{owner}/{repo}", "/repos/{owner}/{repo}/issues/{number:int}"
         return [
             Route("/login/oauth/authorize", self.authorize),
-            Route("/login/oauth/access_token", self.access_token, methods=["POST"]),
+            Route("/login/oauth/access_token", GitHubTokens(self).endpoint, methods=["POST"]),
             Route("/user", self.get_user),
             Route("/user/repos", self.list_user_repos),
             Route("/users/{login}", self.get_public_user),
@@ -370,45 +422,3 @@ class FakeGitHub(FakeUpstream):
         logins = [repo.owner.login] if repo.owner.type == "User" else []
         users = [simple_user(self.base_url, self.users[login]) for login in [*logins, *repo.collaborators]]
         return self._page(request, users)
-
-    # -- OAuth ----------------------------------------------------------------------------------------------------
-    async def access_token(self, request: Request) -> Response:
-        """Code exchange and (GitHub App user tokens) refresh; errors are answered with 200, as GitHub does."""
-        params = await self.read_params(request)
-        grant = params.get("grant_type", "authorization_code")
-        if not self.client_ok(request, params):
-            return self._oauth_answer(request, {"error": "incorrect_client_credentials"})
-        if grant == "refresh_token":
-            old = self.redeem(params.get("refresh_token"), "refresh")
-            if old is None:
-                return self._oauth_answer(request, {"error": "bad_refresh_token"})
-            subject, scopes = old.subject, old.scopes
-        else:
-            code = self.redeem(params.get("code"), "code")
-            if code is None:
-                return self._oauth_answer(request, {"error": "bad_verification_code"})
-            if params.get("redirect_uri") and params["redirect_uri"] != code.data.get("redirect_uri"):
-                return self._oauth_answer(request, {"error": "redirect_uri_mismatch"})
-            subject = code.data.get("login") or "octocat"
-            scopes = [s for s in str(code.data.get("scope") or "").replace(",", " ").split() if s]
-        self.grants[grant] += 1
-        if subject not in self.users:
-            self.add_user(subject)
-        answer: dict[str, Any] = {"access_token": "", "token_type": "bearer", "scope": ",".join(scopes)}
-        if self.expiring_user_tokens:
-            answer["access_token"] = self.token_for(subject, scopes=tuple(scopes), expires_in=28800)
-            refresh = self.issue_token(
-                kind="refresh", subject=subject, scopes=scopes, expires_in=15811200, prefix="ghr_"
-            )
-            answer.update(expires_in=28800, refresh_token=refresh, refresh_token_expires_in=15811200)
-        else:
-            answer["access_token"] = self.token_for(subject, scopes=tuple(scopes))
-        return self._oauth_answer(request, answer)
-
-    def _oauth_answer(self, request: Request, answer: dict[str, Any]) -> Response:
-        if "error" in answer:
-            slug = answer["error"].replace("_", "-")
-            answer.update(error_description=OAUTH_ERRORS[answer["error"]], error_uri=f"{OAUTH_ERROR_DOCS}#{slug}")
-        if "application/json" in request.headers.get("accept", ""):
-            return JSONResponse(answer)
-        return Response(urlencode(answer), media_type="application/x-www-form-urlencoded; charset=utf-8")

@@ -19,12 +19,33 @@ from urllib.parse import parse_qsl, urlencode
 import gitlab_shapes as shapes
 from gitlab_shapes import Account, Issue, Label, Milestone, Note, Project, stamp
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from gateway.testing.fake_errors import rate_limited
 from gateway.testing.fake_upstream import FakeUpstream, TokenState
+from gateway.testing.token_endpoint import Refusal, TokenEndpoint
 
 ISSUE_TYPES = ("issue", "incident", "test_case", "task")
+INVALID_GRANT = (
+    "The provided authorization grant is invalid, expired, revoked, does not match the redirection "
+    "URI used in the authorization request, or was issued to another client."
+)
+REFUSALS: dict[Refusal, tuple[int, str, str | None]] = {
+    "invalid_client": (
+        401,
+        "invalid_client",
+        "Client authentication failed due to unknown client, "
+        "no client authentication included, or unsupported authentication method.",
+    ),
+    "invalid_code": (400, "invalid_grant", INVALID_GRANT),
+    "invalid_refresh_token": (400, "invalid_grant", INVALID_GRANT),
+    "unsupported": (
+        400,
+        "unsupported_grant_type",
+        "The authorization grant type is not supported by the authorization server.",
+    ),
+}
 
 
 def message(status: int, text: Any) -> JSONResponse:
@@ -34,10 +55,6 @@ def message(status: int, text: Any) -> JSONResponse:
 def bad_param(text: str) -> JSONResponse:
     """Grape's parameter errors: ``{"error": "title is missing"}``."""
     return JSONResponse({"error": text}, 400)
-
-
-def oauth_error(status: int, code: str, description: str) -> JSONResponse:
-    return JSONResponse({"error": code, "error_description": description}, status)
 
 
 def parse_time(value: str) -> datetime:
@@ -113,7 +130,7 @@ class FakeGitLab(FakeUpstream):
     def rate_limit_response(self, request: Request, retry_after: int = 60, headers: bool = True) -> Response:
         """Rack::Attack's throttle answer; ``headers=False`` is the bare 429 GitLab sometimes sends."""
         if not headers:
-            return PlainTextResponse("Retry later\n", 429)
+            return rate_limited(text="Retry later\n", retry_after=None)
         reset = int(time.time()) + retry_after
         limits = {
             "ratelimit-name": "throttle_authenticated_api",
@@ -122,9 +139,8 @@ class FakeGitLab(FakeUpstream):
             "ratelimit-remaining": "0",
             "ratelimit-reset": str(reset),
             "ratelimit-resettime": formatdate(reset, usegmt=True),
-            "retry-after": str(retry_after),
         }
-        return PlainTextResponse("Retry later\n", 429, headers=limits)
+        return rate_limited(text="Retry later\n", retry_after=retry_after, headers=limits)
 
     def extra_headers(self, request: Request, status: int) -> dict[str, str]:
         if not self.route_path(request).startswith("/api/v4") or status == 429:
@@ -218,12 +234,24 @@ class FakeGitLab(FakeUpstream):
             headers["link"] = f'<{self._link(request, **{key: str(chunk[-1]["id"])})}>; rel="next"'
         return JSONResponse(chunk, headers=headers)
 
+    def token_endpoint(self) -> TokenEndpoint:
+        """GitLab's token endpoint: 2 h access tokens with ``created_at``; each refresh spends the refresh token."""
+        return TokenEndpoint(
+            self,
+            access_ttl=7200,
+            access_data={"via": "oauth"},
+            default_scopes=self.scopes,
+            refusals=REFUSALS,
+            default_subject=lambda: str(next(iter(self.users))),
+            extra=lambda grant: {"created_at": int(time.time())},
+        )
+
     # -- routes ---------------------------------------------------------------------------------------------------
     def routes(self) -> list[BaseRoute]:
         p = "/api/v4/projects/{project:path}"
         return [
             Route("/oauth/authorize", self.authorize),
-            Route("/oauth/token", self.token, methods=["POST"]),
+            Route("/oauth/token", self.token_endpoint().endpoint, methods=["POST"]),
             Route("/api/v4/user", self.current_user),
             Route("/api/v4/users", self.list_users),
             Route("/api/v4/users/{id:int}", self.get_user),
@@ -457,48 +485,3 @@ class FakeGitLab(FakeUpstream):
             return message(404, "404 Project Not Found")
         rendered = [shapes.member(self.web(), self.users[m], proj.created_at) for m in proj.members]
         return self.offset_page(request, rendered)
-
-    # -- OAuth ----------------------------------------------------------------------------------------------------
-    async def token(self, request: Request) -> Response:
-        """GitLab's token endpoint: 2 h access tokens with ``created_at``; each refresh spends the refresh token."""
-        params = await self.read_params(request)
-        if not self.client_ok(request, params):
-            return oauth_error(
-                401,
-                "invalid_client",
-                "Client authentication failed due to unknown client, "
-                "no client authentication included, or unsupported authentication method.",
-            )
-        grant = params.get("grant_type")
-        invalid = (
-            "The provided authorization grant is invalid, expired, revoked, does not match the redirection "
-            "URI used in the authorization request, or was issued to another client."
-        )
-        if grant == "authorization_code":
-            code = self.redeem(params.get("code"), "code")
-            if code is None or params.get("redirect_uri") != code.data.get("redirect_uri"):
-                return oauth_error(400, "invalid_grant", invalid)
-            scopes = str(code.data.get("scope") or " ".join(self.scopes)).split()
-            subject = str(code.data.get("user_id") or next(iter(self.users)))
-        elif grant == "refresh_token":
-            old = self.redeem(params.get("refresh_token"), "refresh")
-            if old is None:
-                return oauth_error(400, "invalid_grant", invalid)
-            scopes, subject = old.scopes, old.subject
-        else:
-            return oauth_error(
-                400,
-                "unsupported_grant_type",
-                "The authorization grant type is not supported by the authorization server.",
-            )
-        self.grants[grant] += 1
-        return JSONResponse(
-            {
-                "access_token": self.issue_token(subject=subject, scopes=scopes, expires_in=7200, via="oauth"),
-                "token_type": "Bearer",
-                "expires_in": 7200,
-                "refresh_token": self.issue_token(kind="refresh", subject=subject, scopes=scopes),
-                "scope": " ".join(scopes),
-                "created_at": int(time.time()),
-            }
-        )

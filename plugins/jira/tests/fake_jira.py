@@ -39,7 +39,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 
+from gateway.testing.fake_errors import json_error, rate_limited
 from gateway.testing.fake_upstream import FakeUpstream, TokenState
+from gateway.testing.token_endpoint import Refusal, TokenEndpoint
 
 GONE = (
     "The requested API has been removed. Please migrate to the /rest/api/3/search/jql API. "
@@ -49,11 +51,15 @@ GONE = (
 
 def errors(http_status: int, messages: list[str] | None = None, /, **fields: str) -> JSONResponse:
     """Jira's ``ErrorCollection`` body: ``errorMessages`` plus per-field ``errors``."""
-    return JSONResponse({"errorMessages": messages or [], "errors": fields}, http_status)
+    return json_error(http_status, {"errorMessages": messages or [], "errors": fields})
 
 
-def oauth_error(status: int, code: str, description: str) -> JSONResponse:
-    return JSONResponse({"error": code, "error_description": description}, status)
+REFUSALS: dict[Refusal, tuple[int, str, str | None]] = {
+    "invalid_client": (401, "access_denied", "Unauthorized"),
+    "invalid_code": (403, "invalid_grant", "Invalid authorization code"),
+    "invalid_refresh_token": (403, "invalid_grant", "Unknown or invalid refresh token."),
+    "unsupported": (400, "unsupported_grant_type", "Grant type '{grant}' is not supported"),
+}
 
 
 class FakeJira(FakeUpstream):
@@ -118,14 +124,13 @@ class FakeJira(FakeUpstream):
     def rate_limit_response(self, request: Request, retry_after: int = 5, reason: str = "jira-burst-based") -> Response:
         reset = (datetime.now(UTC) + timedelta(seconds=retry_after)).strftime("%Y-%m-%dT%H:%MZ")
         headers = {
-            "retry-after": str(retry_after),
             "x-ratelimit-limit": "350",
             "x-ratelimit-remaining": "0",
             "x-ratelimit-nearlimit": "true",
             "x-ratelimit-reset": reset,
             "ratelimit-reason": reason,
         }
-        return Response(status_code=429, headers=headers)
+        return rate_limited(retry_after=retry_after, headers=headers)
 
     # -- helpers --------------------------------------------------------------------------------------------------
     def _api(self, request: Request) -> str:
@@ -179,7 +184,7 @@ class FakeJira(FakeUpstream):
         ]
         return [
             Route("/authorize", self.authorize),
-            Route("/oauth/token", self.token, methods=["POST"]),
+            Route("/oauth/token", self.token_endpoint().endpoint, methods=["POST"]),
             Route("/oauth/token/accessible-resources", self.accessible_resources),
             Mount("/ex/jira/{cloud_id:str}", routes=api),
             *api,
@@ -419,37 +424,18 @@ class FakeJira(FakeUpstream):
         return JSONResponse(render_comment(self._api(request), item, record, self.accounts), 201)
 
     # -- OAuth ----------------------------------------------------------------------------------------------------
-    async def token(self, request: Request) -> Response:
-        """Atlassian's token endpoint; refresh tokens rotate and a spent one answers 403 ``invalid_grant``."""
-        params = await self.read_params(request)
-        if not self.client_ok(request, params):
-            return oauth_error(401, "access_denied", "Unauthorized")
-        grant = params.get("grant_type")
-        if grant == "authorization_code":
-            code = self.redeem(params.get("code"), "code")
-            if code is None or params.get("redirect_uri") != code.data.get("redirect_uri"):
-                return oauth_error(403, "invalid_grant", "Invalid authorization code")
-            scopes = str(code.data.get("scope") or " ".join(self.scopes)).split()
-            subject = code.data.get("account_id") or next(iter(self.accounts))
-        elif grant == "refresh_token":
-            old = self.redeem(params.get("refresh_token"), "refresh")
-            if old is None:
-                return oauth_error(403, "invalid_grant", "Unknown or invalid refresh token.")
-            scopes, subject = old.scopes, old.subject
-        else:
-            return oauth_error(400, "unsupported_grant_type", f"Grant type '{grant}' is not supported")
-        self.grants[grant] += 1
-        answer: dict[str, Any] = {
-            "access_token": self.issue_token(subject=subject, scopes=scopes, expires_in=3600, via="oauth"),
-            "expires_in": 3600,
-            "token_type": "Bearer",
-            "scope": " ".join(scopes),
-        }
-        if "offline_access" in scopes:
-            answer["refresh_token"] = self.issue_token(
-                kind="refresh", subject=subject, scopes=scopes, expires_in=90 * 86400
-            )
-        return JSONResponse(answer)
+    def token_endpoint(self) -> TokenEndpoint:
+        """Atlassian's token endpoint; refresh tokens (with ``offline_access``) rotate, a spent one answers 403."""
+        return TokenEndpoint(
+            self,
+            access_data={"via": "oauth"},
+            refresh_ttl=90 * 86400,
+            subject_param="account_id",
+            default_scopes=self.scopes,
+            refusals=REFUSALS,
+            default_subject=lambda: next(iter(self.accounts)),
+            answers_refresh=lambda grant: "offline_access" in grant.scopes,
+        )
 
     def refresh_token_for(self, account: Account) -> str:
         return self.issue_token(kind="refresh", subject=account.account_id, scopes=self.scopes, expires_in=90 * 86400)

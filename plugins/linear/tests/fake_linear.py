@@ -20,7 +20,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from gateway.testing.fake_errors import json_error, rate_limited
 from gateway.testing.fake_upstream import FakeUpstream, Token, TokenState
+from gateway.testing.token_endpoint import Refusal, TokenEndpoint
 
 WEB = "https://linear.app"
 PRIORITY_LABELS = {0: "No priority", 1: "Urgent", 2: "High", 3: "Medium", 4: "Low"}
@@ -37,6 +39,13 @@ ERRORS = {  # extensions.type (what @linear/sdk reads) and extensions.code, by k
     "auth": ("authentication error", "AUTHENTICATION_ERROR", "You need to authenticate to access this operation."),
     "ratelimited": ("ratelimited", "RATELIMITED", "Rate limit exceeded. Please wait before making further requests."),
     "invalid": ("invalid input", "INVALID_INPUT", "Invalid input."),
+}
+
+REFUSALS: dict[Refusal, tuple[int, str, str | None]] = {
+    "invalid_client": (400, "invalid_client", "Invalid client credentials"),
+    "invalid_code": (400, "invalid_grant", "Invalid grant: authorization code is invalid"),
+    "invalid_refresh_token": (400, "invalid_grant", "Invalid grant: refresh token is invalid"),
+    "unsupported": (400, "unsupported_grant_type", None),
 }
 
 
@@ -165,15 +174,15 @@ class FakeLinear(FakeUpstream):
         return token if token.state == "valid" else token.state
 
     def unauthorized_response(self, request: Request, state: TokenState) -> Response:
-        body = {"errors": [linear_error("auth", "Authentication required, not authenticated", 401)]}
-        return JSONResponse(body, 400)
+        return json_error(400, {"errors": [linear_error("auth", "Authentication required, not authenticated", 401)]})
 
     def rate_limit_response(self, request: Request, reset_in: float | None = None) -> Response:
         """Linear's HTTP 400 ``RATELIMITED`` answer; the budget resets at the hour, or in ``reset_in`` seconds."""
         headers = self._rate_headers(remaining=0)
         if reset_in is not None:
             headers["x-ratelimit-requests-reset"] = str(int((time.time() + reset_in) * 1000))
-        return JSONResponse({"errors": [linear_error("ratelimited", "Rate limit exceeded", 429)]}, 400, headers)
+        body = {"errors": [linear_error("ratelimited", "Rate limit exceeded", 429)]}
+        return rate_limited(body, status=400, retry_after=None, headers=headers)
 
     def extra_headers(self, request: Request, status: int) -> dict[str, str]:
         if request.url.path != "/graphql":
@@ -400,7 +409,7 @@ class FakeLinear(FakeUpstream):
     def routes(self) -> list[BaseRoute]:
         return [
             Route("/oauth/authorize", self.authorize),
-            Route("/oauth/token", self.token, methods=["POST"]),
+            Route("/oauth/token", self.token_endpoint().endpoint, methods=["POST"]),
             Route("/graphql", self.graphql, methods=["POST"]),
         ]
 
@@ -430,40 +439,18 @@ class FakeLinear(FakeUpstream):
             body["errors"] = [e.formatted for e in result.errors]
         return JSONResponse(body)
 
-    async def token(self, request: Request) -> Response:
+    def token_endpoint(self) -> TokenEndpoint:
         """Code exchange and refresh (rotating); errors are 400 ``invalid_grant`` / ``invalid_client``."""
-        params = await self.read_params(request)
-        if not self.client_ok(request, params):
-            return JSONResponse({"error": "invalid_client", "error_description": "Invalid client credentials"}, 400)
-        grant = params.get("grant_type")
-        if grant == "authorization_code":
-            code = self.redeem(params.get("code"), "code")
-            if code is None or code.data.get("redirect_uri") != params.get("redirect_uri"):
-                return JSONResponse(
-                    {"error": "invalid_grant", "error_description": "Invalid grant: authorization code is invalid"}, 400
-                )
-            scopes = [s for s in str(code.data.get("scope") or "read").split(",") if s]
-            subject = code.data.get("user_id") or next(iter(self.users))
-        elif grant == "refresh_token":
-            old = self.redeem(params.get("refresh_token"), "refresh")
-            if old is None:
-                return JSONResponse(
-                    {"error": "invalid_grant", "error_description": "Invalid grant: refresh token is invalid"}, 400
-                )
-            scopes, subject = old.scopes, old.subject
-        else:
-            return JSONResponse({"error": "unsupported_grant_type"}, 400)
-        self.grants[grant] += 1
-        access = self.issue_token(subject=subject, scopes=scopes, expires_in=86399, prefix="lin_oauth_")
-        refresh = self.issue_token(kind="refresh", subject=subject, scopes=scopes, prefix="lin_refresh_")
-        return JSONResponse(
-            {
-                "access_token": access,
-                "token_type": "Bearer",
-                "expires_in": 86399,
-                "scope": scopes,
-                "refresh_token": refresh,
-            }
+        return TokenEndpoint(
+            self,
+            access_ttl=86399,
+            access_prefix="lin_oauth_",
+            refresh_prefix="lin_refresh_",
+            default_scopes=("read",),
+            scope_separators=",",
+            refusals=REFUSALS,
+            default_subject=lambda: next(iter(self.users)),
+            extra=lambda grant: {"scope": grant.scopes},
         )
 
 

@@ -21,7 +21,7 @@ from search_query import matches, parse_query
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
-from zendesk_oauth import token_endpoint
+from zendesk_oauth import ZendeskTokens
 from zendesk_shapes import (
     NOT_FOUND,
     PRIORITIES,
@@ -46,6 +46,7 @@ from zendesk_shapes import (
     user,
 )
 
+from gateway.testing.fake_errors import json_error, rate_limited
 from gateway.testing.fake_upstream import FakeUpstream, TokenState
 
 SITE = "https://acme.zendesk.com"  # the host Zendesk puts in attachment URLs
@@ -54,7 +55,7 @@ Handler = Callable[[Request], Any]
 
 
 def pagination_error(description: str) -> JSONResponse:
-    return JSONResponse({"error": "InvalidPaginationParameter", "description": description}, 400)
+    return json_error(400, {"error": "InvalidPaginationParameter", "description": description})
 
 
 class FakeZendesk(FakeUpstream):
@@ -132,23 +133,21 @@ class FakeZendesk(FakeUpstream):
     def unauthorized_response(self, request: Request, state: TokenState) -> Response:
         if request.headers.get("authorization", "").lower().startswith("bearer"):
             challenge = f'Bearer realm="Doorkeeper", error="invalid_token", error_description="{INVALID_TOKEN}"'
-            return JSONResponse(
-                {"error": "invalid_token", "error_description": INVALID_TOKEN},
-                401,
-                headers={"www-authenticate": challenge},
-            )
-        return JSONResponse({"error": "Couldn't authenticate you"}, 401)
+            body = {"error": "invalid_token", "error_description": INVALID_TOKEN}
+            return json_error(401, body, {"www-authenticate": challenge})
+        return json_error(401, {"error": "Couldn't authenticate you"})
 
     def rate_limit_response(self, request: Request, retry_after: int = 60) -> Response:
         headers = {
-            "retry-after": str(retry_after),
             "x-rate-limit": "700",
             "x-rate-limit-remaining": "0",
             "ratelimit-limit": "700",
             "ratelimit-remaining": "0",
             "ratelimit-reset": str(retry_after),
         }
-        return Response("Number of allowed API requests per minute exceeded", 429, headers, "text/plain")
+        return rate_limited(
+            text="Number of allowed API requests per minute exceeded", retry_after=retry_after, headers=headers
+        )
 
     def extra_headers(self, request: Request, status: int) -> dict[str, str]:
         return {"x-rate-limit": "700", "x-rate-limit-remaining": "699", "zendesk-api-version": "2022-01-01"}
@@ -209,7 +208,7 @@ class FakeZendesk(FakeUpstream):
         ]
         routes: list[BaseRoute] = [
             Route("/oauth/authorizations/new", self.authorize),
-            Route("/oauth/tokens", self.token, methods=["POST"]),
+            Route("/oauth/tokens", ZendeskTokens(self).endpoint, methods=["POST"]),
         ]
         for path, handler, method in api:  # the ``.json`` suffix is optional on every path
             routes += [Route(f"/api/v2{p}", handler, methods=[method]) for p in (path, f"{path}.json")]
@@ -410,6 +409,3 @@ class FakeZendesk(FakeUpstream):
         if refused is not None:
             return JSONResponse(refused, 422)
         return self._written(found, self._me(request), 200, commented=len(found.comments) > before)
-
-    async def token(self, request: Request) -> Response:
-        return await token_endpoint(self, request)

@@ -95,14 +95,7 @@ async def proxy(request: Request) -> Response:
     body, replayable = await _body(request)
     session = gateway.outbound.sessions.get(decompress)
     provider = gateway.providers.get(live.provider)
-    settings = gateway.settings
-    budget = RetryBudget(
-        retries=retries,
-        max_wait=settings.proxy_max_retry_wait,
-        backoff=settings.proxy_backoff_seconds,
-        retry=(live.entry.get("proxy") or {}).get("retry") or {},
-        retry_on=frozenset(retry_on),
-    )
+    budget: RetryBudget | None = None  # built on the first failure: the hot path never needs it
     attempts, waited, refreshed = 0, 0.0, False
     while True:
         attempts += 1
@@ -124,6 +117,7 @@ async def proxy(request: Request) -> Response:
             payload = await response.read()
             error = UpstreamError(response.status, dict(response.headers), payload)
         resolution, specific = gateway.classify(provider, error)
+        budget = budget or _budget(gateway, live, retries, retry_on)
         decision = decide(
             error,
             resolution,
@@ -155,6 +149,16 @@ async def proxy(request: Request) -> Response:
             status_code=error.status or 502,
             headers=_headers_dict(downstream_headers(_encoded(error.headers), decompress)),
         )
+
+
+def _budget(gateway: Gateway, live: Any, retries: int, retry_on: set[int]) -> RetryBudget:
+    return RetryBudget(
+        retries=retries,
+        max_wait=gateway.settings.proxy_max_retry_wait,
+        backoff=gateway.settings.proxy_backoff_seconds,
+        retry=(live.entry.get("proxy") or {}).get("retry") or {},
+        retry_on=frozenset(retry_on),
+    )
 
 
 def _network_failure(provider: str, host: str, exc: Exception) -> UpstreamFailure:

@@ -102,7 +102,6 @@ async def proxy(request: Request) -> Response:
         headers = upstream_headers(request.headers.raw, live.auth.headers)
         if live.oauth1 is not None:
             headers["authorization"] = _oauth1_header(live.oauth1, request.method, url, headers, body)
-        failure: UpstreamFailure | None = None
         try:
             response = await session.request(request.method, url, headers=headers, data=body, allow_redirects=False)
         except (aiohttp.ClientError, TimeoutError) as exc:
@@ -110,12 +109,13 @@ async def proxy(request: Request) -> Response:
                 raise GatewayError(400, "forbidden_host", f"Unigate may not call {exc.os_error}") from None
             if isinstance(exc.__cause__, GatewayError):  # reading the caller's streamed body failed (a 408 stall)
                 raise exc.__cause__ from None
-            error, failure = UpstreamError(None, exception=exc), _network_failure(live.provider, host, exc)
+            error = UpstreamError(None, exception=exc)
+            failure: UpstreamFailure | None = _network_failure(live.provider, host, exc)
         else:
             if response.status < 400:
                 return _answer(gateway, request, live, response, decompress, started, attempts)
             payload = await response.read()
-            error = UpstreamError(response.status, dict(response.headers), payload)
+            error, failure = UpstreamError(response.status, dict(response.headers), payload), None
         resolution, specific = gateway.classify(provider, error)
         budget = budget or _budget(gateway, live, retries, retry_on)
         decision = decide(

@@ -29,12 +29,12 @@ from gateway.api import (
 from gateway.api.endpoint import Endpoint
 from gateway.body_timeout import BodyTimeout
 from gateway.errors import GatewayError
+from gateway.provider.failures import UpstreamFailure
 from gateway.proxy import route as proxy_route
 from gateway.runtime import Gateway
 from gateway.server_errors import ErrorBoundary, redacted_startup
 from gateway.unified import endpoints as unified
 from gateway.unified import reference as unified_reference
-from gateway.upstream.errors import UpstreamFailure
 
 HTTP_CODES = {404: "not_found", 405: "method_not_allowed"}
 

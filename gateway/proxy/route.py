@@ -23,10 +23,10 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gateway.errors import GatewayError
 from gateway.provider import UpstreamError
+from gateway.provider.failures import UpstreamFailure, UpstreamTimeout, UpstreamUnreachable
 from gateway.proxy.headers import downstream_headers, upstream_headers
 from gateway.proxy.targets import check_base_url_override, upstream_url
 from gateway.runtime import Gateway
-from gateway.upstream.errors import UpstreamFailure, UpstreamTimeout, UpstreamUnreachable
 from gateway.upstream.oauth1_signing import FORM
 from gateway.upstream.policy import RetryBudget, decide
 from gateway.upstream.refreshable import can_refresh

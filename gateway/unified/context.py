@@ -3,7 +3,7 @@
 ``ctx.http`` comes from ``Outbound.for_connection``: base URL, headers and query parameters of the connection
 (through ``gateway.live``, the proxy's cache), credentials only for the base URL's origin, the SSRF guard, one
 refresh when the provider refuses a renewable credential, and the proxy's retries. Its failures are typed
-(``gateway.upstream.errors``) and answered by the application's error handler.
+(``gateway.provider.failures``) and answered by the application's error handler.
 """
 
 from __future__ import annotations

@@ -14,8 +14,8 @@ from typing import Any
 
 import httpx
 
+from gateway.provider.failures import OutsideBaseUrl, UpstreamUnauthorized
 from gateway.upstream.classify import wants_refresh
-from gateway.upstream.errors import OutsideBaseUrl, UpstreamUnauthorized
 from gateway.upstream.live import LiveConnection
 from gateway.upstream.oauth1_signing import sign_request
 from gateway.upstream.refreshable import can_refresh

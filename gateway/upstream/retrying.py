@@ -20,8 +20,8 @@ import httpx
 import orjson
 
 from gateway.provider import UpstreamError
+from gateway.provider.failures import RateLimited, UpstreamTimeout, UpstreamUnreachable
 from gateway.upstream.classify import ErrorClassifier, wants_refresh
-from gateway.upstream.errors import RateLimited, UpstreamTimeout, UpstreamUnreachable
 from gateway.upstream.policy import RetryBudget, decide
 
 RESOLUTION = "unigate.resolution"

@@ -119,19 +119,23 @@ async def test_replaces_takes_over_a_provider() -> None:
 ACME_EU = {"acme-eu": {**ACME["acme"], "display_name": "Acme EU"}}
 
 
+class BothAcmes(Provider):
+    catalog_keys = ("acme", "acme-eu")
+
+
+class Both:
+    """Contributes both Acme entries and registers one class for them."""
+
+    @hookimpl
+    def register_catalog(self, register: RegisterCatalog) -> None:
+        register({**ACME, **ACME_EU})
+
+    @hookimpl
+    def register_providers(self, register: RegisterProvider) -> None:
+        register(BothAcmes)
+
+
 async def test_one_class_serves_all_its_catalog_keys() -> None:
-    class BothAcmes(Provider):
-        catalog_keys = ("acme", "acme-eu")
-
-    class Both:
-        @hookimpl
-        def register_catalog(self, register: RegisterCatalog) -> None:
-            register({**ACME, **ACME_EU})
-
-        @hookimpl
-        def register_providers(self, register: RegisterProvider) -> None:
-            register(BothAcmes)
-
     async with make_gateway(plugins=[Both()]) as (gateway, _):
         assert gateway.providers["acme"] is gateway.providers["acme-eu"]
         assert isinstance(gateway.providers["acme-eu"], BothAcmes) and BothAcmes.catalog_key == "acme"
@@ -152,18 +156,6 @@ async def test_replaces_declared_on_the_class() -> None:
 
 
 async def test_replacing_one_key_leaves_the_inherited_others_with_their_owner() -> None:
-    class BothAcmes(Provider):
-        catalog_keys = ("acme", "acme-eu")
-
-    class Both:
-        @hookimpl
-        def register_catalog(self, register: RegisterCatalog) -> None:
-            register({**ACME, **ACME_EU})
-
-        @hookimpl
-        def register_providers(self, register: RegisterProvider) -> None:
-            register(BothAcmes)
-
     class OnlyAcme(BothAcmes):
         replaces = ("acme",)
 

@@ -6,6 +6,7 @@ provider request is in the call log."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
@@ -125,25 +126,33 @@ class Setup:
     elsewhere: Fake
 
 
+@asynccontextmanager
+async def mini_gateway(
+    tmp_path: Path, base_url: str, **settings: object
+) -> AsyncIterator[tuple[Gateway, httpx.AsyncClient]]:
+    """A gateway serving the minimal provider at ``base_url``, with an API-key connection ``c1`` its client names."""
+    async with make_gateway(
+        plugins=[provider_for("mini")],
+        providers_files=[mini_catalog(tmp_path, base_url)],
+        allow_private_hosts=True,
+        proxy_backoff_seconds=0.01,
+        **settings,
+    ) as (gateway, client):
+        await client.post("/integrations", json={"provider": "mini", "unique_key": "mini"})
+        credentials = {"type": "API_KEY", "apiKey": "secret-key-1"}
+        created = await client.post(
+            "/connections", json={"provider_config_key": "mini", "connection_id": "c1", "credentials": credentials}
+        )
+        assert created.status_code in (200, 201), created.text
+        client.headers.update(HEADERS)
+        yield gateway, client
+
+
 @pytest.fixture
 async def mini(tmp_path: Path) -> AsyncIterator[Setup]:
     fake, elsewhere = Fake(), Fake()
     with run_app(fake.app()) as url, run_app(elsewhere.app()) as elsewhere.url:
-        async with make_gateway(
-            plugins=[provider_for("mini")],
-            providers_files=[mini_catalog(tmp_path, url)],
-            allow_private_hosts=True,
-            unified_retries=2,
-            proxy_backoff_seconds=0.01,
-            proxy_max_retry_wait=5,
-        ) as (gateway, client):
-            await client.post("/integrations", json={"provider": "mini", "unique_key": "mini"})
-            credentials = {"type": "API_KEY", "apiKey": "secret-key-1"}
-            created = await client.post(
-                "/connections", json={"provider_config_key": "mini", "connection_id": "c1", "credentials": credentials}
-            )
-            assert created.status_code in (200, 201), created.text
-            client.headers.update(HEADERS)
+        async with mini_gateway(tmp_path, url, unified_retries=2, proxy_max_retry_wait=5) as (gateway, client):
             yield Setup(gateway, client, fake, elsewhere)
 
 
@@ -207,19 +216,8 @@ async def test_unified_calls_are_in_the_call_log(mini: Setup) -> None:
 async def test_an_unreachable_provider_is_502_upstream_unreachable(tmp_path: Path) -> None:
     with run_app(Fake().app()) as url:
         closed = url  # the server stops at the end of this block: its port then refuses connections
-    async with make_gateway(
-        plugins=[provider_for("mini")],
-        providers_files=[mini_catalog(tmp_path, closed)],
-        allow_private_hosts=True,
-        unified_retries=1,
-        proxy_backoff_seconds=0.01,
-    ) as (_, client):
-        await client.post("/integrations", json={"provider": "mini", "unique_key": "mini"})
-        credentials = {"type": "API_KEY", "apiKey": "k"}
-        await client.post(
-            "/connections", json={"provider_config_key": "mini", "connection_id": "c1", "credentials": credentials}
-        )
-        answer = await client.get("/tickets", headers=HEADERS)
+    async with mini_gateway(tmp_path, closed, unified_retries=1) as (_, client):
+        answer = await client.get("/tickets")
     assert answer.status_code == 502, answer.text
     assert answer.json()["error"]["code"] == "upstream_unreachable"
     assert "check the connection's base URL" in answer.json()["error"]["message"]

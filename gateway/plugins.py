@@ -79,6 +79,7 @@ class PluginInfo:
     distribution: str
     version: str | None
     hooks: tuple[str, ...]
+    entry_point: str | None = None  # ``name = module`` in the ``unigate`` group; None for built-ins and extras
 
 
 def distribution_of(pm: pluggy.PluginManager, plugin: object) -> tuple[str, str | None]:
@@ -93,6 +94,15 @@ def distribution_of(pm: pluggy.PluginManager, plugin: object) -> tuple[str, str 
     return pm.get_name(plugin) or repr(plugin), None
 
 
+def _entry_point(pm: pluggy.PluginManager, plugin: object, name: str) -> str | None:
+    for registered, dist in pm.list_plugin_distinfo():
+        if registered is plugin:
+            for entry in dist.entry_points:
+                if entry.group == ENTRY_POINT_GROUP and entry.name == name:
+                    return f"{entry.name} = {entry.value}"
+    return None
+
+
 def plugin_infos(pm: pluggy.PluginManager) -> list[PluginInfo]:
     infos = []
     for name, plugin in pm.list_name_plugin():
@@ -100,5 +110,5 @@ def plugin_infos(pm: pluggy.PluginManager) -> list[PluginInfo]:
             continue
         dist, version = distribution_of(pm, plugin)
         hooks = tuple(sorted(caller.name for caller in pm.get_hookcallers(plugin) or []))
-        infos.append(PluginInfo(name, dist, version, hooks))
+        infos.append(PluginInfo(name, dist, version, hooks, _entry_point(pm, plugin, name)))
     return infos

@@ -8,6 +8,7 @@ import typer
 
 from gateway import __version__
 from gateway.cli.common import fail, handled, load_settings
+from gateway.cli.install import install_command, uninstall_command
 from gateway.cli.keys import keys
 from gateway.cli.plugins import plugin, plugins_command
 from gateway.cli.resources import connections, integrations, logs_command, providers
@@ -25,6 +26,8 @@ app.add_typer(connections, name="connections")
 app.add_typer(keys, name="keys")
 app.add_typer(plugin, name="plugin")
 app.command("plugins")(plugins_command)
+app.command("install")(install_command)
+app.command("uninstall")(uninstall_command)
 app.command("logs")(logs_command)
 
 

@@ -15,7 +15,7 @@ plugin = typer.Typer(help="Write provider plugins.", no_args_is_help=True)
 def plugins_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
-    """List installed plugins: version, hooks, and the providers and resources each serves."""
+    """List installed plugins: version, entry point, hooks, and the providers and resources each serves."""
     from gateway.assemble import build_plugin_manager, load_full_catalog
     from gateway.plugins import plugin_infos
     from gateway.registry import build_registry
@@ -41,6 +41,7 @@ def plugins_command(
                 "name": info.name,
                 "distribution": info.distribution,
                 "version": info.version,
+                "entry_point": info.entry_point,
                 "hooks": list(info.hooks),
                 "providers": served,
                 "replaces": replaced,
@@ -50,12 +51,13 @@ def plugins_command(
         print_json(rows)
         return
     print_table(
-        ("plugin", "distribution", "version", "hooks", "providers (resources)", "replaces"),
+        ("plugin", "distribution", "version", "entry point", "hooks", "providers (resources)", "replaces"),
         [
             (
                 r["name"],
                 r["distribution"],
                 r["version"],
+                r["entry_point"] or "-",
                 ",".join(r["hooks"]),
                 "; ".join(f"{k} ({','.join(v) or '-'})" for k, v in r["providers"].items()),
                 ", ".join(f"{k} (of {dist})" for k, dist in r["replaces"].items()) or "-",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from gateway.api.endpoint import Endpoint
-from gateway.unified import reference, routes
+from gateway.unified import reference, routes, scripts
 from gateway.unified.params import (
     AttachmentListParams,
     CollectionScopedParams,
@@ -169,4 +169,5 @@ ENDPOINTS = [
     ),
     *READ_ONLY_ENDPOINTS,
     *reference.ENDPOINTS,
+    *scripts.ENDPOINTS,
 ]

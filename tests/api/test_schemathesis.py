@@ -13,7 +13,10 @@ import httpx
 from tests.servers import running_server, unigate_env
 
 SCHEMATHESIS = str(Path(sys.executable).with_name("schemathesis"))
-CHECKS = "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance"
+# Not schemathesis' not_a_server_error: the fuzzed provider has no plugin, so a unified call that gets through
+# answers 501 not_supported and a proxied one 502 upstream_unreachable, both documented answers. Server errors
+# (500s) are caught in the server's log instead: every one is logged as "unhandled ... (error id ...)".
+CHECKS = "status_code_conformance,content_type_conformance,response_schema_conformance"
 CATALOG = """
 fuzzed:
   display_name: Fuzzed
@@ -86,5 +89,5 @@ def test_every_operation_answers_as_described(database_url: str, tmp_path: Path)
     assert run.returncode == 0, output[-6000:]
     assert tested and int(tested.group(1)) >= 45, output[-3000:]  # every operation of the description was run
     assert generated and int(generated.group(1)) >= 500, output[-3000:]
-    assert "Traceback" not in log and "server_error" not in log
+    assert "Traceback" not in log and "server_error" not in log and "unhandled" not in log, log[-3000:]
     print(f"schemathesis: {tested.group(1)} operations, {generated.group(1)} requests, 0 failures")

@@ -4,6 +4,7 @@ Unigate, loads there (``unigate plugins`` lists it with its version, entry point
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,9 +16,13 @@ from tests.test_scaffold import ROOT, clean_env, run
 
 
 def build_wheel(project: Path, out: Path) -> Path:
+    """``python -m build --wheel`` on a copy, so the build leaves no ``build/`` or ``*.egg-info`` in the checkout (an
+    egg-info there would announce the plugin to every test run from this tree)."""
+    source = out / "src" / project.name
+    shutil.copytree(project, source, ignore=shutil.ignore_patterns("build", "*.egg-info", "__pycache__", "tests"))
     out = out / project.name
     built = subprocess.run(
-        [sys.executable, "-m", "build", "--wheel", "--outdir", str(out), str(project)],
+        [sys.executable, "-m", "build", "--wheel", "--outdir", str(out), str(source)],
         env=clean_env(),
         capture_output=True,
         text=True,

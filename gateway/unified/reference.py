@@ -7,6 +7,7 @@ per provider a plugin serves, with each field's type and description from the un
 
 from __future__ import annotations
 
+import importlib.metadata
 from pathlib import Path
 from typing import Any
 
@@ -63,11 +64,14 @@ class ResourceRef(BaseModel):
     name: str
     operations: list[OperationRef]
     fields: list[str] = Field(description="Unified fields the provider fills; empty when the plugin does not say")
+    implemented_by: str = Field(description="The plugin's resource class, module.qualname")
 
 
 class Reference(BaseModel):
     provider: str
     plugin: str | None = Field(description="Distribution serving the provider; null when no plugin does")
+    version: str | None = Field(default=None, description="The plugin distribution's version")
+    replaces: str | None = Field(default=None, description="Distribution whose built-in template the plugin overrides")
     resources: list[ResourceRef]
 
 
@@ -83,8 +87,26 @@ def provider_reference(gateway: Gateway, provider: str) -> Reference:
         for op in cls.operations():
             method, path = ROUTES.get((name, op), (None, None))
             operations.append(OperationRef(operation=op, method=method, path=path))
-        resources.append(ResourceRef(name=name, operations=operations, fields=list(cls.fields)))
-    return Reference(provider=provider, plugin=registration.distribution if registration else None, resources=resources)
+        implemented_by = f"{cls.__module__}.{cls.__qualname__}"
+        resources.append(
+            ResourceRef(name=name, operations=operations, fields=list(cls.fields), implemented_by=implemented_by)
+        )
+    if registration is None:
+        return Reference(provider=provider, plugin=None, resources=resources)
+    return Reference(
+        provider=provider,
+        plugin=registration.distribution,
+        version=distribution_version(registration.distribution),
+        replaces=registration.replaced if registration.replaces else None,
+        resources=resources,
+    )
+
+
+def distribution_version(distribution: str) -> str | None:
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return None
 
 
 def _page(gateway: Gateway, reference: Reference) -> HTMLResponse:

@@ -8,7 +8,6 @@ template (``replaces``), the distribution it took the provider over from.
 
 from __future__ import annotations
 
-import importlib.metadata
 import typing
 from typing import Any
 
@@ -20,7 +19,7 @@ from gateway.api.responses import Json
 from gateway.provider import Resource
 from gateway.runtime import Gateway
 from gateway.store.integrations import require_integration
-from gateway.unified.reference import MODELS, ROUTES
+from gateway.unified.reference import MODELS, ROUTES, distribution_version
 from unified_models import CommentCreate, TicketCreate, TicketUpdate
 
 INPUTS: dict[tuple[str, str], type[BaseModel]] = {  # the built-in routes' request bodies
@@ -72,13 +71,6 @@ def _schema(model: Any) -> dict[str, Any] | None:
     return model.model_json_schema() if usable else None
 
 
-def _version(distribution: str | None) -> str | None:
-    try:
-        return importlib.metadata.version(distribution) if distribution else None
-    except importlib.metadata.PackageNotFoundError:
-        return None
-
-
 def script_ref(name: str, cls: type[Resource[Any, Any, Any]]) -> ScriptRef:
     declared = (*declared_models(cls), None, None, None)
     model, writes = declared[0], {"create": declared[1], "update": declared[2]}
@@ -112,7 +104,7 @@ async def integration_scripts(call: Call[Any, Any]) -> Response:
         integration=integration.unique_key,
         provider=integration.provider,
         plugin=registration.distribution if registration else None,
-        version=_version(registration.distribution if registration else None),
+        version=distribution_version(registration.distribution) if registration else None,
         replaces=registration.replaced if registration and registration.replaces else None,
         scripts=[script_ref(name, cls) for name, cls in resources.items()],
     )

@@ -32,6 +32,7 @@ def test_reference_pages_list_providers_routes_and_fields(sqlite_template: Path,
     for provider in ("github", "jira", "linear", "zendesk", "asana", "gitlab"):
         assert f'href="/reference/{provider}"' in index, provider
     assert "<h1>Jira Cloud</h1>" in jira and "<code>unigate-jira</code>" in jira
+    assert '<section id="scripts">' in jira and "<code>unigate_jira." in jira  # the classes behind each resource
     assert "<code>/tickets/{id}/comments</code>" in jira and '<span class="method">PATCH</span>' in jira
     assert "<code>status</code></td><td><code>TicketStatus | null</code>" in jira
     assert "<code>remote_priority</code>" in jira and "provider's own" in jira.lower()

@@ -117,7 +117,7 @@ async def proxy(request: Request) -> Response:
             payload = await response.read()
             error, failure = UpstreamError(response.status, dict(response.headers), payload), None
         resolution, specific = gateway.classify(provider, error)
-        budget = budget or _budget(gateway, live, retries, retry_on)
+        budget = budget or RetryBudget.of(gateway.settings, live.entry, retries, frozenset(retry_on))
         decision = decide(
             error,
             resolution,
@@ -149,16 +149,6 @@ async def proxy(request: Request) -> Response:
             status_code=error.status or 502,
             headers=_headers_dict(downstream_headers(_encoded(error.headers), decompress)),
         )
-
-
-def _budget(gateway: Gateway, live: Any, retries: int, retry_on: set[int]) -> RetryBudget:
-    return RetryBudget(
-        retries=retries,
-        max_wait=gateway.settings.proxy_max_retry_wait,
-        backoff=gateway.settings.proxy_backoff_seconds,
-        retry=(live.entry.get("proxy") or {}).get("retry") or {},
-        retry_on=frozenset(retry_on),
-    )
 
 
 def _network_failure(provider: str, host: str, exc: Exception) -> UpstreamFailure:

@@ -20,6 +20,7 @@ from starlette.routing import BaseRoute, Route
 from gateway.api.endpoint import Call, Endpoint
 from gateway.api.responses import Json
 from gateway.errors import not_found
+from gateway.provider import Resource
 from gateway.runtime import Gateway
 from gateway.store.integrations import require_integration
 from unified_models import Account, Attachment, Collection, Comment, Contact, RemoteObject, Tag, Team, Ticket, User
@@ -83,13 +84,10 @@ def provider_reference(gateway: Gateway, provider: str) -> Reference:
     registration = gateway.providers.registrations.get(provider)
     resources = []
     for name, cls in (registration.provider.resources if registration else {}).items():
-        operations = []
-        for op in cls.operations():
-            method, path = ROUTES.get((name, op), (None, None))
-            operations.append(OperationRef(operation=op, method=method, path=path))
-        implemented_by = f"{cls.__module__}.{cls.__qualname__}"
         resources.append(
-            ResourceRef(name=name, operations=operations, fields=list(cls.fields), implemented_by=implemented_by)
+            ResourceRef(
+                name=name, operations=operation_refs(name, cls), fields=list(cls.fields), implemented_by=class_path(cls)
+            )
         )
     if registration is None:
         return Reference(provider=provider, plugin=None, resources=resources)
@@ -100,6 +98,19 @@ def provider_reference(gateway: Gateway, provider: str) -> Reference:
         replaces=registration.replaced if registration.replaces else None,
         resources=resources,
     )
+
+
+def operation_refs(name: str, cls: type[Resource[Any, Any, Any]]) -> list[OperationRef]:
+    """The operations resource ``name`` implements, each with the unified route serving it (if any)."""
+    refs = []
+    for op in cls.operations():
+        method, path = ROUTES.get((name, op), (None, None))
+        refs.append(OperationRef(operation=op, method=method, path=path))
+    return refs
+
+
+def class_path(cls: type) -> str:
+    return f"{cls.__module__}.{cls.__qualname__}"
 
 
 def distribution_version(distribution: str) -> str | None:

@@ -19,7 +19,7 @@ from gateway.api.responses import Json
 from gateway.provider import Resource
 from gateway.runtime import Gateway
 from gateway.store.integrations import require_integration
-from gateway.unified.reference import MODELS, ROUTES, distribution_version
+from gateway.unified.reference import MODELS, OperationRef, class_path, distribution_version, operation_refs
 from unified_models import CommentCreate, TicketCreate, TicketUpdate
 
 INPUTS: dict[tuple[str, str], type[BaseModel]] = {  # the built-in routes' request bodies
@@ -29,16 +29,10 @@ INPUTS: dict[tuple[str, str], type[BaseModel]] = {  # the built-in routes' reque
 }
 
 
-class RouteRef(BaseModel):
-    operation: str
-    method: str | None = Field(description="HTTP method of the unified route; null if no route serves it yet")
-    path: str | None
-
-
 class ScriptRef(BaseModel):
     type: str = Field(description="resource (actions and syncs to come)")
     name: str
-    routes: list[RouteRef]
+    routes: list[OperationRef]
     output_schema: dict[str, Any] | None = Field(description="JSON Schema of the objects it answers with")
     input_schemas: dict[str, dict[str, Any]] = Field(description="JSON Schema of the body each write operation takes")
     resource_class: str = Field(description="The plugin's class implementing it, module.qualname")
@@ -80,17 +74,13 @@ def script_ref(name: str, cls: type[Resource[Any, Any, Any]]) -> ScriptRef:
         schema = _schema(writes[op]) or _schema(INPUTS.get((name, op)))
         if op in operations and schema is not None:
             inputs[op] = schema
-    routes = []
-    for op in operations:
-        method, path = ROUTES.get((name, op), (None, None))
-        routes.append(RouteRef(operation=op, method=method, path=path))
     return ScriptRef(
         type="resource",
         name=name,
-        routes=routes,
+        routes=operation_refs(name, cls),
         output_schema=_schema(model) or _schema(MODELS.get(name)),
         input_schemas=inputs,
-        resource_class=f"{cls.__module__}.{cls.__qualname__}",
+        resource_class=class_path(cls),
     )
 
 

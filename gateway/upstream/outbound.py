@@ -48,12 +48,7 @@ class Outbound:
     def for_connection(self, live: LiveConnection, provider: Any, renew: Renew) -> httpx.AsyncClient:
         """The client of a unified call on ``live``: base URL, query parameters, credentials, retries."""
         settings = self.settings
-        budget = RetryBudget(
-            retries=settings.unified_retries,
-            max_wait=settings.proxy_max_retry_wait,
-            backoff=settings.proxy_backoff_seconds,
-            retry=(live.entry.get("proxy") or {}).get("retry") or {},
-        )
+        budget = RetryBudget.of(settings, live.entry, settings.unified_retries)
         transport = RetryingTransport(
             self.transport,
             provider_key=live.provider,

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from gateway.provider import ErrorResolution, UpstreamError
+from gateway.settings import Settings
 from gateway.upstream.classify import wants_refresh
 from gateway.upstream.retry import retryable_status, wait_seconds
 
@@ -24,6 +25,19 @@ class RetryBudget:
     backoff: float  # the base of exponential backoff, seconds
     retry: Mapping[str, Any] = field(default_factory=dict)  # the entry's ``proxy.retry``
     retry_on: frozenset[int] = frozenset()  # statuses the caller asked to retry (the proxy's ``Retry-On``)
+
+    @classmethod
+    def of(
+        cls, settings: Settings, entry: Mapping[str, Any], retries: int, retry_on: frozenset[int] = frozenset()
+    ) -> RetryBudget:
+        """The budget of one call: ``retries`` allowed, the settings' waits, the entry's ``proxy.retry`` hints."""
+        return cls(
+            retries=retries,
+            max_wait=settings.proxy_max_retry_wait,
+            backoff=settings.proxy_backoff_seconds,
+            retry=(entry.get("proxy") or {}).get("retry") or {},
+            retry_on=retry_on,
+        )
 
 
 @dataclass(frozen=True)

@@ -1,16 +1,18 @@
 """The one module a provider plugin imports from: the contract, the hook marker, and the plugin kit.
 
-- contract: ``Provider`` (``catalog_keys``, ``resources``, connection events), ``Resource[Model, Create, Update]``
-  (``filters``, ``fields``), ``ProviderContext``, ``ListQuery``, ``ResourcePage``, ``Written``;
+- contract: ``Provider`` (``catalog_keys``, ``resources``, ``actions``, connection events),
+  ``Resource[Model, Create, Update]`` (``filters``, ``fields``), ``Action[Input, Output]``, ``ProviderContext``,
+  ``ListQuery``, ``ResourcePage``, ``Written``;
 - kit: ``paginate`` (the catalog's ``proxy.paginate``), ``ErrorTable``/``raise_for_answer`` (provider errors to
   API errors), ``parse_time``/``format_time``;
 - ``hookimpl`` for ``register_providers`` and the other hooks (see ``gateway.hookspecs``).
 """
 
-from gateway.provider.classification import Action, ErrorResolution, Failure, UpstreamError
+from gateway.provider.classification import ErrorResolution, Failure, RetryAction, UpstreamError
 from gateway.provider.contract import (
     ENVELOPE_FIELDS,
     LIST_FILTERS,
+    Action,
     ListQuery,
     Provider,
     ProviderContext,
@@ -56,6 +58,7 @@ __all__ = [
     "ProviderContext",
     "ProviderError",
     "RateLimited",
+    "RetryAction",
     "RefreshedTokens",
     "Resource",
     "ResourcePage",

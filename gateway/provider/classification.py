@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-Action = Literal["retry", "refresh_and_retry", "wait_and_retry", "fail"]
+RetryAction = Literal["retry", "refresh_and_retry", "wait_and_retry", "fail"]
 Failure = Literal["transient", "rate_limited", "auth", "not_found", "invalid_request", "upstream", "network"]
 
 
@@ -24,7 +24,7 @@ class UpstreamError:
 class ErrorResolution:
     """What to do about an ``UpstreamError``; ``wait_seconds`` applies to ``wait_and_retry``."""
 
-    action: Action
+    action: RetryAction
     failure: Failure
     message: str = ""
     wait_seconds: float | None = None

@@ -3,12 +3,13 @@
 A provider class names the catalog entries it serves (``catalog_keys``), optionally reacts to connection events
 (fetch an account id after connecting, verify credentials, clean up before deletion), classifies the provider's
 errors, and lists its unified resources (``resources = {"tickets": GitHubTickets}``; the key is the resource's
-name). Resource scripts call the provider through ``ctx.http``, an httpx client that already carries the
-connection's credentials and base URL.
+name) and its actions (``actions = {"add-labels": AddLabels}``, see ``Action``). Scripts call the
+provider through ``ctx.http``, an httpx client that already carries the connection's credentials and base URL.
 """
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import datetime
@@ -125,6 +126,47 @@ class Resource(Generic[ModelT, CreateT, UpdateT]):
         return tuple(op for op in ("list", "get", "create", "update") if getattr(cls, op) is not getattr(Resource, op))
 
 
+InputT = TypeVar("InputT", bound=BaseModel, default=BaseModel)
+OutputT = TypeVar("OutputT", bound=BaseModel, default=BaseModel)
+
+
+class Action(Generic[InputT, OutputT]):
+    """An action of one provider: override ``run``. Raise ``ProviderError`` for provider refusals.
+
+    ``description`` (default: the class docstring's first paragraph) is shown in the Scripts listing and the
+    reference. ``ctx.http`` carries the connection's credentials and base URL, as in resource scripts.
+    """
+
+    description: ClassVar[str] = ""
+
+    def __init__(self, provider: Provider, name: str) -> None:
+        self.provider = provider
+        self.name = name  # the action's key in ``Provider.actions``
+
+    async def run(self, ctx: ProviderContext, input: InputT) -> OutputT:
+        raise NotImplementedError(f"{type(self).__qualname__} must implement run()")
+
+    @classmethod
+    def models(cls) -> tuple[type[BaseModel], type[BaseModel]]:
+        """``(input model, output model)`` as declared by ``Action[Input, Output]``; ``BaseModel`` where not."""
+        for klass in cls.__mro__:
+            for base in getattr(klass, "__orig_bases__", ()):
+                if typing.get_origin(base) is Action:
+                    args = [_model_or_base(arg) for arg in typing.get_args(base)]
+                    return args[0], args[1]
+        return BaseModel, BaseModel
+
+    @classmethod
+    def summary(cls) -> str:
+        """The description, or the docstring's first paragraph."""
+        text = cls.description or (cls.__doc__ or "")
+        return " ".join(text.strip().split("\n\n")[0].split())
+
+
+def _model_or_base(arg: Any) -> type[BaseModel]:
+    return arg if isinstance(arg, type) and issubclass(arg, BaseModel) else BaseModel
+
+
 class Provider:
     """Base class of provider plugins: set ``catalog_keys`` (or ``catalog_key`` for one) and register the class.
 
@@ -136,6 +178,7 @@ class Provider:
     catalog_key: ClassVar[str] = ""  # the first of ``catalog_keys``; setting it alone means ``catalog_keys = (it,)``
     replaces: ClassVar[tuple[str, ...]] = ()
     resources: ClassVar[Mapping[str, type[Resource[Any, Any, Any]]]] = {}
+    actions: ClassVar[Mapping[str, type[Action[Any, Any]]]] = {}
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -149,6 +192,10 @@ class Provider:
 
     def resource(self, name: str) -> Resource[Any, Any, Any] | None:
         cls = self.resources.get(name)
+        return cls(self, name) if cls else None
+
+    def action(self, name: str) -> Action[Any, Any] | None:
+        cls = self.actions.get(name)
         return cls(self, name) if cls else None
 
     async def post_connection(self, ctx: ProviderContext) -> None:

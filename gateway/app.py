@@ -31,6 +31,7 @@ from gateway.body_timeout import BodyTimeout
 from gateway.errors import GatewayError
 from gateway.provider.failures import UpstreamFailure
 from gateway.proxy import route as proxy_route
+from gateway.resource_types import ResourceTypes
 from gateway.runtime import Gateway
 from gateway.server_errors import ErrorBoundary, redacted_startup
 from gateway.unified import endpoints as unified
@@ -39,7 +40,8 @@ from gateway.unified import reference as unified_reference
 HTTP_CODES = {404: "not_found", 405: "method_not_allowed"}
 
 
-def all_endpoints() -> list[Endpoint]:
+def all_endpoints(resource_types: ResourceTypes | None = None) -> list[Endpoint]:
+    """Every API endpoint; the unified ones of ``resource_types`` (the built-in types when None)."""
     # metadata before connections: /connections/metadata must not match /connections/{connection_id}
     return [
         *docs.ENDPOINTS,
@@ -52,7 +54,7 @@ def all_endpoints() -> list[Endpoint]:
         *credential_routes.ENDPOINTS,
         *logs.ENDPOINTS,
         *mode_routes.ENDPOINTS,
-        *unified.ENDPOINTS,
+        *unified.unified_endpoints(resource_types),
     ]
 
 
@@ -78,7 +80,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 
 def create_app(gateway: Gateway) -> Starlette:
-    endpoints = all_endpoints()
+    endpoints = all_endpoints(gateway.resource_types)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

@@ -1,8 +1,9 @@
 """The composition root: builds every service from the settings, once, and wires each to what it needs.
 
-Order: plugins, catalog (with plugin entries), provider registry, instance secrets, database, vault and secret keys,
-error classifier, call log, outbound HTTP, token services, connection cache and its cross-server notifier, WebSocket
-notifier. Nothing else in ``gateway/`` builds services; the result is a ``gateway.runtime.Gateway``.
+Order: plugins, catalog (with plugin entries), provider registry and resource types, instance secrets, database,
+vault and secret keys, error classifier, call log, outbound HTTP, token services, connection cache and its
+cross-server notifier, WebSocket notifier. Nothing else in ``gateway/`` builds services; the result is a
+``gateway.runtime.Gateway``.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from gateway.catalog import Catalog, load_catalog
 from gateway.instance_secrets import load_instance_secrets
 from gateway.plugins import DEFAULT_PLUGINS, create_plugin_manager
 from gateway.registry import build_registry, collect_catalog_contributions
+from gateway.resource_types import build_resource_types
 from gateway.runtime import Gateway
 from gateway.secret_keys import SecretKeys
 from gateway.settings import Settings
@@ -66,6 +68,7 @@ def build_gateway(settings: Settings, plugins: Sequence[object] = (), entrypoint
     for warning in catalog.warnings:
         logger.warning("catalog: %s", warning)
     providers = build_registry(pm, catalog)
+    resource_types = build_resource_types(providers)
     secrets = load_instance_secrets(settings)
     engine = create_engine_for(settings.resolved_database_url)
     sessions = session_factory(engine)
@@ -88,6 +91,7 @@ def build_gateway(settings: Settings, plugins: Sequence[object] = (), entrypoint
         catalog=catalog,
         plugins=pm,
         providers=providers,
+        resource_types=resource_types,
         classify=classify,
         outbound=outbound,
         tokens=tokens,

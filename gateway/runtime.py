@@ -19,6 +19,7 @@ from gateway.auth.websocket import Notifier
 from gateway.catalog import Catalog
 from gateway.instance_secrets import InstanceSecrets
 from gateway.registry import ProviderRegistry
+from gateway.resource_types import ResourceTypes
 from gateway.secret_keys import SecretKeys
 from gateway.settings import Settings
 from gateway.store.call_log import CallLogWriter
@@ -40,6 +41,7 @@ class Gateway:
     catalog: Catalog
     plugins: pluggy.PluginManager
     providers: ProviderRegistry
+    resource_types: ResourceTypes  # the unified resources served: built-in and declared by plugins
     classify: ErrorClassifier
     outbound: Outbound  # every call out: the proxy's sessions, auth flows' client, unified calls' clients
     tokens: TokenServices  # refreshing and minting credentials

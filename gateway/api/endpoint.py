@@ -25,6 +25,11 @@ QueryT = TypeVar("QueryT", bound=BaseModel)
 CONVERTER = re.compile(r"{([^}:]+):[^}]+}")
 
 
+def documented_path(path: str) -> str:
+    """A path as OpenAPI writes it, without Starlette converters: ``/tickets/{id:path}`` -> ``/tickets/{id}``."""
+    return CONVERTER.sub(r"{\1}", path)
+
+
 class NoInput(BaseModel):
     """An endpoint that takes no body or no query parameters."""
 
@@ -64,8 +69,7 @@ class Endpoint:
 
     @property
     def documented_path(self) -> str:
-        """The path as OpenAPI writes it, without Starlette converters: ``/tickets/{id:path}`` -> ``/tickets/{id}``."""
-        return CONVERTER.sub(r"{\1}", self.path)
+        return documented_path(self.path)
 
     def route(self) -> Route:
         return Route(self.path, self._serve, methods=[self.method], name=self.handler.__name__)

@@ -12,6 +12,7 @@ from gateway.provider.classification import ErrorResolution, Failure, RetryActio
 from gateway.provider.contract import (
     ENVELOPE_FIELDS,
     LIST_FILTERS,
+    OPERATIONS,
     Action,
     ListQuery,
     Provider,
@@ -42,6 +43,7 @@ __all__ = [
     "DEFAULT_TABLE",
     "ENVELOPE_FIELDS",
     "LIST_FILTERS",
+    "OPERATIONS",
     "PROJECT_NAME",
     "Action",
     "CredentialsRejected",

@@ -50,7 +50,9 @@ class ListQuery:
 
     ``cursor`` is the provider cursor a previous page returned (Unigate unwraps and verifies the caller's opaque
     cursor first), None for the first page. Filters are unified ids; the gateway refuses (400) a filter the
-    resource does not declare in ``Resource.filters``, so a declared filter must be applied, never ignored.
+    resource does not declare in ``Resource.filters`` (or its ``filter_model``), so a declared filter must be
+    applied, never ignored. ``parent_id`` is the path's id of a nested resource (``Resource.parent``); ``extra``
+    holds the values of the resource's own ``filter_model`` fields, validated.
     """
 
     page_size: int = 50  # 1-200; providers with a lower maximum return shorter pages
@@ -61,10 +63,19 @@ class ListQuery:
     collection_id: str | None = None
     assignee_id: str | None = None
     ticket_id: str | None = None
+    parent_id: str | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
 
 
-# The filters a resource may declare: the ``ListQuery`` fields other than paging and output options.
-LIST_FILTERS = frozenset(f.name for f in fields(ListQuery)) - {"page_size", "cursor", "include_remote_data"}
+# The filters a resource may declare: the ``ListQuery`` fields other than paging, output options and the parent.
+LIST_FILTERS = frozenset(f.name for f in fields(ListQuery)) - {
+    "page_size",
+    "cursor",
+    "include_remote_data",
+    "parent_id",
+    "extra",
+}
+OPERATIONS = ("list", "get", "create", "update", "delete")
 
 # The envelope every unified object carries; a resource's ``fields`` starts with these.
 ENVELOPE_FIELDS = ("id", "remote_id", "provider", "remote_created_at", "remote_updated_at", "remote_data")
@@ -91,15 +102,25 @@ class Resource(Generic[ModelT, CreateT, UpdateT]):
     """A unified resource of one provider (e.g. ``Resource[Ticket, TicketCreate, TicketUpdate]``): override the
     operations the provider supports.
 
-    ``list`` returns a ``ResourcePage``, ``get`` one ``unified_models`` object, ``create``/``update`` a ``Written``.
-    ``filters`` declares the list filters the resource applies; the gateway refuses the others (400) before the
-    call. Fill ``remote_data`` always; the gateway stamps ``provider`` with the connection's catalog key and
-    removes ``remote_data`` unless asked (so return objects built for this call, not shared ones). Raise
-    ``ProviderError`` for provider refusals; an operation left as is answers 501.
+    ``list`` returns a ``ResourcePage``, ``get`` one ``unified_models`` object, ``create``/``update`` a ``Written``,
+    ``delete`` nothing. ``filters`` declares the ``ListQuery`` filters the resource applies, ``filter_model`` (a
+    pydantic model of optional fields) filters of its own; the gateway refuses the others (400) before the call.
+
+    A resource name the unified API does not have (``milestones``) is mounted from the declaration alone:
+    ``GET/POST /milestones``, ``GET/PATCH/DELETE /milestones/{id}`` for the operations overridden, typed by the
+    generic arguments (``Resource[Milestone, MilestoneCreate, MilestoneUpdate]``); with ``parent = "tickets"``
+    its list is ``GET /tickets/{id}/milestones`` instead, the ticket's id in ``query.parent_id``. A built-in
+    name (``tickets``) may use a subclass of the built-in model to add fields.
+
+    Fill ``remote_data`` always; the gateway stamps ``provider`` with the connection's catalog key and removes
+    ``remote_data`` unless asked (so return objects built for this call, not shared ones). Raise ``ProviderError``
+    for provider refusals; an operation left as is answers 501.
     """
 
     fields: ClassVar[tuple[str, ...]] = ()  # unified fields the resource fills, for the reference; () = undeclared
     filters: ClassVar[frozenset[str]] = frozenset()  # ListQuery filters ``list`` applies
+    filter_model: ClassVar[type[BaseModel] | None] = None  # the resource's own list filters, in ``query.extra``
+    parent: ClassVar[str | None] = None  # nest the list under ``/{parent}/{id}/{name}``
 
     def __init__(self, provider: Provider, name: str) -> None:
         self.provider = provider
@@ -120,10 +141,23 @@ class Resource(Generic[ModelT, CreateT, UpdateT]):
     async def update(self, ctx: ProviderContext, remote_id: str, data: UpdateT) -> Written[ModelT]:
         raise self._not_supported("updating")
 
+    async def delete(self, ctx: ProviderContext, remote_id: str) -> None:
+        raise self._not_supported("deleting")
+
     @classmethod
     def operations(cls) -> tuple[str, ...]:
         """The operations this resource overrides."""
-        return tuple(op for op in ("list", "get", "create", "update") if getattr(cls, op) is not getattr(Resource, op))
+        return tuple(op for op in OPERATIONS if getattr(cls, op) is not getattr(Resource, op))
+
+    @classmethod
+    def models(cls) -> tuple[type[BaseModel] | None, type[BaseModel] | None, type[BaseModel] | None]:
+        """``(model, create, update)`` as declared by ``Resource[Model, Create, Update]``; None where not."""
+        for klass in cls.__mro__:
+            for base in getattr(klass, "__orig_bases__", ()):
+                if typing.get_origin(base) is Resource:
+                    args = [_declared_model(arg) for arg in (*typing.get_args(base), None, None, None)[:3]]
+                    return args[0], args[1], args[2]
+        return None, None, None
 
 
 InputT = TypeVar("InputT", bound=BaseModel, default=BaseModel)
@@ -164,7 +198,13 @@ class Action(Generic[InputT, OutputT]):
 
 
 def _model_or_base(arg: Any) -> type[BaseModel]:
-    return arg if isinstance(arg, type) and issubclass(arg, BaseModel) else BaseModel
+    return _declared_model(arg) or BaseModel
+
+
+def _declared_model(arg: Any) -> type[BaseModel] | None:
+    """``arg`` if it is a model class other than the generic parameters' defaults, else None."""
+    usable = isinstance(arg, type) and issubclass(arg, BaseModel) and arg not in (BaseModel, RemoteObject)
+    return arg if usable else None
 
 
 class Provider:

@@ -1,39 +1,22 @@
-"""The unified endpoints as ``Endpoint`` declarations (route, input and output models for /openapi.json)."""
+"""The unified endpoints as ``Endpoint`` declarations, one set per resource type (built-in or declared by a plugin).
+
+Each type gets the routes of the operations it has: ``GET/POST /{name}``, ``GET/PATCH/DELETE /{name}/{id}``; a
+nested type (``comments``) is listed and created under its parent (``/tickets/{id}/comments``). Routes are typed
+by the type's models, so ``/openapi.json`` and ``/docs`` describe them; handlers come from ``routes.handlers``.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from gateway.api.endpoint import Endpoint
+from gateway.resource_types import BUILT_IN, ResourceType, ResourceTypes
 from gateway.unified import reference, routes, scripts
-from gateway.unified.params import (
-    AttachmentListParams,
-    CollectionScopedParams,
-    CommentItem,
-    CommentPage,
-    ItemEnvelope,
-    ItemParams,
-    ListEnvelope,
-    ListParams,
-    NewComment,
-    TicketItem,
-    TicketListParams,
-    TicketPage,
-)
-from unified_models import (
-    Account,
-    Attachment,
-    Collection,
-    Contact,
-    RemoteObject,
-    Tag,
-    Team,
-    TicketCreate,
-    TicketUpdate,
-    User,
-)
+from gateway.unified.params import ItemEnvelope, ItemParams, ListEnvelope, list_params
 
 TAG = "unified"
 HEADERS = (
-    "The connection is named by the `Connection-Id` and `Provider-Config-Key` headers. Ticket ids contain `/` and "
+    "The connection is named by the `Connection-Id` and `Provider-Config-Key` headers. Ids may contain `/` and "
     "`#` (GitHub `owner/repo#42`): percent-encode `#` as `%23` in the path."
 )
 ERRORS = (400, 404, 422, 424, 429, 501, 502)
@@ -42,132 +25,48 @@ CONNECTION = (
     ("Provider-Config-Key", "The integration (unique key) the connection belongs to"),
 )
 
-#: Resources served read-only: (name, model, list query, what the list holds).
-READ_ONLY: list[tuple[str, type[RemoteObject], type[ListParams], str]] = [
-    ("collections", Collection, ListParams, "collections (projects, repositories, lists)"),
-    ("users", User, CollectionScopedParams, "users"),
-    ("tags", Tag, CollectionScopedParams, "tags (labels)"),
-    ("teams", Team, ListParams, "teams (groups of agents)"),
-    ("accounts", Account, ListParams, "accounts (customer organizations)"),
-    ("contacts", Contact, ListParams, "contacts (the people tickets come from)"),
-    ("attachments", Attachment, AttachmentListParams, "attachments (files on tickets)"),
-]
+
+def _endpoint(resource: ResourceType, operation: str, method: str, path: str) -> Endpoint:
+    singular = resource.model.__name__
+    envelope: Any = ListEnvelope if operation == "list" else ItemEnvelope
+    summary = {
+        "list": f"List {resource.holds}",
+        "get": f"Get a {singular}",
+        "create": f"Create a {singular}",
+        "update": f"Update a {singular} (only the fields sent)",
+        "delete": f"Delete a {singular}",
+    }[operation]
+    body = {"create": resource.nested_create or resource.create, "update": resource.update}.get(operation)
+    return Endpoint(
+        method,
+        path,
+        routes.handlers(resource)[operation],
+        summary,
+        TAG,
+        body=body,
+        query=list_params(resource) if operation == "list" else None if operation == "delete" else ItemParams,
+        response=None if operation == "delete" else envelope[resource.model],
+        status={"create": 201, "delete": 204}.get(operation, 200),
+        errors=ERRORS,
+        description=HEADERS,
+        headers=CONNECTION,
+    )
 
 
-def _read_only_endpoints() -> list[Endpoint]:
-    endpoints = []
-    for name, model, params, holds in READ_ONLY:
-        endpoints += [
-            Endpoint(
-                "GET",
-                f"/{name}",
-                routes.lister(name),
-                f"List {holds}",
-                TAG,
-                query=params,
-                response=ListEnvelope[model],  # type: ignore[valid-type]
-                errors=ERRORS,
-                description=HEADERS,
-                headers=CONNECTION,
-            ),
-            Endpoint(
-                "GET",
-                f"/{name}/{{id:path}}",
-                routes.getter(name),
-                f"Get one of the {name}",
-                TAG,
-                query=ItemParams,
-                response=ItemEnvelope[model],  # type: ignore[valid-type]
-                errors=ERRORS,
-                description=HEADERS,
-                headers=CONNECTION,
-            ),
-        ]
-    return endpoints
+def resource_endpoints(types: ResourceTypes) -> list[Endpoint]:
+    """Every type's routes, nested ones first: an id may contain ``/``, so ``/tickets/{id:path}`` would match
+    ``/tickets/{id}/comments`` too."""
+    collections: list[Endpoint] = []
+    items: list[Endpoint] = []
+    for resource in types.values():
+        for operation, (method, path) in resource.paths().items():
+            target = items if path.endswith("{id:path}") else collections
+            target.append(_endpoint(resource, operation, method, path))
+    nested = [e for e in collections if "{id:path}" in e.path]
+    return nested + [e for e in collections if e not in nested] + items
 
 
-READ_ONLY_ENDPOINTS = _read_only_endpoints()
-
-ENDPOINTS = [
-    Endpoint(
-        "GET",
-        "/tickets",
-        routes.list_tickets,
-        "List tickets",
-        TAG,
-        query=TicketListParams,
-        response=TicketPage,
-        errors=ERRORS,
-        description=HEADERS,
-        headers=CONNECTION,
-    ),
-    Endpoint(
-        "POST",
-        "/tickets",
-        routes.create_ticket,
-        "Create a ticket",
-        TAG,
-        body=TicketCreate,
-        query=ItemParams,
-        response=TicketItem,
-        status=201,
-        errors=ERRORS,
-        description=HEADERS,
-        headers=CONNECTION,
-    ),
-    # comments before the ticket itself: an id may contain "/", so /tickets/{id:path} would match them too
-    Endpoint(
-        "GET",
-        "/tickets/{id:path}/comments",
-        routes.list_ticket_comments,
-        "List a ticket's comments",
-        TAG,
-        query=ListParams,
-        response=CommentPage,
-        errors=ERRORS,
-        description=HEADERS,
-        headers=CONNECTION,
-    ),
-    Endpoint(
-        "POST",
-        "/tickets/{id:path}/comments",
-        routes.create_ticket_comment,
-        "Comment on a ticket",
-        TAG,
-        body=NewComment,
-        query=ItemParams,
-        response=CommentItem,
-        status=201,
-        errors=ERRORS,
-        description=HEADERS,
-        headers=CONNECTION,
-    ),
-    Endpoint(
-        "GET",
-        "/tickets/{id:path}",
-        routes.get_ticket,
-        "Get a ticket",
-        TAG,
-        query=ItemParams,
-        response=TicketItem,
-        errors=ERRORS,
-        description=HEADERS,
-        headers=CONNECTION,
-    ),
-    Endpoint(
-        "PATCH",
-        "/tickets/{id:path}",
-        routes.update_ticket,
-        "Update a ticket (only the fields sent)",
-        TAG,
-        body=TicketUpdate,
-        query=ItemParams,
-        response=TicketItem,
-        errors=ERRORS,
-        description=HEADERS,
-        headers=CONNECTION,
-    ),
-    *READ_ONLY_ENDPOINTS,
-    *reference.ENDPOINTS,
-    *scripts.ENDPOINTS,
-]
+def unified_endpoints(types: ResourceTypes | None = None) -> list[Endpoint]:
+    """The resource routes (of the built-in types when ``types`` is None), the reference and the scripts."""
+    types = types if types is not None else ResourceTypes({t.name: t for t in BUILT_IN})
+    return [*resource_endpoints(types), *reference.ENDPOINTS, *scripts.ENDPOINTS]

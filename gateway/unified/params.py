@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Generic, Self, TypeVar
+from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from unified_models import Comment, FieldWarning, Ticket, TicketStatus, UtcDatetime
+from gateway.resource_types import ResourceType
+from unified_models import FieldWarning, TicketStatus, UtcDatetime
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -28,40 +29,6 @@ class ListParams(ItemParams):
     )
 
 
-class CollectionScopedParams(ListParams):
-    """Lists that can be limited to one collection (users, tags)."""
-
-    collection_id: str | None = Field(default=None, description="Unigate id of a `Collection` (GitHub `owner/repo`)")
-
-
-class TicketListParams(CollectionScopedParams):
-    """Query of ``GET /tickets``."""
-
-    status: TicketStatus | None = Field(default=None, description="Only tickets with this normalised status")
-    assignee_id: str | None = Field(default=None, description="Only tickets assigned to this `User` id")
-
-
-class AttachmentListParams(ListParams):
-    """Query of ``GET /attachments``."""
-
-    ticket_id: str | None = Field(default=None, description="Only the attachments of this `Ticket` id")
-
-
-class NewComment(BaseModel):
-    """Body of ``POST /tickets/{id}/comments``: the ticket comes from the path."""
-
-    model_config = ConfigDict(extra="forbid")
-    body: str | None = Field(default=None, description="Text as plain text or Markdown")
-    html_body: str | None = Field(default=None, description="Text as HTML, for providers that accept HTML")
-    is_private: bool | None = Field(default=None, description="True for an internal note; null for the default")
-
-    @model_validator(mode="after")
-    def _has_text(self) -> Self:
-        if not self.body and not self.html_body:
-            raise ValueError("send body or html_body (a comment needs text)")
-        return self
-
-
 class ListEnvelope(BaseModel, Generic[T]):
     """One page: the items, the opaque cursor of the next page (null on the last), and warnings if any."""
 
@@ -81,7 +48,25 @@ class ItemEnvelope(BaseModel, Generic[T]):
     )
 
 
-TicketPage = ListEnvelope[Ticket]
-CommentPage = ListEnvelope[Comment]
-TicketItem = ItemEnvelope[Ticket]
-CommentItem = ItemEnvelope[Comment]
+#: The standard list filters a resource type may accept, as query fields (``modified_after`` is in ``ListParams``).
+FILTER_FIELDS: dict[str, tuple[Any, Any]] = {
+    "collection_id": (
+        str | None,
+        Field(default=None, description="Id of a `Collection` (GitHub `owner/repo`)"),
+    ),
+    "status": (TicketStatus | None, Field(default=None, description="Only tickets with this normalised status")),
+    "assignee_id": (str | None, Field(default=None, description="Only tickets assigned to this `User` id")),
+    "ticket_id": (str | None, Field(default=None, description="Only the objects of this `Ticket` id")),
+}
+
+
+def list_params(resource: ResourceType) -> type[ListParams]:
+    """The query model of ``resource``'s list route: paging, ``modified_after``, its standard and own filters."""
+    fields: dict[str, Any] = {name: FILTER_FIELDS[name] for name in sorted(resource.filters) if name in FILTER_FIELDS}
+    if resource.filter_model is not None:
+        for name, info in resource.filter_model.model_fields.items():
+            fields[name] = (info.annotation, info)
+    if not fields:
+        return ListParams
+    name = f"{resource.model.__name__}ListParams"
+    return create_model(name, __base__=ListParams, __module__=__name__, **fields)

@@ -17,54 +17,35 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from gateway.api.endpoint import Call, Endpoint
+from gateway.api.endpoint import Call, Endpoint, documented_path
 from gateway.api.responses import Json
 from gateway.errors import not_found
 from gateway.provider import Resource
+from gateway.resource_types import ResourceType
 from gateway.runtime import Gateway
 from gateway.store.integrations import require_integration
-from unified_models import Account, Attachment, Collection, Comment, Contact, RemoteObject, Tag, Team, Ticket, User
+from unified_models import RemoteObject
 
-#: The unified model of each resource name.
-MODELS: dict[str, type[RemoteObject]] = {
-    "tickets": Ticket,
-    "comments": Comment,
-    "collections": Collection,
-    "users": User,
-    "tags": Tag,
-    "teams": Team,
-    "accounts": Account,
-    "contacts": Contact,
-    "attachments": Attachment,
-}
-ROUTES: dict[tuple[str, str], tuple[str, str]] = {  # (resource, operation) -> (method, path)
-    ("tickets", "list"): ("GET", "/tickets"),
-    ("tickets", "get"): ("GET", "/tickets/{id}"),
-    ("tickets", "create"): ("POST", "/tickets"),
-    ("tickets", "update"): ("PATCH", "/tickets/{id}"),
-    ("comments", "list"): ("GET", "/tickets/{id}/comments"),
-    ("comments", "create"): ("POST", "/tickets/{id}/comments"),
-    **{
-        (name, op): ("GET", f"/{name}" + ("/{id}" if op == "get" else ""))
-        for name in ("collections", "users", "tags", "teams", "accounts", "contacts", "attachments")
-        for op in ("list", "get")
-    },
-}
 PAGES = Environment(
     loader=FileSystemLoader(Path(__file__).resolve().parent.parent / "templates"), autoescape=select_autoescape()
 )
 
 
 class OperationRef(BaseModel):
-    operation: str = Field(description="list, get, create or update")
-    method: str | None = Field(description="HTTP method of the unified route; null if no route serves it yet")
-    path: str | None = Field(description="Path of the unified route; null if no route serves it yet")
+    operation: str = Field(description="list, get, create, update or delete")
+    method: str = Field(description="HTTP method of the unified route")
+    path: str = Field(description="Path of the unified route")
 
 
 class ResourceRef(BaseModel):
     name: str
     operations: list[OperationRef]
-    fields: list[str] = Field(description="Unified fields the provider fills; empty when the plugin does not say")
+    fields: list[str] = Field(
+        description="Fields the provider fills; every field of the model when the plugin does not say"
+    )
+    model: str = Field(
+        description="The model the resource answers with (its schema: `GET /integrations/{key}/scripts`)"
+    )
     implemented_by: str = Field(description="The plugin's resource class, module.qualname")
 
 
@@ -84,9 +65,14 @@ def provider_reference(gateway: Gateway, provider: str) -> Reference:
     registration = gateway.providers.registrations.get(provider)
     resources = []
     for name, cls in (registration.provider.resources if registration else {}).items():
+        model = resource_model(gateway.resource_types[name], cls)
         resources.append(
             ResourceRef(
-                name=name, operations=operation_refs(name, cls), fields=list(cls.fields), implemented_by=class_path(cls)
+                name=name,
+                operations=operation_refs(gateway.resource_types[name], cls),
+                fields=list(cls.fields or model.model_fields),
+                model=model.__name__,
+                implemented_by=class_path(cls),
             )
         )
     if registration is None:
@@ -100,13 +86,20 @@ def provider_reference(gateway: Gateway, provider: str) -> Reference:
     )
 
 
-def operation_refs(name: str, cls: type[Resource[Any, Any, Any]]) -> list[OperationRef]:
-    """The operations resource ``name`` implements, each with the unified route serving it (if any)."""
-    refs = []
-    for op in cls.operations():
-        method, path = ROUTES.get((name, op), (None, None))
-        refs.append(OperationRef(operation=op, method=method, path=path))
-    return refs
+def operation_refs(resource: ResourceType, cls: type[Resource[Any, Any, Any]]) -> list[OperationRef]:
+    """The operations ``cls`` implements, each with the unified route serving it."""
+    paths = resource.paths()
+    return [
+        OperationRef(operation=op, method=paths[op][0], path=documented_path(paths[op][1]))
+        for op in cls.operations()
+        if op in paths
+    ]
+
+
+def resource_model(resource: ResourceType, cls: type[Resource[Any, Any, Any]]) -> type[RemoteObject]:
+    """The model ``cls`` answers with: its own declaration (a built-in model's subclass, say), else the type's."""
+    declared = cls.models()[0]
+    return declared if declared is not None and issubclass(declared, RemoteObject) else resource.model
 
 
 def class_path(cls: type) -> str:
@@ -124,7 +117,8 @@ def _page(gateway: Gateway, reference: Reference) -> HTMLResponse:
     """The reference as a page: per resource its routes, then each field the provider fills with type and meaning."""
     resources = []
     for resource in reference.resources:
-        schema = MODELS[resource.name].model_json_schema() if resource.name in MODELS else {"properties": {}}
+        cls = gateway.providers[reference.provider].resources[resource.name]
+        schema = resource_model(gateway.resource_types[resource.name], cls).model_json_schema()
         properties: dict[str, Any] = schema.get("properties", {})
         described = [(name, properties.get(name, {})) for name in resource.fields]
         fields = [(name, _type(field), field.get("description", "")) for name, field in described]

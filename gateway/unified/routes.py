@@ -1,4 +1,4 @@
-"""The unified endpoints: ``/tickets``, ``/tickets/{id}/comments``, and lists of the other resources.
+"""The handlers of the unified resources, built per ``ResourceType``: list, get, create, update, delete.
 
 The ``Connection-Id`` and ``Provider-Config-Key`` headers name the connection; the provider plugin's ``Resource``
 does the work. Answers are ``{"data": ..., "next_cursor": ..., "warnings"?: [...]}``; operations the provider does
@@ -11,26 +11,26 @@ import json
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
-from datetime import datetime
 from typing import Any
 
 import httpx
 import orjson
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 from starlette.responses import Response
 
 from gateway.api.endpoint import Call
-from gateway.errors import GatewayError
-from gateway.provider import ListQuery, NotSupported, ProviderError, Resource, UpstreamFailure
+from gateway.errors import GatewayError, validation_error
+from gateway.provider import LIST_FILTERS, ListQuery, NotSupported, ProviderError, Resource, UpstreamFailure
+from gateway.resource_types import ResourceType
 from gateway.runtime import Gateway
 from gateway.unified.context import unified_context
 from gateway.unified.cursors import cursor_key, seal, unseal
-from gateway.unified.params import ItemParams, ListParams, NewComment
+from gateway.unified.params import ItemParams, ListParams
 from gateway.upstream.guarded import ForbiddenHostError
-from unified_models import CommentCreate, FieldWarning, RemoteObject, TicketCreate, TicketUpdate
+from unified_models import FieldWarning, RemoteObject
 
 log = logging.getLogger("unigate")
-VERBS = {"list": "listing", "get": "getting", "create": "creating", "update": "updating"}
+VERBS = {"list": "listing", "get": "getting", "create": "creating", "update": "updating", "delete": "deleting"}
 
 
 UNMAPPABLE = (KeyError, TypeError, ValueError)  # ValueError covers JSONDecodeError and pydantic's ValidationError
@@ -63,10 +63,15 @@ async def resource_call(call: Call[Any, Any], name: str, operation: str) -> Asyn
             raise GatewayError(502, "upstream_error", f"{ctx.provider} answered {what} for {doing}") from None
 
 
-def _refuse_undeclared(resource: Resource, provider: str, filters: dict[str, str]) -> None:
-    """400 naming the first filter ``resource`` does not declare, and the ones it does."""
-    for name in sorted(set(filters) - resource.filters):
-        supported = ", ".join(sorted(resource.filters)) or "none"
+def _refuse_undeclared(
+    resource: Resource, provider: str, filters: dict[str, str], parent: tuple[str, str] | None
+) -> None:
+    """400 naming the first filter ``resource`` does not declare, and the ones it does (the path's parent id is
+    not a filter the caller chose)."""
+    own = set(resource.filter_model.model_fields) if resource.filter_model else set()
+    declared = resource.filters | own
+    for name in sorted(set(filters) - declared - ({parent[0]} if parent else set())):
+        supported = ", ".join(sorted(declared)) or "none"
         message = f"{name}: {provider} cannot filter {resource.name} by {name}; filters it supports: {supported}"
         errors = [{"code": "invalid_query_params", "message": message, "path": [name]}]
         raise GatewayError(400, "invalid_query_params", message, errors=errors)
@@ -96,16 +101,16 @@ def _answer(data: bytes, warnings: Sequence[FieldWarning], status: int = 200, **
     return Response(b"".join(parts), status_code=status, media_type="application/json")
 
 
-FILTERS = ("modified_after", "status", "collection_id", "assignee_id", "ticket_id")
+PAGING = frozenset({"page_size", "cursor", "include_remote_data"})
 
 
-def _sent_filters(params: ListParams, ticket_id: str | None) -> dict[str, str]:
-    """The list's filters as the caller sent them (the path's ticket id included), as text."""
-    values: dict[str, Any] = {name: getattr(params, name, None) for name in FILTERS}
-    values["ticket_id"] = ticket_id or values["ticket_id"]
-    if values["modified_after"] is not None:
-        values["modified_after"] = values["modified_after"].isoformat()
-    return {name: str(value) for name, value in values.items() if value is not None}
+def _sent_filters(params: BaseModel, parent: tuple[str, str] | None) -> dict[str, str]:
+    """The list's filters as the caller sent them (the path's parent id included), as text."""
+    sent = params.model_dump(mode="json", exclude=set(PAGING), exclude_none=True)
+    filters = {name: str(value) for name, value in sent.items()}
+    if parent is not None:
+        filters[parent[0]] = parent[1]
+    return filters
 
 
 def _continued(kept: dict[str, str], sent: dict[str, str]) -> dict[str, str]:
@@ -119,31 +124,42 @@ def _continued(kept: dict[str, str], sent: dict[str, str]) -> dict[str, str]:
     return kept
 
 
-async def list_resource(call: Call[Any, ListParams], name: str, ticket_id: str | None = None) -> Response:
-    """One page of ``name``, with the caller's cursor unwrapped and the provider's next cursor wrapped."""
+def _list_query(
+    params: ListParams, provider_cursor: str | None, filters: dict[str, str], resource: Resource
+) -> ListQuery:
+    """The ``ListQuery`` of the list's filters (from the request or the cursor), typed by the route's model."""
+    own = resource.filter_model.model_fields if resource.filter_model else {}
+    model = type(params)
+    typed = model.model_validate({k: v for k, v in filters.items() if k in model.model_fields})
+    standard: dict[str, Any] = {
+        name: getattr(typed, name) if name in model.model_fields else filters[name]
+        for name in LIST_FILTERS & filters.keys()
+    }
+    return ListQuery(
+        page_size=params.page_size,
+        cursor=provider_cursor,
+        include_remote_data=params.include_remote_data,
+        parent_id=filters.get("parent_id"),
+        extra={name: getattr(typed, name) for name in own if name in filters},
+        **standard,
+    )
+
+
+async def list_resource(call: Call[Any, ListParams], name: str, parent: tuple[str, str] | None = None) -> Response:
+    """One page of ``name``, with the caller's cursor unwrapped and the provider's next cursor wrapped; ``parent``
+    is ``(ListQuery field, id)`` of a nested list."""
     gateway: Gateway = call.request.app.state.gateway
     params = call.query
     key = cursor_key(gateway.secrets.secret_key)
     async with resource_call(call, name, "list") as (resource, ctx):
         scope = (ctx.integration_key, ctx.connection_id, name)
-        filters = _sent_filters(params, ticket_id)
+        filters = _sent_filters(params, parent)
         provider_cursor = None
         if params.cursor:
             provider_cursor, kept = unseal(key, *scope, params.cursor)
             filters = _continued(kept, filters)
-        _refuse_undeclared(resource, ctx.provider, filters)
-        since = filters.get("modified_after")
-        query = ListQuery(
-            page_size=params.page_size,
-            cursor=provider_cursor,
-            modified_after=datetime.fromisoformat(since) if since else None,
-            include_remote_data=params.include_remote_data,
-            status=filters.get("status"),
-            collection_id=filters.get("collection_id"),
-            assignee_id=filters.get("assignee_id"),
-            ticket_id=filters.get("ticket_id"),
-        )
-        page = await resource.list(ctx, query)
+        _refuse_undeclared(resource, ctx.provider, filters, parent)
+        page = await resource.list(ctx, _list_query(params, provider_cursor, filters, resource))
     data = b"[" + b",".join(_item_json(item, ctx.provider, params.include_remote_data) for item in page.items) + b"]"
     next_cursor = seal(key, *scope, page.next_cursor, filters) if page.next_cursor else None
     return _answer(data, page.warnings, next_cursor=next_cursor)
@@ -155,10 +171,24 @@ async def get_resource(call: Call[Any, ItemParams], name: str, remote_id: str) -
     return _answer(_item_json(item, ctx.provider, call.query.include_remote_data), [])
 
 
+def _as_declared(resource: Resource, operation: str, data: BaseModel) -> BaseModel:
+    """``data`` as the resource's own write model (the route's may carry fields other plugins add); 400 naming a
+    field this provider does not take."""
+    own = type(resource).models()[1 if operation == "create" else 2]
+    if own is None or type(data) is own:
+        return data
+    try:
+        return own.model_validate(data.model_dump(exclude_unset=True))
+    except ValidationError as exc:
+        raise validation_error(exc, "body") from None
+
+
 async def write_resource(
     call: Call[Any, ItemParams], name: str, data: BaseModel, remote_id: str | None = None
 ) -> Response:
-    async with resource_call(call, name, "create" if remote_id is None else "update") as (resource, ctx):
+    operation = "create" if remote_id is None else "update"
+    async with resource_call(call, name, operation) as (resource, ctx):
+        data = _as_declared(resource, operation, data)
         if remote_id is None:
             written = await resource.create(ctx, data)
         else:
@@ -167,46 +197,52 @@ async def write_resource(
     return _answer(body, written.warnings, 201 if remote_id is None else 200)
 
 
-async def list_tickets(call: Call[Any, Any]) -> Response:
-    return await list_resource(call, "tickets")
+async def delete_resource(call: Call[Any, Any], name: str, remote_id: str) -> Response:
+    async with resource_call(call, name, "delete") as (resource, ctx):
+        await resource.delete(ctx, remote_id)
+    return Response(status_code=204)
 
 
-async def create_ticket(call: Call[TicketCreate, Any]) -> Response:
-    return await write_resource(call, "tickets", call.body)
+Handler = Callable[[Call[Any, Any]], Awaitable[Response]]
 
 
-async def get_ticket(call: Call[Any, Any]) -> Response:
-    return await get_resource(call, "tickets", call.path["id"])
-
-
-async def update_ticket(call: Call[TicketUpdate, Any]) -> Response:
-    return await write_resource(call, "tickets", call.body, call.path["id"])
-
-
-async def list_ticket_comments(call: Call[Any, Any]) -> Response:
-    return await list_resource(call, "comments", ticket_id=call.path["id"])
-
-
-async def create_ticket_comment(call: Call[NewComment, Any]) -> Response:
-    data = CommentCreate(ticket=call.path["id"], **call.body.model_dump(exclude_unset=True))
-    return await write_resource(call, "comments", data)
-
-
-def lister(name: str) -> Callable[[Call[Any, Any]], Awaitable[Response]]:
-    """The handler of ``GET /{name}``."""
+def handlers(resource: ResourceType) -> dict[str, Handler]:
+    """The route handlers of ``resource``, by operation; a nested type's list and create take the parent's id."""
+    name = resource.name
+    parent_key = resource.parent_filter
 
     async def list_route(call: Call[Any, Any]) -> Response:
-        return await list_resource(call, name)
-
-    list_route.__name__ = f"list_{name}"
-    return list_route
-
-
-def getter(name: str) -> Callable[[Call[Any, Any]], Awaitable[Response]]:
-    """The handler of ``GET /{name}/{id}``."""
+        parent = (parent_key, call.path["id"]) if resource.parent else None
+        return await list_resource(call, name, parent)
 
     async def get_route(call: Call[Any, Any]) -> Response:
         return await get_resource(call, name, call.path["id"])
 
-    get_route.__name__ = f"get_{name}"
-    return get_route
+    async def create_route(call: Call[Any, Any]) -> Response:
+        data = call.body
+        if resource.parent and resource.nested_create is not None and resource.create is not None:
+            fields = {str(resource.parent_field): call.path["id"], **data.model_dump(exclude_unset=True)}
+            try:
+                data = resource.create.model_validate(fields)
+            except ValidationError as exc:
+                raise validation_error(exc, "body") from None
+        return await write_resource(call, name, data)
+
+    async def update_route(call: Call[Any, Any]) -> Response:
+        return await write_resource(call, name, call.body, call.path["id"])
+
+    async def delete_route(call: Call[Any, Any]) -> Response:
+        return await delete_resource(call, name, call.path["id"])
+
+    routes: dict[str, Handler] = {
+        "list": list_route,
+        "get": get_route,
+        "create": create_route,
+        "update": update_route,
+        "delete": delete_route,
+    }
+    where = f"{resource.parent}_{name}" if resource.parent else name
+    for operation, handler in routes.items():
+        nested = operation in ("list", "create") and resource.parent
+        handler.__name__ = f"{operation}_{where if nested else name}"
+    return routes

@@ -8,7 +8,6 @@ template (``replaces``), the distribution it took the provider over from.
 
 from __future__ import annotations
 
-import typing
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -17,16 +16,10 @@ from starlette.responses import Response
 from gateway.api.endpoint import Call, Endpoint
 from gateway.api.responses import Json
 from gateway.provider import Resource
+from gateway.resource_types import ResourceType
 from gateway.runtime import Gateway
 from gateway.store.integrations import require_integration
-from gateway.unified.reference import MODELS, OperationRef, class_path, distribution_version, operation_refs
-from unified_models import CommentCreate, TicketCreate, TicketUpdate
-
-INPUTS: dict[tuple[str, str], type[BaseModel]] = {  # the built-in routes' request bodies
-    ("tickets", "create"): TicketCreate,
-    ("tickets", "update"): TicketUpdate,
-    ("comments", "create"): CommentCreate,
-}
+from gateway.unified.reference import OperationRef, class_path, distribution_version, operation_refs, resource_model
 
 
 class ScriptRef(BaseModel):
@@ -51,34 +44,21 @@ class ScriptsAnswer(BaseModel):
     data: Scripts
 
 
-def declared_models(cls: type[Resource[Any, Any, Any]]) -> tuple[Any, ...]:
-    """The ``(model, create, update)`` a resource class declares as ``Resource[...]``; TypeVars where it does not."""
-    for klass in cls.__mro__:
-        for base in getattr(klass, "__orig_bases__", ()):
-            if typing.get_origin(base) is Resource:
-                return typing.get_args(base)
-    return ()
+def _schema(model: type[BaseModel] | None) -> dict[str, Any] | None:
+    return model.model_json_schema() if model is not None else None
 
 
-def _schema(model: Any) -> dict[str, Any] | None:
-    usable = isinstance(model, type) and issubclass(model, BaseModel) and model is not BaseModel
-    return model.model_json_schema() if usable else None
-
-
-def script_ref(name: str, cls: type[Resource[Any, Any, Any]]) -> ScriptRef:
-    declared = (*declared_models(cls), None, None, None)
-    model, writes = declared[0], {"create": declared[1], "update": declared[2]}
-    operations = cls.operations()
-    inputs = {}
-    for op in ("create", "update"):
-        schema = _schema(writes[op]) or _schema(INPUTS.get((name, op)))
-        if op in operations and schema is not None:
-            inputs[op] = schema
+def script_ref(resource: ResourceType, cls: type[Resource[Any, Any, Any]]) -> ScriptRef:
+    """``cls``'s entry: its routes, the model it answers with, and the body each of its writes takes (the route's
+    body for a nested create, else the class's own model or the type's)."""
+    _, create, update = cls.models()
+    bodies = {"create": resource.nested_create or create or resource.create, "update": update or resource.update}
+    inputs = {op: schema for op, model in bodies.items() if op in cls.operations() and (schema := _schema(model))}
     return ScriptRef(
         type="resource",
-        name=name,
-        routes=operation_refs(name, cls),
-        output_schema=_schema(model) or _schema(MODELS.get(name)),
+        name=resource.name,
+        routes=operation_refs(resource, cls),
+        output_schema=_schema(resource_model(resource, cls)),
         input_schemas=inputs,
         resource_class=class_path(cls),
     )
@@ -96,7 +76,7 @@ async def integration_scripts(call: Call[Any, Any]) -> Response:
         plugin=registration.distribution if registration else None,
         version=distribution_version(registration.distribution) if registration else None,
         replaces=registration.replaced if registration and registration.replaces else None,
-        scripts=[script_ref(name, cls) for name, cls in resources.items()],
+        scripts=[script_ref(gateway.resource_types[name], cls) for name, cls in resources.items()],
     )
     return Json({"data": scripts.model_dump(mode="json")})
 

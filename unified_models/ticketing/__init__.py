@@ -3,7 +3,7 @@
 from unified_models.ticketing.account import Account
 from unified_models.ticketing.attachment import Attachment
 from unified_models.ticketing.collection import Collection, CollectionType
-from unified_models.ticketing.comment import Comment, CommentCreate
+from unified_models.ticketing.comment import Comment, CommentCreate, NewComment
 from unified_models.ticketing.contact import Contact
 from unified_models.ticketing.tag import Tag
 from unified_models.ticketing.team import Team
@@ -17,6 +17,7 @@ __all__ = [
     "Comment",
     "CommentCreate",
     "Contact",
+    "NewComment",
     "Tag",
     "Team",
     "Ticket",

@@ -23,10 +23,9 @@ class Comment(RemoteObject):
     attachments: list[str] = Field(default_factory=list, description="Ids of the `Attachment`s added with it")
 
 
-class CommentCreate(UnifiedModel):
-    """Body of `POST /comments`: a comment written as the connection's user."""
+class NewComment(UnifiedModel):
+    """Body of `POST /tickets/{id}/comments`: a comment written as the connection's user (the ticket is the path's)."""
 
-    ticket: str = Field(min_length=1, description="Id of the `Ticket` to comment on")
     body: str | None = Field(default=None, description="Text as plain text or Markdown")
     html_body: str | None = Field(default=None, description="Text as HTML, for providers that accept HTML")
     is_private: bool | None = Field(
@@ -38,3 +37,9 @@ class CommentCreate(UnifiedModel):
         if not self.body and not self.html_body:
             raise ValueError("send body or html_body (a comment needs text)")
         return self
+
+
+class CommentCreate(NewComment):
+    """What a comments resource's `create` gets: the comment and the `Ticket` it goes on."""
+
+    ticket: str = Field(min_length=1, description="Id of the `Ticket` to comment on")

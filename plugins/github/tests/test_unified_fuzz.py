@@ -17,8 +17,7 @@ from hypothesis import strategies as st
 
 from gateway.testing.kit import make_gateway
 from gateway.testing.schema_strategies import from_json_schema
-from gateway.unified.params import NewComment
-from unified_models import TicketCreate, TicketUpdate
+from unified_models import NewComment, TicketCreate, TicketUpdate
 
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=20),

@@ -46,6 +46,9 @@ RESERVED = frozenset(
         "action",
         "actions",
         "admin",
+        "api-auth",
+        "app-auth",
+        "auth",
         "config",
         "connect",
         "connection",
@@ -58,6 +61,7 @@ RESERVED = frozenset(
         "logs",
         "metrics",
         "oauth",
+        "oauth2",
         "openapi.json",
         "providers",
         "proxy",
@@ -67,6 +71,7 @@ RESERVED = frozenset(
         "static",
         "sync",
         "webhook",
+        "webhooks",
     }
 )
 

@@ -323,7 +323,7 @@ async def test_api_key_connection_sends_the_key_without_bearer(
 
 
 async def test_revoked_token_and_rate_limit_are_mapped(api: httpx.AsyncClient, fake: FakeLinear) -> None:
-    fake.fail_next(1)
+    fake.fail_next(1, lambda request: fake.rate_limit_response(request, reset_in=3600))  # not at the top of an hour
     limited = await api.get("/tickets")
     assert limited.status_code == 429 and limited.json()["error"]["code"] == "rate_limited"
     for token in list(fake.tokens):

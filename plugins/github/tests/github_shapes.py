@@ -101,6 +101,7 @@ class Issue:
     closed_at: str | None = None
     closed_by: str | None = None
     pull_request: bool = False
+    reactions: dict[str, int] = field(default_factory=dict)  # "+1", "heart", ... -> count
 
 
 @dataclass
@@ -257,9 +258,11 @@ def label(api: str, repo: Repo, name: str) -> dict[str, Any]:
     }
 
 
-def reactions(url: str) -> dict[str, Any]:
+def reactions(url: str, given: dict[str, int] | None = None) -> dict[str, Any]:
+    """The ``reactions`` rollup of an issue or comment: every kind's count (0 unless ``given``) and the total."""
     counts = dict.fromkeys(("+1", "-1", "laugh", "hooray", "confused", "heart", "rocket", "eyes"), 0)
-    return {"url": f"{url}/reactions", "total_count": 0, **counts}
+    counts.update(given or {})
+    return {"url": f"{url}/reactions", "total_count": sum(counts.values()), **counts}
 
 
 def issue(api: str, repo: Repo, item: Issue, users: dict[str, User]) -> dict[str, Any]:
@@ -294,7 +297,7 @@ def issue(api: str, repo: Repo, item: Issue, users: dict[str, User]) -> dict[str
         "active_lock_reason": None,
         "body": item.body,
         "closed_by": simple_user(api, users[item.closed_by]) if item.closed_by else None,
-        "reactions": reactions(url),
+        "reactions": reactions(url, item.reactions),
         "timeline_url": f"{url}/timeline",
         "performed_via_github_app": None,
         "state_reason": item.state_reason,

@@ -12,18 +12,27 @@ from typing import Any
 
 from gateway.provider import hookimpl
 from unigate_github.comments import GitHubComments
+from unigate_github.common import ERRORS, HEADERS, check, fetch_page, full_name_of, repo_path
 from unigate_github.provider import GitHubProvider
 from unigate_github.repositories import GitHubCollections
-from unigate_github.tickets import GitHubTickets
+from unigate_github.tickets import GitHubTickets, parse_ticket_id, ticket_id
 from unigate_github.users import GitHubTags, GitHubUsers
 
-__all__ = [
+__all__ = [  # the classes to subclass, and helpers for plugins that extend this one
+    "ERRORS",
+    "HEADERS",
     "GitHubCollections",
     "GitHubComments",
     "GitHubProvider",
     "GitHubTags",
     "GitHubTickets",
     "GitHubUsers",
+    "check",
+    "fetch_page",
+    "full_name_of",
+    "parse_ticket_id",
+    "repo_path",
+    "ticket_id",
 ]
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, ClassVar
 
 from gateway.provider import (
     ENVELOPE_FIELDS,
@@ -119,7 +119,7 @@ def _payload(fields: dict[str, Any]) -> dict[str, Any]:
 class GitHubTickets(Resource[Ticket, TicketCreate, TicketUpdate]):
     """Issues: list (``collection_id`` required), get, create and update (close, reopen, relabel)."""
 
-    fields = (
+    fields: ClassVar[tuple[str, ...]] = (
         *ENVELOPE_FIELDS,
         "name",
         "description",

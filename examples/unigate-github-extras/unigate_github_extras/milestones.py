@@ -10,7 +10,6 @@ from unigate_github import ERRORS, HEADERS, fetch_page, full_name_of, repo_path
 from gateway.provider import ListQuery, ProviderContext, ProviderError, Resource, ResourcePage, Written, parse_time
 from unigate_github_extras.models import Milestone, MilestoneCreate, MilestoneFilters, MilestoneUpdate
 
-
 # GitHub's error table, naming a refused field as GitHub does (the built-in one translates issue fields).
 MILESTONE_ERRORS = replace(ERRORS, fields={})
 

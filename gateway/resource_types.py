@@ -28,10 +28,25 @@ from unified_models import (
     Collection,
     Comment,
     CommentCreate,
+    Company,
+    CompanyCreate,
+    CompanyUpdate,
     Contact,
+    CrmContact,
+    CrmContactCreate,
+    CrmContactUpdate,
+    Deal,
+    DealCreate,
+    DealUpdate,
     NewComment,
+    Note,
+    NoteCreate,
+    Pipeline,
     RemoteObject,
     Tag,
+    Task,
+    TaskCreate,
+    TaskUpdate,
     Team,
     Ticket,
     TicketCreate,
@@ -53,6 +68,7 @@ RESERVED = frozenset(
         "connect",
         "connection",
         "connections",
+        "crm",
         "dashboard",
         "docs",
         "environment",
@@ -106,6 +122,7 @@ class ResourceType:
         every = {
             "list": ("GET", collection),
             "create": ("POST", collection if nested_create else f"/{self.name}"),
+            "upsert": ("POST", f"/{self.name}/upsert"),
             "get": ("GET", item),
             "update": ("PATCH", item),
             "delete": ("DELETE", item),
@@ -145,6 +162,52 @@ BUILT_IN = (
     _read_only("accounts", Account, "accounts (customer organizations)"),
     _read_only("contacts", Contact, "contacts (the people tickets come from)"),
     _read_only("attachments", Attachment, "attachments (files on tickets)", "ticket_id"),
+    ResourceType(
+        "crm/contacts",
+        CrmContact,
+        CrmContactCreate,
+        CrmContactUpdate,
+        filters=frozenset({"email", "company_id", "owner_id"}),
+        operations=("list", "get", "create", "update"),
+        holds="CRM contacts (people)",
+    ),
+    ResourceType(
+        "crm/companies",
+        Company,
+        CompanyCreate,
+        CompanyUpdate,
+        filters=frozenset({"domain", "owner_id"}),
+        operations=("list", "get", "create", "update"),
+        holds="CRM companies (accounts, organizations)",
+    ),
+    ResourceType(
+        "crm/deals",
+        Deal,
+        DealCreate,
+        DealUpdate,
+        filters=frozenset({"company_id", "contact_id", "owner_id", "status"}),
+        operations=("list", "get", "create", "update"),
+        holds="deals (opportunities)",
+    ),
+    _read_only("crm/pipelines", Pipeline, "deal pipelines and their stages"),
+    ResourceType(
+        "crm/notes",
+        Note,
+        NoteCreate,
+        filters=frozenset({"company_id", "contact_id", "deal_id"}),
+        operations=("list", "get", "create"),
+        holds="notes on CRM records",
+    ),
+    ResourceType(
+        "crm/tasks",
+        Task,
+        TaskCreate,
+        TaskUpdate,
+        filters=frozenset({"company_id", "contact_id", "deal_id", "owner_id"}),
+        operations=("list", "get", "create", "update"),
+        holds="tasks on CRM records",
+    ),
+    _read_only("crm/users", User, "CRM users (record owners)"),
 )
 
 
@@ -255,7 +318,7 @@ def _operations(
 ) -> tuple[str, ...]:
     """The operations any declaration implements; a write needs its model."""
     implemented = {op for d in declarations for op in d.cls.operations()}
-    for op, model in (("create", create), ("update", update)):
+    for op, model in (("create", create), ("upsert", create), ("update", update)):
         if op in implemented and model is None:
             who = next(d for d in declarations if op in d.cls.operations())
             raise PluginError(f"{who} implements {op} without declaring its model in Resource[Model, Create, Update]")
@@ -281,7 +344,14 @@ def _extended(builtin: ResourceType, declarations: list[_Declaration]) -> Resour
         if subclasses and base is not None:
             models[index] = _merged(builtin.name, base, subclasses)
     extra_ops = {op for d in declarations for op in d.cls.operations()} - set(builtin.operations)
-    writable = {"create": models[1], "update": models[2], "delete": True, "list": True, "get": True}
+    writable = {
+        "create": models[1],
+        "upsert": models[1],
+        "update": models[2],
+        "delete": True,
+        "list": True,
+        "get": True,
+    }
     operations = tuple(op for op in OPERATIONS if op in builtin.operations or (op in extra_ops and writable[op]))
     model = models[0]
     assert model is not None and issubclass(model, RemoteObject)

@@ -59,10 +59,16 @@ class ListQuery:
     cursor: str | None = None
     modified_after: datetime | None = None
     include_remote_data: bool = False
-    status: str | None = None  # a TicketStatus value
+    status: str | None = None  # the model's normalised status: a TicketStatus, DealStatus ... value
     collection_id: str | None = None
     assignee_id: str | None = None
     ticket_id: str | None = None
+    email: str | None = None  # CRM: contacts with this email address
+    domain: str | None = None  # CRM: companies with this web domain
+    company_id: str | None = None
+    contact_id: str | None = None
+    deal_id: str | None = None
+    owner_id: str | None = None
     parent_id: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
 
@@ -75,7 +81,7 @@ LIST_FILTERS = frozenset(f.name for f in fields(ListQuery)) - {
     "parent_id",
     "extra",
 }
-OPERATIONS = ("list", "get", "create", "update", "delete")
+OPERATIONS = ("list", "get", "create", "update", "delete", "upsert")
 
 # The envelope every unified object carries; a resource's ``fields`` starts with these.
 ENVELOPE_FIELDS = ("id", "remote_id", "provider", "remote_created_at", "remote_updated_at", "remote_data")
@@ -102,9 +108,10 @@ class Resource(Generic[ModelT, CreateT, UpdateT]):
     """A unified resource of one provider (e.g. ``Resource[Ticket, TicketCreate, TicketUpdate]``): override the
     operations the provider supports.
 
-    ``list`` returns a ``ResourcePage``, ``get`` one ``unified_models`` object, ``create``/``update`` a ``Written``,
-    ``delete`` nothing. ``filters`` declares the ``ListQuery`` filters the resource applies, ``filter_model`` (a
-    pydantic model of optional fields) filters of its own; the gateway refuses the others (400) before the call.
+    ``list`` returns a ``ResourcePage``, ``get`` one ``unified_models`` object, ``create``/``update``/``upsert`` a
+    ``Written``, ``delete`` nothing. ``filters`` declares the ``ListQuery`` filters the resource applies,
+    ``filter_model`` (a pydantic model of optional fields) filters of its own; the gateway refuses the others (400)
+    before the call.
 
     A resource name the unified API does not have (``milestones``) is mounted from the declaration alone:
     ``GET/POST /milestones``, ``GET/PATCH/DELETE /milestones/{id}`` for the operations overridden, typed by the
@@ -143,6 +150,10 @@ class Resource(Generic[ModelT, CreateT, UpdateT]):
 
     async def delete(self, ctx: ProviderContext, remote_id: str) -> None:
         raise self._not_supported("deleting")
+
+    async def upsert(self, ctx: ProviderContext, data: CreateT) -> Written[ModelT]:
+        """Create the object, or update the one with the same natural key (a contact's email, a company's domain)."""
+        raise self._not_supported("upserting")
 
     @classmethod
     def operations(cls) -> tuple[str, ...]:

@@ -35,8 +35,10 @@ def _endpoint(resource: ResourceType, operation: str, method: str, path: str) ->
         "create": f"Create a {singular}",
         "update": f"Update a {singular} (only the fields sent)",
         "delete": f"Delete a {singular}",
+        "upsert": f"Create a {singular}, or update the one with the same natural key",
     }[operation]
-    body = {"create": resource.nested_create or resource.create, "update": resource.update}.get(operation)
+    writes = {"create": resource.nested_create or resource.create, "update": resource.update, "upsert": resource.create}
+    body = writes.get(operation)
     return Endpoint(
         method,
         path,

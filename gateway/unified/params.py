@@ -54,15 +54,23 @@ FILTER_FIELDS: dict[str, tuple[Any, Any]] = {
         str | None,
         Field(default=None, description="Id of a `Collection` (GitHub `owner/repo`)"),
     ),
-    "status": (TicketStatus | None, Field(default=None, description="Only tickets with this normalised status")),
+    "status": (TicketStatus | None, Field(default=None, description="Only objects with this normalised status")),
     "assignee_id": (str | None, Field(default=None, description="Only tickets assigned to this `User` id")),
     "ticket_id": (str | None, Field(default=None, description="Only the objects of this `Ticket` id")),
+    "email": (str | None, Field(default=None, description="Only contacts with this email address (exact match)")),
+    "domain": (str | None, Field(default=None, description="Only companies with this web domain (`example.com`)")),
+    "company_id": (str | None, Field(default=None, description="Only objects associated with this `Company` id")),
+    "contact_id": (str | None, Field(default=None, description="Only objects associated with this `CrmContact` id")),
+    "deal_id": (str | None, Field(default=None, description="Only objects associated with this `Deal` id")),
+    "owner_id": (str | None, Field(default=None, description="Only objects owned by this `User` id")),
 }
 
 
 def list_params(resource: ResourceType) -> type[ListParams]:
     """The query model of ``resource``'s list route: paging, ``modified_after``, its standard and own filters."""
     fields: dict[str, Any] = {name: FILTER_FIELDS[name] for name in sorted(resource.filters) if name in FILTER_FIELDS}
+    if "status" in fields and "status" in resource.model.model_fields:  # the model's own enum: TicketStatus, ...
+        fields["status"] = (resource.model.model_fields["status"].annotation, fields["status"][1])
     if resource.filter_model is not None:
         for name, info in resource.filter_model.model_fields.items():
             fields[name] = (info.annotation, info)

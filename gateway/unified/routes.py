@@ -30,7 +30,14 @@ from gateway.upstream.guarded import ForbiddenHostError
 from unified_models import FieldWarning, RemoteObject
 
 log = logging.getLogger("unigate")
-VERBS = {"list": "listing", "get": "getting", "create": "creating", "update": "updating", "delete": "deleting"}
+VERBS = {
+    "list": "listing",
+    "get": "getting",
+    "create": "creating",
+    "update": "updating",
+    "delete": "deleting",
+    "upsert": "upserting",
+}
 
 
 UNMAPPABLE = (KeyError, TypeError, ValueError)  # ValueError covers JSONDecodeError and pydantic's ValidationError
@@ -174,7 +181,7 @@ async def get_resource(call: Call[Any, ItemParams], name: str, remote_id: str) -
 def _as_declared(resource: Resource, operation: str, data: BaseModel) -> BaseModel:
     """``data`` as the resource's own write model (the route's may carry fields other plugins add); 400 naming a
     field this provider does not take."""
-    own = type(resource).models()[1 if operation == "create" else 2]
+    own = type(resource).models()[2 if operation == "update" else 1]
     if own is None or type(data) is own:
         return data
     try:
@@ -184,17 +191,19 @@ def _as_declared(resource: Resource, operation: str, data: BaseModel) -> BaseMod
 
 
 async def write_resource(
-    call: Call[Any, ItemParams], name: str, data: BaseModel, remote_id: str | None = None
+    call: Call[Any, ItemParams], name: str, data: BaseModel, remote_id: str | None = None, upsert: bool = False
 ) -> Response:
-    operation = "create" if remote_id is None else "update"
+    operation = "upsert" if upsert else "create" if remote_id is None else "update"
     async with resource_call(call, name, operation) as (resource, ctx):
         data = _as_declared(resource, operation, data)
-        if remote_id is None:
+        if upsert:
+            written = await resource.upsert(ctx, data)
+        elif remote_id is None:
             written = await resource.create(ctx, data)
         else:
             written = await resource.update(ctx, remote_id, data)
     body = _item_json(written.item, ctx.provider, call.query.include_remote_data)
-    return _answer(body, written.warnings, 201 if remote_id is None else 200)
+    return _answer(body, written.warnings, 201 if operation == "create" else 200)
 
 
 async def delete_resource(call: Call[Any, Any], name: str, remote_id: str) -> Response:
@@ -234,15 +243,20 @@ def handlers(resource: ResourceType) -> dict[str, Handler]:
     async def delete_route(call: Call[Any, Any]) -> Response:
         return await delete_resource(call, name, call.path["id"])
 
+    async def upsert_route(call: Call[Any, Any]) -> Response:
+        return await write_resource(call, name, call.body, upsert=True)
+
     routes: dict[str, Handler] = {
         "list": list_route,
         "get": get_route,
         "create": create_route,
         "update": update_route,
         "delete": delete_route,
+        "upsert": upsert_route,
     }
-    where = f"{resource.parent}_{name}" if resource.parent else name
+    plain = name.replace("/", "_")
+    where = f"{resource.parent}_{plain}" if resource.parent else plain
     for operation, handler in routes.items():
         nested = operation in ("list", "create") and resource.parent
-        handler.__name__ = f"{operation}_{where if nested else name}"
+        handler.__name__ = f"{operation}_{where if nested else plain}"
     return routes

@@ -42,7 +42,7 @@ class Color(StrEnum):
     BLUE = "blue"
 
 
-class Note(RemoteObject):
+class Memo(RemoteObject):
     """A note on a page of the notebook."""
 
     title: str = Field(description="The note's title")
@@ -50,19 +50,19 @@ class Note(RemoteObject):
     collection: str | None = Field(default=None, description="Id of the `Collection` (notebook) it is in")
 
 
-class NoteCreate(BaseModel):
+class MemoCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     title: str = Field(min_length=1, description="Title of the new note")
     color: Color = Field(default=Color.YELLOW, description="The paper's colour")
 
 
-class NoteUpdate(BaseModel):
+class MemoUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     title: str | None = Field(default=None, min_length=1, description="New title")
     color: Color | None = Field(default=None, description="New colour")
 
 
-class NoteFilters(BaseModel):
+class MemoFilters(BaseModel):
     color: Color | None = Field(default=None, description="Only notes of this colour")
     title_contains: str | None = Field(default=None, description="Only notes whose title contains this text")
 
@@ -70,7 +70,7 @@ class NoteFilters(BaseModel):
 class Pin(RemoteObject):
     """Pins stuck in a note."""
 
-    note: str = Field(description="Id of the `Note` the pin is in")
+    note: str = Field(description="Id of the `Memo` the pin is in")
 
 
 class ReactingTicket(Ticket):
@@ -85,17 +85,17 @@ def _stamp(n: int) -> datetime:
     return datetime(2026, 1, 1, tzinfo=UTC).replace(day=1 + n % 28)
 
 
-class Notes(Resource[Note, NoteCreate, NoteUpdate]):
+class Notes(Resource[Memo, MemoCreate, MemoUpdate]):
     """Notes (pages of a notebook)."""
 
     filters = frozenset({"collection_id", "modified_after"})
-    filter_model = NoteFilters
+    filter_model = MemoFilters
 
     @property
-    def store(self) -> dict[str, Note]:
+    def store(self) -> dict[str, Memo]:
         return self.provider.notes  # type: ignore[attr-defined, no-any-return]
 
-    async def list(self, ctx: ProviderContext, query: ListQuery) -> ResourcePage[Note]:
+    async def list(self, ctx: ProviderContext, query: ListQuery) -> ResourcePage[Memo]:
         color, contains = query.extra.get("color"), query.extra.get("title_contains")
         notes = [
             n.model_copy()
@@ -109,20 +109,20 @@ class Notes(Resource[Note, NoteCreate, NoteUpdate]):
         end = start + query.page_size
         return ResourcePage(notes[start:end], str(end) if end < len(notes) else None)
 
-    async def get(self, ctx: ProviderContext, remote_id: str) -> Note:
+    async def get(self, ctx: ProviderContext, remote_id: str) -> Memo:
         if remote_id not in self.store:
             raise ProviderError(404, "not_found", f"No note {remote_id!r}")
         return self.store[remote_id].model_copy()
 
-    async def create(self, ctx: ProviderContext, data: NoteCreate) -> Written[Note]:
+    async def create(self, ctx: ProviderContext, data: MemoCreate) -> Written[Memo]:
         number = str(len(self.store) + 1)
-        note = Note(id=number, remote_id=number, provider="x", title=data.title, color=data.color)
+        note = Memo(id=number, remote_id=number, provider="x", title=data.title, color=data.color)
         note.remote_updated_at = _stamp(int(number))
         note.remote_data = {"n": number}
         self.store[number] = note
         return Written(note.model_copy())
 
-    async def update(self, ctx: ProviderContext, remote_id: str, data: NoteUpdate) -> Written[Note]:
+    async def update(self, ctx: ProviderContext, remote_id: str, data: MemoUpdate) -> Written[Memo]:
         note = await self.get(ctx, remote_id)
         changed = note.model_copy(update=data.model_dump(exclude_unset=True))
         self.store[remote_id] = changed
@@ -173,7 +173,7 @@ class Notebook(Provider):
     }
 
     def __init__(self) -> None:
-        self.notes: dict[str, Note] = {}
+        self.notes: dict[str, Memo] = {}
 
 
 class PlainNotebook(Provider):

@@ -140,11 +140,11 @@ async def test_openapi_describes_the_declared_routes(api: httpx.AsyncClient) -> 
     assert params["Connection-Id"]["in"] == "header" and params["Connection-Id"]["required"]
     assert params["color"]["description"] == "Only notes of this colour"
     assert listing["summary"] == "List Notes (pages of a notebook)" and listing["security"] == [{"secretKey": []}]
-    note = schemas["Note"]
+    note = schemas["Memo"]
     assert note["properties"]["title"] == {"description": "The note's title", "title": "Title", "type": "string"}
     assert "Color" in str(note["properties"]["color"]) and "blue" in str(schemas["Color"])
     body = paths["/notes"]["post"]["requestBody"]["content"]["application/json"]["schema"]["$ref"]
-    assert body.endswith("/NoteCreate")
+    assert body.endswith("/MemoCreate")
     assert set(paths["/notes/{id}"]["delete"]["responses"]) >= {"204", "401", "404", "501"}
     ticket = schemas["Ticket"]["properties"]
     assert "reactions" in ticket and "added by" in ticket["reactions"]["description"]

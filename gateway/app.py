@@ -13,6 +13,7 @@ from starlette.responses import Response
 from starlette.routing import WebSocketRoute
 
 from gateway.access_log import RequestLogMiddleware
+from gateway.actions import endpoints as actions
 from gateway.api import (
     connect_session_routes,
     connect_ui,
@@ -53,6 +54,7 @@ def all_endpoints() -> list[Endpoint]:
         *logs.ENDPOINTS,
         *mode_routes.ENDPOINTS,
         *unified.ENDPOINTS,
+        *actions.ENDPOINTS,
     ]
 
 

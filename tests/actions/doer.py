@@ -171,7 +171,7 @@ async def connect(client: httpx.AsyncClient) -> None:
 
 @asynccontextmanager
 async def doer_gateway(
-    tmp_path: Path, base_url: str, connected: bool = True, **settings: object
+    tmp_path: Path, base_url: str, connected: bool = True, **settings: Any
 ) -> AsyncIterator[tuple[Gateway, httpx.AsyncClient]]:
     """A gateway serving ``doer`` at ``base_url`` (no outbound retries: the action's own retries are tested)."""
     settings.setdefault("unified_retries", 0)

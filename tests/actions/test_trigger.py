@@ -55,7 +55,8 @@ async def test_an_action_without_models_gets_and_answers_any_object(doer: Setup)
 
 
 async def test_a_missing_or_ill_typed_action_name_is_invalid_body(doer: Setup) -> None:
-    for body in ({"input": {}}, {"action_name": 3}, {"action_name": ""}):
+    bodies: list[dict[str, Any]] = [{"input": {}}, {"action_name": 3}, {"action_name": ""}]
+    for body in bodies:
         answer = await doer.client.post("/action/trigger", json=body, headers=HEADERS)
         assert answer.status_code == 400, answer.text
         assert error_of(answer)["code"] == "invalid_body"

@@ -18,6 +18,12 @@ TRIGGER = (
     "a run failing in a way a retry may fix (provider 5xx, timeouts, unreachable, rate limited) with exponential "
     "backoff; `X-Async: true` answers 202 `{id, statusUrl}` at once and runs the action in the background."
 )
+RESULT = (
+    "The run `POST /action/trigger` with `X-Async: true` started. While it is pending or running: 202 "
+    "`{id, status}` with `Retry-After: 1` (ask again). Succeeded: 200 with the action's output as the body. "
+    "Failed: the error the synchronous call would have answered, with its status. 404 `unknown_action_run` for "
+    "an id no run has, 400 `invalid_uri_params` for an id that is not a UUID."
+)
 
 ENDPOINTS = [
     Endpoint(
@@ -30,5 +36,14 @@ ENDPOINTS = [
         errors=(400, 404, 422, 424, 429, 501, 502, 504),
         description=TRIGGER,
         headers=CONNECTION,
+    ),
+    Endpoint(
+        "GET",
+        "/action/{id}",
+        routes.action_result,
+        "Get the result of a background action run",
+        TAG,
+        errors=(400, 404, 422, 424, 429, 501, 502, 504),
+        description=RESULT,
     ),
 ]

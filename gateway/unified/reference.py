@@ -23,6 +23,7 @@ from gateway.errors import not_found
 from gateway.provider import Resource
 from gateway.runtime import Gateway
 from gateway.store.integrations import require_integration
+from gateway.unified.action_refs import ActionRef, action_refs
 from unified_models import Account, Attachment, Collection, Comment, Contact, RemoteObject, Tag, Team, Ticket, User
 
 #: The unified model of each resource name.
@@ -74,6 +75,7 @@ class Reference(BaseModel):
     version: str | None = Field(default=None, description="The plugin distribution's version")
     replaces: str | None = Field(default=None, description="Distribution whose built-in template the plugin overrides")
     resources: list[ResourceRef]
+    actions: list[ActionRef] = Field(default_factory=list, description="Run with POST /action/trigger")
 
 
 class ReferenceAnswer(BaseModel):
@@ -89,14 +91,16 @@ def provider_reference(gateway: Gateway, provider: str) -> Reference:
                 name=name, operations=operation_refs(name, cls), fields=list(cls.fields), implemented_by=class_path(cls)
             )
         )
+    actions = action_refs(registration.provider.actions if registration else {})
     if registration is None:
-        return Reference(provider=provider, plugin=None, resources=resources)
+        return Reference(provider=provider, plugin=None, resources=resources, actions=actions)
     return Reference(
         provider=provider,
         plugin=registration.distribution,
         version=distribution_version(registration.distribution),
         replaces=registration.replaced if registration.replaces else None,
         resources=resources,
+        actions=actions,
     )
 
 

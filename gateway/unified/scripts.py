@@ -19,6 +19,7 @@ from gateway.api.responses import Json
 from gateway.provider import Resource
 from gateway.runtime import Gateway
 from gateway.store.integrations import require_integration
+from gateway.unified.action_refs import ActionScriptRef, action_scripts
 from gateway.unified.reference import MODELS, OperationRef, class_path, distribution_version, operation_refs
 from unified_models import CommentCreate, TicketCreate, TicketUpdate
 
@@ -44,7 +45,7 @@ class Scripts(BaseModel):
     plugin: str | None = Field(description="Distribution serving the provider; null when no plugin does")
     version: str | None
     replaces: str | None = Field(description="Distribution whose built-in template this plugin overrides")
-    scripts: list[ScriptRef]
+    scripts: list[ScriptRef | ActionScriptRef]
 
 
 class ScriptsAnswer(BaseModel):
@@ -96,7 +97,10 @@ async def integration_scripts(call: Call[Any, Any]) -> Response:
         plugin=registration.distribution if registration else None,
         version=distribution_version(registration.distribution) if registration else None,
         replaces=registration.replaced if registration and registration.replaces else None,
-        scripts=[script_ref(name, cls) for name, cls in resources.items()],
+        scripts=[
+            *(script_ref(name, cls) for name, cls in resources.items()),
+            *action_scripts(registration.provider.actions if registration else {}),
+        ],
     )
     return Json({"data": scripts.model_dump(mode="json")})
 

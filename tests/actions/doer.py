@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -130,6 +131,11 @@ class DoerApi:
             self._record(request)
             return JSONResponse({"message": "issue is locked"}, status_code=422)
 
+        async def slow(request: Request) -> Response:
+            self._record(request)
+            await asyncio.sleep(float(request.query_params.get("seconds", "2")))
+            return JSONResponse({"ok": True})
+
         async def down(request: Request) -> Response:
             self._record(request)
             return JSONResponse({"message": "down"}, status_code=500)
@@ -140,6 +146,7 @@ class DoerApi:
                 Route("/flaky", flaky),
                 Route("/refuse", refuse),
                 Route("/down", down),
+                Route("/slow", slow),
             ]
         )
 

@@ -164,3 +164,12 @@ async def test_the_route_is_in_openapi(doer: Setup) -> None:
     operation = spec["paths"]["/action/trigger"]["post"]
     assert operation["security"] == [{"secretKey": []}]
     assert {p["name"] for p in operation["parameters"]} >= {"Connection-Id", "Provider-Config-Key"}
+
+
+async def test_the_202_answers_are_in_openapi(doer: Setup) -> None:
+    spec = (await doer.client.get("/openapi.json")).json()
+    accepted = spec["paths"]["/action/trigger"]["post"]["responses"]["202"]
+    pending = spec["paths"]["/action/{id}"]["get"]["responses"]["202"]
+    assert accepted["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/RunAccepted"}
+    assert pending["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/RunPending"}
+    assert set(spec["components"]["schemas"]["RunAccepted"]["properties"]) == {"id", "statusUrl"}

@@ -52,11 +52,13 @@ class Gateway:
     action_runs: ActionRuns  # stored background runs of actions (X-Async)
     action_queue: RunQueue  # works on them: resumes unfinished runs on start, gives running ones back on stop
 
-    async def start(self) -> None:
+    async def start(self, *, action_runs: bool = True) -> None:
+        """Start the services; ``action_runs=False`` (a command-line process) leaves background runs to servers."""
         await self.api_keys.load()
         await self.changes.start()
         self.call_log.start()
-        await self.action_queue.start()
+        if action_runs:
+            await self.action_queue.start()
         # Everything built so far (catalog, registries, models) lives as long as the process: move it out of the
         # cyclic collector's reach, so full collections stay short and do not stall requests.
         gc.collect()

@@ -55,7 +55,7 @@ class InProcessQueue:
         self._sweeper = asyncio.create_task(self._sweep_forever())
 
     def submit(self, run_id: str) -> None:
-        if run_id in self._tasks:
+        if self._slots is None or run_id in self._tasks:  # not started: a server's sweep takes the run up
             return
         task = asyncio.create_task(self._run(run_id), name=f"action-run-{run_id}")
         self._tasks[run_id] = task
@@ -75,7 +75,7 @@ class InProcessQueue:
             await asyncio.gather(*late, return_exceptions=True)
 
     async def _run(self, run_id: str) -> None:
-        assert self._slots is not None, "start() the queue first"
+        assert self._slots is not None
         async with self._slots:
             try:
                 await self._work(run_id)

@@ -4,6 +4,7 @@ and each run is worked on once even when submitted twice."""
 from __future__ import annotations
 
 import asyncio
+import subprocess
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from gateway.action_runs.runner import InProcessQueue
 from gateway.action_runs.worker import ActionWorker
 from gateway.testing.loopback import run_app
 from tests.actions.doer import DoerApi, doer_gateway
+from tests.servers import UNIGATE, unigate_env
 
 
 async def until(condition: Callable[[], Awaitable[bool]], timeout: float = 5.0) -> None:
@@ -43,3 +45,19 @@ async def test_a_run_in_flight_at_stop_is_given_back(database_url: str, tmp_path
             answer = await client.get(f"/action/{run_id}")
     assert answer.status_code == 202 and answer.json()["status"] == "pending"
     assert api.paths() == ["/slow"]
+
+
+async def test_a_command_line_process_leaves_runs_to_servers(database_url: str, tmp_path: Path) -> None:
+    async with doer_gateway(tmp_path, "http://127.0.0.1:9", database_url=database_url) as (gateway, _):
+        await gateway.action_queue.stop()  # this test's own server works on nothing
+        run_id = await gateway.action_runs.create("doer-prod", "c1", "echo", {}, 0)
+        listed = subprocess.run(
+            [UNIGATE, "integrations", "list"],
+            env=unigate_env(tmp_path / "cli", database_url),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert listed.returncode == 0, listed.stderr
+        left = await gateway.action_runs.get(run_id)
+    assert left is not None and (left.status, left.attempts) == ("pending", 0)

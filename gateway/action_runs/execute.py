@@ -1,8 +1,9 @@
 """One action call: find the action, check its input, run it with retries, check its output.
 
 Failures become ``GatewayError``s the caller can act on: 404 ``unknown_action``, 400 ``invalid_action_input``
-naming the field, 502 ``invalid_action_output``, the provider failure mapping shared with unified resources, and
-502 ``action_script_failure`` (logged with an error id) for anything else a script raises. Only failures another
+naming the field, 502 ``invalid_action_output``, the provider failure mapping shared with unified resources,
+Unigate's own errors from ``ctx.http`` as they are (424 when the connection's refresh is exhausted), and 502
+``action_script_failure`` (logged with an error id) for anything else a script raises. Only failures another
 attempt may get past (provider 5xx, timeouts, unreachable, rate limits) are retried, with exponential backoff.
 """
 
@@ -117,6 +118,8 @@ async def _attempt(action: Action[Any, Any], ctx: ProviderContext, data: BaseMod
         if retryable(exc):
             wait = float(exc.retry_after) if isinstance(exc, RateLimited) else 0.0
         raise _Failed(failure_answer(exc, ctx.provider), wait) from None
+    except GatewayError as exc:  # Unigate's own answer from ctx.http: a refresh failed or is under way elsewhere
+        raise _Failed(exc, 0.0 if exc.status_code == 503 else None) from None
     except Exception as exc:
         error_id = log_unhandled(exc, f"action {action.name} of {ctx.provider}")
         message = (

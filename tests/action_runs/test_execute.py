@@ -10,6 +10,7 @@ import pytest
 from pydantic import BaseModel
 
 from gateway.action_runs.execute import FreeInput, backoff, perform
+from gateway.errors import GatewayError
 from gateway.provider import Action, Provider, ProviderContext, ProviderError, RateLimited, UpstreamTimeout
 
 
@@ -71,3 +72,12 @@ async def test_refusals_are_answered_at_once(ctx: ProviderContext) -> None:
     outcome, waits = await run(ctx, action(ProviderError(404, "not_found", "no such issue")), 5)
     assert outcome.attempts == 1 and waits == [] and outcome.error is not None
     assert (outcome.error.status_code, outcome.error.code) == (404, "not_found")
+
+
+async def test_unigates_own_answers_from_the_client_pass_through(ctx: ProviderContext) -> None:
+    exhausted = GatewayError(424, "connection_refresh_exhausted", "reconnect")
+    outcome, waits = await run(ctx, action(exhausted), 5)
+    assert outcome.error is exhausted and outcome.attempts == 1 and waits == []
+    busy = GatewayError(503, "refresh_in_progress", "Another worker is refreshing this connection; retry")
+    retried, waits = await run(ctx, action(busy), 1)
+    assert retried.output == {"ok": True} and waits == [0.2]

@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic_core import PydanticSerializationError, to_jsonable_python
 
@@ -80,7 +81,8 @@ def output_json(action: Action[Any, Any], result: Any) -> Any:
     model = action.models()[1]
     try:
         data = to_jsonable_python(result, by_alias=True)
-    except PydanticSerializationError:
+        orjson.dumps(data)  # what the answer is written with: integers beyond 64 bits, say, are refused
+    except (PydanticSerializationError, orjson.JSONEncodeError):
         log.warning("action %s answered %s, which is not JSON", action.name, type(result).__name__)
         message = f"The action {action.name!r} answered a {type(result).__name__}, which is not JSON"
         raise GatewayError(502, "invalid_action_output", message) from None

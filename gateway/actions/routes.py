@@ -1,7 +1,8 @@
-"""``POST /action/trigger``: run a provider action for the connection the headers name, and answer its output.
+"""``POST /action/trigger``: run a provider action for the connection the headers name, and answer its output;
+``GET /action/{id}``: how a background run went.
 
 The answer's body is the action's output (Nango's shape). With ``X-Async: true`` the run is stored and worked on
-in the background; the answer is 202 ``{id, statusUrl}`` and ``GET /action/{id}`` tells how it went.
+in the background; the answer is 202 ``{id, statusUrl}`` and ``GET /action/{id}`` answers 202 until it is done.
 """
 
 from __future__ import annotations
@@ -35,6 +36,13 @@ class RunAccepted(BaseModel):
     statusUrl: str = Field(description="Where to ask how the run went: `/action/{id}`")  # noqa: N815  (Nango's name)
 
 
+class RunPending(BaseModel):
+    """Answer of ``GET /action/{id}`` while the run is not finished (202, with ``Retry-After: 1``)."""
+
+    id: str
+    status: str = Field(description="`pending` or `running`")
+
+
 def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
     return Response(orjson.dumps(data), status_code=status, media_type="application/json", headers=headers)
 
@@ -58,13 +66,6 @@ async def trigger_action(call: Call[TriggerBody, Any]) -> Response:
     return json_response(outcome.output)
 
 
-class RunPending(BaseModel):
-    """Answer of ``GET /action/{id}`` while the run is not finished (202, with ``Retry-After: 1``)."""
-
-    id: str
-    status: str = Field(description="`pending` or `running`")
-
-
 async def action_result(call: Call[Any, Any]) -> Response:
     """How run ``id`` went: its output (200), its error (its status), or 202 while it goes on."""
     gateway: Gateway = call.request.app.state.gateway
@@ -75,7 +76,9 @@ async def action_result(call: Call[Any, Any]) -> Response:
         raise GatewayError(400, "invalid_uri_params", message, errors=errors)
     run = await gateway.action_runs.get(run_id)
     if run is None:
-        raise GatewayError(404, "unknown_action_run", f"No action run {run_id!r}; check the id (runs are kept by id)")
+        raise GatewayError(
+            404, "unknown_action_run", f"No action run {run_id!r}; send an id POST /action/trigger answered"
+        )
     if run.status == SUCCEEDED:
         assert run.result is not None
         return json_response(run.result["output"])

@@ -92,6 +92,13 @@ class Echo(Action):
         return input.model_dump()
 
 
+class Huge(Action):
+    """Answers a number JSON answers cannot carry (beyond 64 bits)."""
+
+    async def run(self, ctx: ProviderContext, input: BaseModel) -> Any:
+        return {"n": 2**70}
+
+
 class Doer(Provider):
     catalog_key = "doer"
     actions: ClassVar[Mapping[str, type[Action[Any, Any]]]] = {
@@ -101,6 +108,7 @@ class Doer(Provider):
         "crash": Crash,
         "unsupported": Unsupported,
         "echo": Echo,
+        "huge": Huge,
     }
 
 

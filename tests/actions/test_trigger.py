@@ -68,7 +68,7 @@ async def test_an_unknown_action_is_404_listing_the_actions(doer: Setup) -> None
     assert answer.status_code == 404
     error = error_of(answer)
     assert error["code"] == "unknown_action"
-    assert "'close-issue'" in error["message"] and "add-labels, bad-output, call, crash, echo" in error["message"]
+    assert "'close-issue'" in error["message"] and "add-labels, bad-output, call, crash, echo, huge" in error["message"]
 
 
 async def test_the_connection_must_exist_and_be_named(doer: Setup) -> None:
@@ -106,6 +106,12 @@ async def test_an_output_the_model_refuses_is_502_without_the_values(doer: Setup
     assert error["code"] == "invalid_action_output"
     assert [e["path"] for e in error["errors"]] == [["output", "issue"]]
     assert "not a number" not in answer.text and API_KEY not in answer.text
+
+
+async def test_an_output_that_is_not_json_is_502(doer: Setup) -> None:
+    answer = await trigger(doer.client, "huge")
+    assert answer.status_code == 502 and error_of(answer)["code"] == "invalid_action_output"
+    assert "which is not JSON" in error_of(answer)["message"]
 
 
 async def test_a_failing_script_is_502_with_its_type_only(doer: Setup, caplog: pytest.LogCaptureFixture) -> None:

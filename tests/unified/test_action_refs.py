@@ -12,7 +12,7 @@ async def test_the_scripts_listing_has_the_actions(tmp_path: Path) -> None:
         answer = await client.get("/integrations/doer-prod/scripts")
     assert answer.status_code == 200, answer.text
     actions = {s["name"]: s for s in answer.json()["data"]["scripts"] if s["type"] == "action"}
-    assert set(actions) == {"add-labels", "call", "bad-output", "crash", "unsupported", "echo"}
+    assert set(actions) == {"add-labels", "call", "bad-output", "crash", "unsupported", "echo", "huge"}
     labels = actions["add-labels"]
     assert labels["description"] == "Add labels to an issue."
     assert labels["action_class"] == "tests.actions.doer.AddLabels" and labels["route"] == "POST /action/trigger"

@@ -13,6 +13,7 @@ from starlette.responses import Response
 from starlette.routing import WebSocketRoute
 
 from gateway.access_log import RequestLogMiddleware
+from gateway.actions import endpoints as actions
 from gateway.api import (
     connect_session_routes,
     connect_ui,
@@ -55,6 +56,7 @@ def all_endpoints(resource_types: ResourceTypes | None = None) -> list[Endpoint]
         *logs.ENDPOINTS,
         *mode_routes.ENDPOINTS,
         *unified.unified_endpoints(resource_types),
+        *actions.ENDPOINTS,
     ]
 
 

@@ -2,7 +2,8 @@
 
 Order: plugins, catalog (with plugin entries), provider registry and resource types, instance secrets, database,
 vault and secret keys, error classifier, call log, outbound HTTP, token services, connection cache and its
-cross-server notifier, WebSocket notifier. Nothing else in ``gateway/`` builds services; the result is a
+cross-server notifier, WebSocket notifier, action runs and the queue working on them. Nothing else in
+``gateway/`` builds services; the result is a
 ``gateway.runtime.Gateway``.
 """
 
@@ -14,6 +15,9 @@ from functools import partial
 
 import pluggy
 
+from gateway.action_runs.runner import InProcessQueue
+from gateway.action_runs.runs import ActionRuns
+from gateway.action_runs.worker import ActionWorker
 from gateway.auth.refresh import fresh_credentials
 from gateway.auth.services import TokenServices
 from gateway.auth.websocket import Notifier
@@ -81,6 +85,8 @@ def build_gateway(settings: Settings, plugins: Sequence[object] = (), entrypoint
     live = LiveConnections(sessions, catalog, vault, partial(_fresh, tokens), settings.connection_cache_ttl)
     changes = ConnectionChanges(settings.resolved_database_url, engine, live.forget)
     live.publish = changes.publish
+    action_runs = ActionRuns(engine, vault)
+    worker = ActionWorker(action_runs, live, providers, outbound)
     return Gateway(
         settings=settings,
         secrets=secrets,
@@ -99,6 +105,8 @@ def build_gateway(settings: Settings, plugins: Sequence[object] = (), entrypoint
         changes=changes,
         notifier=Notifier(sessions),
         call_log=call_log,
+        action_runs=action_runs,
+        action_queue=InProcessQueue(worker.work, action_runs.claimable),
     )
 
 

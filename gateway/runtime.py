@@ -14,6 +14,8 @@ import pluggy
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from gateway.action_runs.runner import RunQueue
+from gateway.action_runs.runs import ActionRuns
 from gateway.auth.services import TokenServices
 from gateway.auth.websocket import Notifier
 from gateway.catalog import Catalog
@@ -49,11 +51,16 @@ class Gateway:
     changes: ConnectionChanges  # connection changes announced between servers on one database
     notifier: Notifier  # WebSocket clients of Nango's frontend SDK, by ws_client_id
     call_log: CallLogWriter  # one row per provider call (proxied or unified), written in the background
+    action_runs: ActionRuns  # stored background runs of actions (X-Async)
+    action_queue: RunQueue  # works on them: resumes unfinished runs on start, gives running ones back on stop
 
-    async def start(self) -> None:
+    async def start(self, *, action_runs: bool = True) -> None:
+        """Start the services; ``action_runs=False`` (a command-line process) leaves background runs to servers."""
         await self.api_keys.load()
         await self.changes.start()
         self.call_log.start()
+        if action_runs:
+            await self.action_queue.start()
         # Everything built so far (catalog, registries, models) lives as long as the process: move it out of the
         # cyclic collector's reach, so full collections stay short and do not stall requests.
         gc.collect()
@@ -68,6 +75,7 @@ class Gateway:
                 if inspect.isawaitable(result):
                     await result
         finally:
+            await self.action_queue.stop()
             await self.changes.stop()
             await self.outbound.close()
             await self.call_log.stop()

@@ -42,14 +42,18 @@ class RunningServer:
 
 
 @contextmanager
-def running_server(env: dict[str, str], *args: str, timeout: float = 20.0) -> Iterator[RunningServer]:
+def running_server(
+    env: dict[str, str], *args: str, timeout: float = 20.0, factory: str | None = None
+) -> Iterator[RunningServer]:
+    """``unigate serve`` on a free port; with ``factory`` (``module:function``), uvicorn serving that app instead."""
     port = free_port()
+    command = [UNIGATE, "serve", "--port", str(port), *args]
+    if factory is not None:
+        command = [sys.executable, "-m", "uvicorn", "--factory", factory, "--port", str(port), "--lifespan", "on"]
     log = Path(env["UNIGATE_DATA_DIR"]) / f"server-{port}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("wb") as out:
-        process = subprocess.Popen(
-            [UNIGATE, "serve", "--port", str(port), *args], env=env, stdout=out, stderr=subprocess.STDOUT
-        )
+        process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout

@@ -66,6 +66,7 @@ class Endpoint:
     description: str = ""
     headers: Sequence[tuple[str, str]] = ()  # request headers the route requires: (name, description)
     html: bool = False  # answers (errors included) are HTML pages for a browser, not JSON
+    accepted: type[BaseModel] | None = None  # the body of a 202 the route may answer instead (work goes on)
 
     @property
     def documented_path(self) -> str:

@@ -100,6 +100,12 @@ def _operation(endpoint: Endpoint, refs: dict[type[BaseModel], str]) -> dict[str
     elif endpoint.response is not None:
         ok["content"] = {"application/json": {"schema": {"$ref": refs[endpoint.response]}}}
     responses: dict[str, Any] = {str(endpoint.status): ok}
+    if endpoint.accepted is not None:
+        schema = {"$ref": refs[endpoint.accepted]}
+        responses["202"] = {
+            "description": "Accepted: not finished yet",
+            "content": {"application/json": {"schema": schema}},
+        }
     codes = set(endpoint.errors) | ({400} if endpoint.body or endpoint.query else set())
     if endpoint.body is not None:
         codes.add(413)
@@ -116,7 +122,7 @@ def _operation(endpoint: Endpoint, refs: dict[type[BaseModel], str]) -> dict[str
 
 
 def build_openapi(endpoints: Sequence[Endpoint], server_url: str) -> dict[str, Any]:
-    models = {m for e in endpoints for m in (e.body, e.response) if m is not None}
+    models = {m for e in endpoints for m in (e.body, e.response, e.accepted) if m is not None}
     ordered = sorted(models, key=lambda m: m.__name__)
     keyed, definitions = models_json_schema([(m, "validation") for m in ordered], ref_template=REF)
     refs = {model: keyed[(model, "validation")]["$ref"] for model in ordered}

@@ -65,7 +65,7 @@ async def call_api(method: str, path: str, *, body: Any = None, params: dict[str
 
     gateway = build_gateway(load_settings())
     app = create_app(gateway)
-    await gateway.start()
+    await gateway.start(action_runs=False)
     try:
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://unigate.cli") as client:

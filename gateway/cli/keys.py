@@ -58,7 +58,7 @@ def keys_create(name: Annotated[str, typer.Argument(help="A label for the key, e
     async def go() -> str:
         gateway = build_gateway(load_settings())
         try:
-            await gateway.start()
+            await gateway.start(action_runs=False)
             return await gateway.api_keys.create(name)
         finally:
             await gateway.stop()

@@ -25,7 +25,7 @@ from typing import Any, Literal
 import httpx
 
 from gateway.provider.contract import ProviderContext
-from gateway.provider.failures import RateLimited, UpstreamFailure, UpstreamUnauthorized
+from gateway.provider.failures import RateLimited, UpstreamFailure, UpstreamUnauthorized, UpstreamUnavailable
 from gateway.provider.refusals import ProviderError
 from gateway.provider.times import parse_time
 
@@ -109,7 +109,8 @@ class ErrorTable:
         if kind == "rate_limited":
             wait = retry_after(ctx, response)
             return RateLimited(ctx.provider, f"{operation}: {name} rate limit reached; retry in {wait} s", wait)
-        return UpstreamFailure(ctx.provider, f"{operation}: {said}")
+        failure = UpstreamUnavailable if status >= 500 else UpstreamFailure  # same answer; a 5xx may pass on retry
+        return failure(ctx.provider, f"{operation}: {said}")
 
     def check(self, ctx: ProviderContext, response: httpx.Response, operation: str) -> None:
         """Return for a success; raise the mapped error for a failed answer."""

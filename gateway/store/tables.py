@@ -150,11 +150,35 @@ class SocketMessage(SQLModel, table=True):
     created_at: datetime = _timestamp(default_factory=utcnow)
 
 
+class ActionRun(SQLModel, table=True):
+    """A background run of a provider action (``X-Async: true``): what to run, how it went, both encrypted."""
+
+    __tablename__ = "action_runs"
+    __table_args__ = (Index("ix_action_runs_status_lease", "status", "lease_until"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: str = Field(sa_column=Column(String(36), nullable=False, unique=True))  # the UUID callers see
+    integration_key: str = Field(sa_type=String(255), nullable=False)
+    connection_id: str = Field(sa_type=String(255), nullable=False)
+    action_name: str = Field(sa_type=String(255), nullable=False)
+    status: str = Field(sa_type=String(16), nullable=False)  # pending, running, succeeded, failed
+    input: str = Field(sa_type=Text, nullable=False)  # encrypted JSON: {"input": ...}
+    result: str | None = Field(default=None, sa_type=Text)  # encrypted JSON: {"output": ...} or {"status", "error"}
+    max_retries: int = Field(default=0, nullable=False)
+    attempts: int = Field(default=0, nullable=False)
+    lease_until: datetime | None = _timestamp(nullable=True, default=None)  # a worker runs it until then
+    created_at: datetime = _timestamp(default_factory=utcnow)
+    updated_at: datetime = _timestamp(default_factory=utcnow)
+    finished_at: datetime | None = _timestamp(nullable=True, default=None)
+
+
 # Every column that holds ciphertext: (table, column). Key rotation and the at-rest tests walk this list.
 ENCRYPTED_COLUMNS: tuple[tuple[type[SQLModel], str], ...] = (
     (Integration, "secrets"),
     (Connection, "credentials"),
     (OAuthSession, "secrets"),
+    (ActionRun, "input"),
+    (ActionRun, "result"),
 )
 
 

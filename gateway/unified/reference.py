@@ -24,6 +24,7 @@ from gateway.provider import Resource
 from gateway.resource_types import ResourceType
 from gateway.runtime import Gateway
 from gateway.store.integrations import require_integration
+from gateway.unified.action_refs import ActionRef, action_refs
 from unified_models import RemoteObject
 
 PAGES = Environment(
@@ -55,6 +56,7 @@ class Reference(BaseModel):
     version: str | None = Field(default=None, description="The plugin distribution's version")
     replaces: str | None = Field(default=None, description="Distribution whose built-in template the plugin overrides")
     resources: list[ResourceRef]
+    actions: list[ActionRef] = Field(default_factory=list, description="Run with POST /action/trigger")
 
 
 class ReferenceAnswer(BaseModel):
@@ -75,14 +77,16 @@ def provider_reference(gateway: Gateway, provider: str) -> Reference:
                 implemented_by=class_path(cls),
             )
         )
+    actions = action_refs(registration.provider.actions if registration else {})
     if registration is None:
-        return Reference(provider=provider, plugin=None, resources=resources)
+        return Reference(provider=provider, plugin=None, resources=resources, actions=actions)
     return Reference(
         provider=provider,
         plugin=registration.distribution,
         version=distribution_version(registration.distribution),
         replaces=registration.replaced if registration.replaces else None,
         resources=resources,
+        actions=actions,
     )
 
 

@@ -13,20 +13,19 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
-import httpx
 import orjson
 from pydantic import BaseModel, ValidationError
 from starlette.responses import Response
 
 from gateway.api.endpoint import Call
 from gateway.errors import GatewayError, validation_error
-from gateway.provider import LIST_FILTERS, ListQuery, NotSupported, ProviderError, Resource, UpstreamFailure
+from gateway.provider import LIST_FILTERS, ListQuery, NotSupported, Resource
 from gateway.resource_types import ResourceType
 from gateway.runtime import Gateway
 from gateway.unified.context import unified_context
 from gateway.unified.cursors import cursor_key, seal, unseal
 from gateway.unified.params import ItemParams, ListParams
-from gateway.upstream.guarded import ForbiddenHostError
+from gateway.upstream.failure_answers import PROVIDER_FAILURES, failure_answer, not_supported
 from unified_models import FieldWarning, RemoteObject
 
 log = logging.getLogger("unigate")
@@ -49,20 +48,11 @@ async def resource_call(call: Call[Any, Any], name: str, operation: str) -> Asyn
     async with unified_context(call.request) as (provider, ctx):
         resource = provider.resource(name) if provider is not None else None
         if resource is None or operation not in type(resource).operations():
-            raise _not_supported(NotSupported(ctx.provider, f"{VERBS[operation]} {name}"))
+            raise not_supported(NotSupported(ctx.provider, f"{VERBS[operation]} {name}"))
         try:
             yield resource, ctx
-        except NotSupported as exc:
-            raise _not_supported(exc) from None
-        except ProviderError as exc:
-            errors = [{"code": exc.code, "message": exc.message, "path": [exc.field]}] if exc.field else None
-            raise GatewayError(exc.status, exc.code, exc.message, errors=errors) from None
-        except UpstreamFailure as exc:
-            raise exc.as_gateway_error() from None
-        except ForbiddenHostError:
-            raise
-        except httpx.HTTPError as exc:
-            raise GatewayError(502, "upstream_error", f"Cannot reach {ctx.provider}: {type(exc).__name__}") from None
+        except PROVIDER_FAILURES as exc:
+            raise failure_answer(exc, ctx.provider) from None
         except UNMAPPABLE as exc:  # the provider answered in a form the plugin cannot map
             doing = f"{VERBS[operation]} {name}"
             log.warning("%s answered %s in an unexpected form", ctx.provider, doing, exc_info=True)
@@ -82,10 +72,6 @@ def _refuse_undeclared(
         message = f"{name}: {provider} cannot filter {resource.name} by {name}; filters it supports: {supported}"
         errors = [{"code": "invalid_query_params", "message": message, "path": [name]}]
         raise GatewayError(400, "invalid_query_params", message, errors=errors)
-
-
-def _not_supported(exc: NotSupported) -> GatewayError:
-    return GatewayError(501, "not_supported", f"Provider {exc.provider!r} does not support {exc.operation}")
 
 
 def _item_json(item: RemoteObject, provider: str, include_remote_data: bool) -> bytes:

@@ -1,8 +1,8 @@
 """``GET /integrations/{unique_key}/scripts``: the scripts behind an integration, and who provides each.
 
-Today a provider's scripts are its unified resources (actions and syncs will be listed here too once plugins can
-declare them): for each, the operations and routes, the model it answers with and the models it accepts, as JSON
-Schema; the plugin distribution and version serving the provider; and, when a plugin overrides a built-in
+A provider's scripts are its unified resources (for each: the operations and routes, the model it answers with
+and the models it accepts, as JSON Schema) and its actions (input and output JSON Schemas); syncs will join them.
+With them: the plugin distribution and version serving the provider, and, when a plugin overrides a built-in
 template (``replaces``), the distribution it took the provider over from.
 """
 
@@ -19,11 +19,12 @@ from gateway.provider import Resource
 from gateway.resource_types import ResourceType
 from gateway.runtime import Gateway
 from gateway.store.integrations import require_integration
+from gateway.unified.action_refs import ActionScriptRef, action_scripts
 from gateway.unified.reference import OperationRef, class_path, distribution_version, operation_refs, resource_model
 
 
 class ScriptRef(BaseModel):
-    type: str = Field(description="resource (actions and syncs to come)")
+    type: str = Field(description="resource")
     name: str
     routes: list[OperationRef]
     output_schema: dict[str, Any] | None = Field(description="JSON Schema of the objects it answers with")
@@ -37,7 +38,7 @@ class Scripts(BaseModel):
     plugin: str | None = Field(description="Distribution serving the provider; null when no plugin does")
     version: str | None
     replaces: str | None = Field(description="Distribution whose built-in template this plugin overrides")
-    scripts: list[ScriptRef]
+    scripts: list[ScriptRef | ActionScriptRef]
 
 
 class ScriptsAnswer(BaseModel):
@@ -76,7 +77,10 @@ async def integration_scripts(call: Call[Any, Any]) -> Response:
         plugin=registration.distribution if registration else None,
         version=distribution_version(registration.distribution) if registration else None,
         replaces=registration.replaced if registration and registration.replaces else None,
-        scripts=[script_ref(gateway.resource_types[name], cls) for name, cls in resources.items()],
+        scripts=[
+            *(script_ref(gateway.resource_types[name], cls) for name, cls in resources.items()),
+            *action_scripts(registration.provider.actions if registration else {}),
+        ],
     )
     return Json({"data": scripts.model_dump(mode="json")})
 

@@ -1,8 +1,8 @@
 // Drives Nango's own Node SDK against a running Unigate and prints what each call returned, as JSON.
-// Usage: node nango_node_client.mjs <node_modules dir> <host> <secret key>
+// Usage: node nango_node_client.mjs <node_modules dir> <host> <secret key> [connections|actions]
 import { createRequire } from 'node:module';
 
-const [modules, host, secretKey] = process.argv.slice(2);
+const [modules, host, secretKey, part = 'connections'] = process.argv.slice(2);
 const require = createRequire(`${modules}/`);
 const { Nango } = await import(require.resolve('@nangohq/node'));
 const nango = new Nango({ host, secretKey });
@@ -15,6 +15,25 @@ async function failure(call) {
   } catch (err) {
     return { status: err.response?.status, body: err.response?.data };
   }
+}
+
+if (part === 'actions') {
+  // the server runs the test provider `doer`; integration doer-prod and connection c1 exist
+  const input = { issue: 5, labels: ['from-sdk'] };
+  out.sync = await nango.triggerAction('doer-prod', 'c1', 'add-labels', input);
+  out.accepted = await nango.triggerActionAsync('doer-prod', 'c1', 'add-labels', input);
+  out.polls = [];
+  for (let i = 0; i < 200; i++) {
+    const answer = await nango.getAsyncActionResult({ statusUrl: out.accepted.statusUrl });
+    out.polls.push(answer);
+    if (answer.status !== 'pending' && answer.status !== 'running') break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  out.by_id = await nango.getAsyncActionResult({ id: out.accepted.id });
+  out.unknown = await failure(() => nango.triggerAction('doer-prod', 'c1', 'close-issue', {}));
+  out.invalid = await failure(() => nango.triggerAction('doer-prod', 'c1', 'add-labels', { issue: 'x' }));
+  console.log(JSON.stringify(out));
+  process.exit(0);
 }
 
 out.created = await nango.createIntegration({

@@ -15,6 +15,7 @@ from gateway.provider import (
     RateLimited,
     UpstreamFailure,
     UpstreamUnauthorized,
+    UpstreamUnavailable,
     raise_for_answer,
 )
 from tests.provider.helpers import context
@@ -105,3 +106,10 @@ def test_overrides_by_status_and_body_come_first() -> None:
 def test_secrets_in_the_request_never_reach_the_message() -> None:
     error = failure(500, {"message": "boom"})
     assert "Authorization" not in str(error) and "token" not in str(error).lower()
+
+
+def test_a_server_error_is_upstream_unavailable_which_a_retry_may_fix() -> None:
+    down = failure(503, {"message": "maintenance"})
+    refused = failure(400, {"message": "bad"})
+    assert isinstance(down, UpstreamUnavailable) and (down.status, down.code) == (502, "upstream_error")
+    assert type(refused) is UpstreamFailure and (refused.status, refused.code) == (502, "upstream_error")

@@ -31,6 +31,7 @@ from gateway.secret_keys import SecretKeys
 from gateway.settings import Settings
 from gateway.store.call_log import CallLogWriter
 from gateway.store.engine import create_engine_for, session_factory
+from gateway.store.field_mappings import FieldMappings
 from gateway.store.notify import ConnectionChanges
 from gateway.upstream.classify import ErrorClassifier
 from gateway.upstream.live import LiveConnections
@@ -98,6 +99,7 @@ def build_gateway(settings: Settings, plugins: Sequence[object] = (), entrypoint
         plugins=pm,
         providers=providers,
         resource_types=resource_types,
+        field_mappings=FieldMappings(sessions, settings.connection_cache_ttl),
         classify=classify,
         outbound=outbound,
         tokens=tokens,

@@ -25,6 +25,7 @@ from gateway.resource_types import ResourceTypes
 from gateway.secret_keys import SecretKeys
 from gateway.settings import Settings
 from gateway.store.call_log import CallLogWriter
+from gateway.store.field_mappings import FieldMappings
 from gateway.store.notify import ConnectionChanges
 from gateway.upstream.classify import ErrorClassifier
 from gateway.upstream.live import LiveConnections
@@ -44,6 +45,7 @@ class Gateway:
     plugins: pluggy.PluginManager
     providers: ProviderRegistry
     resource_types: ResourceTypes  # the unified resources served: built-in and declared by plugins
+    field_mappings: FieldMappings  # custom field names per integration and connection
     classify: ErrorClassifier
     outbound: Outbound  # every call out: the proxy's sessions, auth flows' client, unified calls' clients
     tokens: TokenServices  # refreshing and minting credentials

@@ -36,6 +36,9 @@ class ProviderContext:
     metadata: dict[str, Any]
     http: httpx.AsyncClient
     catalog_entry: Mapping[str, Any] = field(default_factory=dict)  # the provider's resolved catalog entry
+    # resource -> unified custom field name -> provider field: the integration's and connection's field mapping
+    # (the gateway renames ``custom_fields`` keys by it; a plugin may read it to ask for those fields)
+    field_mappings: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
 
 ItemT = TypeVar("ItemT", bound=RemoteObject)

@@ -173,6 +173,23 @@ class ActionRun(SQLModel, table=True):
 
 
 # Every column that holds ciphertext: (table, column). Key rotation and the at-rest tests walk this list.
+class FieldMapping(SQLModel, table=True):
+    """Which provider field a unified ``custom_fields`` name stands for, per resource, for an integration (empty
+    ``connection_id``) or one of its connections (overriding the integration's)."""
+
+    __tablename__ = "field_mappings"
+    __table_args__ = (UniqueConstraint("integration_id", "connection_id", "resource", name="uq_field_mappings_scope"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    integration_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("integrations.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    connection_id: str = Field(default="", sa_type=String(255), nullable=False)
+    resource: str = Field(sa_type=String(255), nullable=False)
+    mapping: dict[str, str] = _json_column()  # unified name -> provider field name
+    updated_at: datetime = _timestamp(default_factory=utcnow)
+
+
 ENCRYPTED_COLUMNS: tuple[tuple[type[SQLModel], str], ...] = (
     (Integration, "secrets"),
     (Connection, "credentials"),

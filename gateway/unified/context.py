@@ -35,5 +35,6 @@ async def unified_context(request: Request) -> AsyncIterator[tuple[Provider | No
     """The provider serving the connection the headers name (None if no plugin does) and its context."""
     gateway: Gateway = request.app.state.gateway
     key, connection_id = connection_headers(request)
-    async with provider_context(gateway.live, gateway.providers, gateway.outbound, key, connection_id) as opened:
+    services = (gateway.live, gateway.providers, gateway.outbound)
+    async with provider_context(*services, key, connection_id, gateway.field_mappings) as opened:
         yield opened

@@ -23,6 +23,7 @@ from gateway.errors import not_found
 from gateway.provider import Resource
 from gateway.resource_types import ResourceType
 from gateway.runtime import Gateway
+from gateway.store.field_mappings import read_mappings
 from gateway.store.integrations import require_integration
 from gateway.unified.action_refs import ActionRef, action_refs
 from unified_models import RemoteObject
@@ -57,6 +58,11 @@ class Reference(BaseModel):
     replaces: str | None = Field(default=None, description="Distribution whose built-in template the plugin overrides")
     resources: list[ResourceRef]
     actions: list[ActionRef] = Field(default_factory=list, description="Run with POST /action/trigger")
+    field_mappings: dict[str, dict[str, str]] = Field(
+        default_factory=dict,
+        description="The integration's custom field mapping: resource -> unified name -> provider field "
+        "(`/integrations/{key}/field-mappings`); empty on the provider pages",
+    )
 
 
 class ReferenceAnswer(BaseModel):
@@ -150,7 +156,9 @@ async def integration_reference(call: Call[Any, Any]) -> Response:
     gateway: Gateway = call.request.app.state.gateway
     async with gateway.sessions() as session:
         integration = await require_integration(session, call.path["unique_key"])
+        mappings = await read_mappings(session, integration.id or 0)
     reference = provider_reference(gateway, integration.provider)
+    reference.field_mappings = mappings
     if "text/html" in call.request.headers.get("accept", ""):
         return _page(gateway, reference)
     return Json({"data": reference.model_dump(mode="json")})

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -74,13 +74,27 @@ def _refuse_undeclared(
         raise GatewayError(400, "invalid_query_params", message, errors=errors)
 
 
-def _item_json(item: RemoteObject, provider: str, include_remote_data: bool) -> bytes:
+def _item_json(
+    item: RemoteObject, provider: str, include_remote_data: bool, mapping: Mapping[str, str] | None = None
+) -> bytes:
     """One object as JSON, by its model's own serializer, stamped with the connection's catalog key;
-    ``remote_data`` null unless asked for."""
+    ``remote_data`` null unless asked for; ``custom_fields`` keyed by the unified names ``mapping`` gives."""
     item.provider = provider
     if not include_remote_data:
         item.remote_data = None  # the object was made for this answer alone
+    custom = getattr(item, "custom_fields", None)
+    if mapping and isinstance(custom, dict):
+        unified = {remote: name for name, remote in mapping.items()}
+        item.custom_fields = {unified.get(key, key): value for key, value in custom.items()}  # type: ignore[attr-defined]
     return item.__pydantic_serializer__.to_json(item)
+
+
+def _to_provider_names(data: BaseModel, mapping: Mapping[str, str] | None) -> BaseModel:
+    """``data`` with its ``custom_fields`` keyed by the provider's field names (unmapped names pass as they are)."""
+    custom = getattr(data, "custom_fields", None)
+    if not mapping or not isinstance(custom, dict):
+        return data
+    return data.model_copy(update={"custom_fields": {mapping.get(key, key): value for key, value in custom.items()}})
 
 
 def _answer(data: bytes, warnings: Sequence[FieldWarning], status: int = 200, **fields: Any) -> Response:
@@ -153,7 +167,9 @@ async def list_resource(call: Call[Any, ListParams], name: str, parent: tuple[st
             filters = _continued(kept, filters)
         _refuse_undeclared(resource, ctx.provider, filters, parent)
         page = await resource.list(ctx, _list_query(params, provider_cursor, filters, resource))
-    data = b"[" + b",".join(_item_json(item, ctx.provider, params.include_remote_data) for item in page.items) + b"]"
+    mapping = ctx.field_mappings.get(name)
+    items = (_item_json(item, ctx.provider, params.include_remote_data, mapping) for item in page.items)
+    data = b"[" + b",".join(items) + b"]"
     next_cursor = seal(key, *scope, page.next_cursor, filters) if page.next_cursor else None
     return _answer(data, page.warnings, next_cursor=next_cursor)
 
@@ -161,7 +177,7 @@ async def list_resource(call: Call[Any, ListParams], name: str, parent: tuple[st
 async def get_resource(call: Call[Any, ItemParams], name: str, remote_id: str) -> Response:
     async with resource_call(call, name, "get") as (resource, ctx):
         item = await resource.get(ctx, remote_id)
-    return _answer(_item_json(item, ctx.provider, call.query.include_remote_data), [])
+    return _answer(_item_json(item, ctx.provider, call.query.include_remote_data, ctx.field_mappings.get(name)), [])
 
 
 def _as_declared(resource: Resource, operation: str, data: BaseModel) -> BaseModel:
@@ -181,14 +197,14 @@ async def write_resource(
 ) -> Response:
     operation = "upsert" if upsert else "create" if remote_id is None else "update"
     async with resource_call(call, name, operation) as (resource, ctx):
-        data = _as_declared(resource, operation, data)
+        data = _as_declared(resource, operation, _to_provider_names(data, ctx.field_mappings.get(name)))
         if upsert:
             written = await resource.upsert(ctx, data)
         elif remote_id is None:
             written = await resource.create(ctx, data)
         else:
             written = await resource.update(ctx, remote_id, data)
-    body = _item_json(written.item, ctx.provider, call.query.include_remote_data)
+    body = _item_json(written.item, ctx.provider, call.query.include_remote_data, ctx.field_mappings.get(name))
     return _answer(body, written.warnings, 201 if operation == "create" else 200)
 
 

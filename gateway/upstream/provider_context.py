@@ -13,6 +13,7 @@ from contextlib import asynccontextmanager
 
 from gateway.provider import Provider, ProviderContext
 from gateway.registry import ProviderRegistry
+from gateway.store.field_mappings import FieldMappings
 from gateway.upstream.connection_auth import Renew
 from gateway.upstream.live import LiveConnection, LiveConnections
 from gateway.upstream.outbound import Outbound
@@ -28,15 +29,29 @@ def _renewer(connections: LiveConnections) -> Renew:
 
 @asynccontextmanager
 async def provider_context(
-    live: LiveConnections, providers: ProviderRegistry, outbound: Outbound, key: str, connection_id: str
+    live: LiveConnections,
+    providers: ProviderRegistry,
+    outbound: Outbound,
+    key: str,
+    connection_id: str,
+    field_mappings: FieldMappings | None = None,
 ) -> AsyncIterator[tuple[Provider | None, ProviderContext]]:
     """The provider serving connection ``connection_id`` of integration ``key`` (None if no plugin does) and its
-    context; 404 ``unknown_provider_config`` / ``unknown_connection`` when either is missing."""
+    context (with the connection's field mappings when ``field_mappings`` is given); 404
+    ``unknown_provider_config`` / ``unknown_connection`` when either is missing."""
     found = await live.get(key, connection_id)
+    mappings = await field_mappings.effective(key, connection_id) if field_mappings is not None else {}
     provider = providers.get(found.provider)
     client = outbound.for_connection(found, provider, _renewer(live))
     ctx = ProviderContext(
-        found.provider, key, connection_id, dict(found.connection_config), {}, client, catalog_entry=found.entry
+        found.provider,
+        key,
+        connection_id,
+        dict(found.connection_config),
+        {},
+        client,
+        catalog_entry=found.entry,
+        field_mappings=mappings,
     )
     try:
         yield provider, ctx

@@ -27,6 +27,8 @@ from gateway.api import (
     mode_routes,
     oauth_routes,
     providers,
+    records,
+    syncs,
 )
 from gateway.api.endpoint import Endpoint
 from gateway.body_timeout import BodyTimeout
@@ -57,6 +59,8 @@ def all_endpoints(resource_types: ResourceTypes | None = None) -> list[Endpoint]
         *credential_routes.ENDPOINTS,
         *logs.ENDPOINTS,
         *mode_routes.ENDPOINTS,
+        *records.ENDPOINTS,
+        *syncs.ENDPOINTS,
         *unified.unified_endpoints(resource_types),
         *actions.ENDPOINTS,
     ]

@@ -15,12 +15,12 @@ from functools import partial
 
 import pluggy
 
-from gateway.action_runs.runner import InProcessQueue
 from gateway.action_runs.runs import ActionRuns
 from gateway.action_runs.worker import ActionWorker
 from gateway.auth.refresh import fresh_credentials
 from gateway.auth.services import TokenServices
 from gateway.auth.websocket import Notifier
+from gateway.background import InProcessQueue
 from gateway.catalog import Catalog, load_catalog
 from gateway.instance_secrets import load_instance_secrets
 from gateway.plugins import DEFAULT_PLUGINS, create_plugin_manager
@@ -33,6 +33,10 @@ from gateway.store.call_log import CallLogWriter
 from gateway.store.engine import create_engine_for, session_factory
 from gateway.store.field_mappings import FieldMappings
 from gateway.store.notify import ConnectionChanges
+from gateway.syncs.records import RecordStore
+from gateway.syncs.runner import SyncRunner
+from gateway.syncs.service import Syncs
+from gateway.syncs.states import SyncStates
 from gateway.upstream.classify import ErrorClassifier
 from gateway.upstream.live import LiveConnections
 from gateway.upstream.outbound import Outbound
@@ -88,6 +92,8 @@ def build_gateway(settings: Settings, plugins: Sequence[object] = (), entrypoint
     live.publish = changes.publish
     action_runs = ActionRuns(engine, vault)
     worker = ActionWorker(action_runs, live, providers, outbound)
+    states, records = SyncStates(engine), RecordStore(engine, vault)
+    runner = SyncRunner(states, records, live, providers, outbound, resource_types)
     return Gateway(
         settings=settings,
         secrets=secrets,
@@ -109,6 +115,7 @@ def build_gateway(settings: Settings, plugins: Sequence[object] = (), entrypoint
         call_log=call_log,
         action_runs=action_runs,
         action_queue=InProcessQueue(worker.work, action_runs.claimable),
+        syncs=Syncs.embedded(states, records, runner, providers, settings.sync_sweep_seconds),
     )
 
 

@@ -14,10 +14,10 @@ import pluggy
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from gateway.action_runs.runner import RunQueue
 from gateway.action_runs.runs import ActionRuns
 from gateway.auth.services import TokenServices
 from gateway.auth.websocket import Notifier
+from gateway.background import RunQueue
 from gateway.catalog import Catalog
 from gateway.instance_secrets import InstanceSecrets
 from gateway.registry import ProviderRegistry
@@ -27,6 +27,7 @@ from gateway.settings import Settings
 from gateway.store.call_log import CallLogWriter
 from gateway.store.field_mappings import FieldMappings
 from gateway.store.notify import ConnectionChanges
+from gateway.syncs.service import Syncs
 from gateway.upstream.classify import ErrorClassifier
 from gateway.upstream.live import LiveConnections
 from gateway.upstream.outbound import Outbound
@@ -55,14 +56,18 @@ class Gateway:
     call_log: CallLogWriter  # one row per provider call (proxied or unified), written in the background
     action_runs: ActionRuns  # stored background runs of actions (X-Async)
     action_queue: RunQueue  # works on them: resumes unfinished runs on start, gives running ones back on stop
+    syncs: Syncs  # sync states, the records cache, and the queue running due syncs
 
     async def start(self, *, action_runs: bool = True) -> None:
-        """Start the services; ``action_runs=False`` (a command-line process) leaves background runs to servers."""
+        """Start the services; ``action_runs=False`` (a command-line process) leaves background runs (actions,
+        syncs) to servers."""
         await self.api_keys.load()
         await self.changes.start()
         self.call_log.start()
         if action_runs:
             await self.action_queue.start()
+            if self.settings.syncs:
+                await self.syncs.queue.start()
         # Everything built so far (catalog, registries, models) lives as long as the process: move it out of the
         # cyclic collector's reach, so full collections stay short and do not stall requests.
         gc.collect()
@@ -78,6 +83,7 @@ class Gateway:
                     await result
         finally:
             await self.action_queue.stop()
+            await self.syncs.queue.stop()
             await self.changes.stop()
             await self.outbound.close()
             await self.call_log.stop()

@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     idle_refresh_interval: float = Field(default=600.0, ge=0)
     allow_private_hosts: bool = False
     connection_cache_ttl: float = Field(default=5.0, ge=0)
+    syncs: bool = True  # run due syncs in this server process
+    sync_sweep_seconds: float = Field(default=5.0, gt=0)
     proxy_read_timeout: float = Field(default=60.0, gt=0)
     proxy_max_retry_wait: float = Field(default=60.0, ge=0)
     proxy_backoff_seconds: float = Field(default=1.0, ge=0)

@@ -36,6 +36,7 @@ from gateway.provider.markers import PROJECT_NAME, hookimpl
 from gateway.provider.mode_refusals import refuse_modified_after
 from gateway.provider.pagination import Page, Paging, paginate, with_cursor
 from gateway.provider.refusals import CredentialsRejected, NotSupported, ProviderError, unsupported_filter
+from gateway.provider.syncs import Sync
 from gateway.provider.times import format_time, parse_time
 from gateway.provider.tokens import RefreshedTokens, TokenRefresh
 
@@ -64,6 +65,7 @@ __all__ = [
     "RefreshedTokens",
     "Resource",
     "ResourcePage",
+    "Sync",
     "TokenRefresh",
     "UpstreamError",
     "UpstreamFailure",

@@ -21,6 +21,7 @@ from typing_extensions import TypeVar
 
 from gateway.provider.classification import ErrorResolution, UpstreamError
 from gateway.provider.refusals import NotSupported
+from gateway.provider.syncs import Sync
 from gateway.provider.tokens import RefreshedTokens, TokenRefresh
 from unified_models import FieldWarning, RemoteObject
 
@@ -233,6 +234,7 @@ class Provider:
     replaces: ClassVar[tuple[str, ...]] = ()
     resources: ClassVar[Mapping[str, type[Resource[Any, Any, Any]]]] = {}
     actions: ClassVar[Mapping[str, type[Action[Any, Any]]]] = {}
+    syncs: ClassVar[Mapping[str, Sync]] = {}  # name -> what it copies into the records cache
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

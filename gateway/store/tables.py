@@ -190,12 +190,63 @@ class FieldMapping(SQLModel, table=True):
     updated_at: datetime = _timestamp(default_factory=utcnow)
 
 
+class Record(SQLModel, table=True):
+    """One synced object of a connection, by model and unified id, with Nango's record metadata."""
+
+    __tablename__ = "records"
+    __table_args__ = (
+        UniqueConstraint("connection_pk", "model", "record_id", name="uq_records_object"),
+        Index("ix_records_listing", "connection_pk", "model", "last_modified_at", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    connection_pk: int = Field(
+        sa_column=Column(Integer, ForeignKey("connections.id", ondelete="CASCADE"), nullable=False)
+    )
+    model: str = Field(sa_type=String(255), nullable=False)
+    record_id: str = Field(sa_type=String(512), nullable=False)
+    payload: str | None = Field(default=None, sa_type=Text)  # encrypted JSON; None once pruned
+    content_hash: str = Field(sa_type=String(64), nullable=False)
+    first_seen_at: datetime = _timestamp(default_factory=utcnow)
+    last_modified_at: datetime = _timestamp(default_factory=utcnow)
+    last_action: str = Field(sa_type=String(16), nullable=False)  # ADDED, UPDATED, DELETED
+    deleted_at: datetime | None = _timestamp(nullable=True, default=None)
+    pruned_at: datetime | None = _timestamp(nullable=True, default=None)
+    seen_run: int = Field(default=0, nullable=False)  # the sync run that last saw it (full syncs delete the rest)
+
+
+class SyncState(SQLModel, table=True):
+    """A sync of one connection: its checkpoint, schedule, last result, and the lease of the run in progress."""
+
+    __tablename__ = "sync_states"
+    __table_args__ = (UniqueConstraint("connection_pk", "sync_name", name="uq_sync_states_sync"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    connection_pk: int = Field(
+        sa_column=Column(Integer, ForeignKey("connections.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    sync_name: str = Field(sa_type=String(255), nullable=False)
+    checkpoint: dict[str, Any] = _json_column()  # e.g. {"modified_after": "..."}; {} before the first success
+    paused: bool = Field(default=False, nullable=False)
+    frequency: str | None = Field(default=None, sa_type=String(64))  # the connection's own; None: the sync's
+    status: str = Field(default="PENDING", sa_type=String(16), nullable=False)  # RUNNING, SUCCESS, ERROR, ...
+    next_run_at: datetime = _timestamp(default_factory=utcnow, index=True)
+    lease_until: datetime | None = _timestamp(nullable=True, default=None)
+    last_started_at: datetime | None = _timestamp(nullable=True, default=None)
+    last_finished_at: datetime | None = _timestamp(nullable=True, default=None)
+    last_result: dict[str, Any] = _json_column()  # {"added": n, "updated": n, "deleted": n}
+    last_error: str | None = Field(default=None, sa_type=Text)
+    runs: int = Field(default=0, nullable=False)
+    failures: int = Field(default=0, nullable=False)  # failed runs in a row (the retry backoff grows with it)
+
+
 ENCRYPTED_COLUMNS: tuple[tuple[type[SQLModel], str], ...] = (
     (Integration, "secrets"),
     (Connection, "credentials"),
     (OAuthSession, "secrets"),
     (ActionRun, "input"),
     (ActionRun, "result"),
+    (Record, "payload"),
 )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from gateway.provider import ErrorResolution, Provider, Resource, UpstreamError
+from gateway.provider import ErrorResolution, Provider, Resource, Sync, UpstreamError
 from unigate_github.comments import GitHubComments
 from unigate_github.repositories import GitHubCollections
 from unigate_github.tickets import GitHubTickets
@@ -23,6 +23,12 @@ class GitHubProvider(Provider):
         "collections": GitHubCollections,
         "users": GitHubUsers,
         "tags": GitHubTags,
+    }
+    syncs: ClassVar[Mapping[str, Sync]] = {
+        "tickets": Sync("tickets", scope="collections", description="Issues of every repository, by `since`"),
+        "collections": Sync("collections", incremental=False, frequency="every 6h"),
+        "users": Sync("users", incremental=False, frequency="every 6h", scope="collections"),
+        "tags": Sync("tags", incremental=False, frequency="every 6h", scope="collections"),
     }
 
     def classify_error(self, error: UpstreamError) -> ErrorResolution | None:

@@ -1,5 +1,5 @@
-"""Where stored runs get worked on: ``RunQueue`` is the narrow interface the routes and the gateway's lifecycle
-use; ``InProcessQueue`` runs them as asyncio tasks of this process.
+"""Where stored runs (action runs, sync runs) get worked on: ``RunQueue`` is the narrow interface the routes and
+the gateway's lifecycle use; ``InProcessQueue`` runs them as asyncio tasks of this process.
 
 On ``start`` (and every ``sweep_seconds`` after) the queue takes up runs no worker holds: pending, or running
 with an expired lease (left by a process that died). ``stop`` waits ``grace_seconds`` for runs in flight, then
@@ -39,7 +39,9 @@ class InProcessQueue:
         concurrency: int = 8,
         sweep_seconds: float = 30.0,
         grace_seconds: float = 5.0,
+        label: str = "action run",
     ) -> None:
+        self._label = label
         self._work = work
         self._unclaimed = unclaimed
         self._concurrency = concurrency
@@ -57,7 +59,7 @@ class InProcessQueue:
     def submit(self, run_id: str) -> None:
         if self._slots is None or run_id in self._tasks:  # not started: a server's sweep takes the run up
             return
-        task = asyncio.create_task(self._run(run_id), name=f"action-run-{run_id}")
+        task = asyncio.create_task(self._run(run_id), name=f"{self._label}-{run_id}")
         self._tasks[run_id] = task
         task.add_done_callback(lambda _: self._tasks.pop(run_id, None))
 
@@ -80,13 +82,13 @@ class InProcessQueue:
             try:
                 await self._work(run_id)
             except Exception as exc:
-                log_unhandled(exc, f"action run {run_id}")
+                log_unhandled(exc, f"{self._label} {run_id}")
 
     async def _sweep(self) -> None:
         try:
             found = await self._unclaimed()
         except Exception as exc:  # the database is away: the next sweep tries again
-            log_unhandled(exc, "action run sweep")
+            log_unhandled(exc, f"{self._label} sweep")
             return
         for run_id in found:
             self.submit(run_id)

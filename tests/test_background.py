@@ -8,8 +8,8 @@ import subprocess
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from gateway.action_runs.runner import InProcessQueue
 from gateway.action_runs.worker import ActionWorker
+from gateway.background import InProcessQueue
 from gateway.testing.loopback import run_app
 from tests.actions.doer import DoerApi, doer_gateway
 from tests.servers import UNIGATE, unigate_env

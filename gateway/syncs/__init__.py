@@ -1,0 +1,1 @@
+"""Syncs: provider data copied into the records cache on a schedule, run by the embedded job loop."""

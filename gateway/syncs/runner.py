@@ -9,8 +9,8 @@ is due after the sync's frequency, or sooner after a failure (30 s doubling, at 
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 

@@ -67,7 +67,12 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
-    return Settings(data_dir=tmp_path / "data", database_url=database_url, public_url="http://127.0.0.1:3003")
+    return Settings(
+        data_dir=tmp_path / "data",
+        database_url=database_url,
+        public_url="http://127.0.0.1:3003",
+        sync_sweep_seconds=3600,  # syncs run when a test triggers them
+    )
 
 
 @pytest.fixture

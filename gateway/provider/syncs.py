@@ -10,7 +10,9 @@ partition the list (GitHub lists issues per repository): each of its objects' id
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -20,4 +22,5 @@ class Sync:
     frequency: str = "every 1h"  # how often it runs, Nango's syntax ("every 5m", "every day")
     scope: str | None = None  # list once per object of this resource, its id in ``scope_filter``
     scope_filter: str = "collection_id"  # the ListQuery field that carries the scope's id
+    scope_where: Mapping[str, Any] = field(default_factory=dict)  # only scope objects with these field values
     description: str = ""

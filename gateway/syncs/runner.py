@@ -86,7 +86,11 @@ class SyncRunner:
             resource = _resource(provider, sync.resource)
             scopes: list[str | None] = [None]
             if sync.scope is not None:
-                scopes = [item.id async for item in _everything(_resource(provider, sync.scope), ctx)]
+                scopes = [
+                    item.id
+                    async for item in _everything(_resource(provider, sync.scope), ctx)
+                    if all(getattr(item, name, None) == value for name, value in sync.scope_where.items())
+                ]
             for scope in scopes:
                 async for items in _pages(resource, ctx, {sync.scope_filter: scope} if scope else {}, modified_after):
                     async with self.records.engine.begin() as conn:

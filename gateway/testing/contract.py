@@ -27,6 +27,7 @@ from gateway.provider import LIST_FILTERS, Provider
 from gateway.runtime import Gateway
 from gateway.testing.fake_upstream import FailureFactory, FakeUpstream
 from gateway.testing.kit import make_gateway
+from gateway.testing.syncs import run_sync
 from gateway.unified.reference import resource_model
 
 
@@ -211,6 +212,22 @@ class ProviderContractTests:
                     assert parsed.provider == self.catalog_key and parsed.remote_data is not None, item
                 plain = await _get(client, route, {"page_size": 3})
                 assert all(item["remote_data"] is None for item in plain.json()["data"])
+
+    async def test_declared_syncs_run_against_the_fake(self) -> None:
+        """Every sync the provider declares runs to success; the world's lists end up in the records."""
+        async with self.connected() as (world, client):
+            provider = self.gateway.providers[self.catalog_key]
+            counts: dict[str, int] = {}
+            for name in type(provider).syncs:
+                status = await run_sync(client, "contract", "contract-user", name)
+                assert status["status"] == "SUCCESS", f"sync {name}: {status['error']}"
+                counts.update(status["recordCount"])
+            for route, count in world.lists.items():
+                name = urlsplit(route).path.strip("/").split("/")[0]
+                sync = next((s for s in type(provider).syncs.values() if s.resource == name), None)
+                if sync is not None and "?" not in route:
+                    model = self.gateway.resource_types[name].model.__name__
+                    assert counts[model] >= count, f"{name}: {counts[model]} records, {count} listed by {route}"
 
 
 async def _walk(client: httpx.AsyncClient, route: str, *, page_size: int, limit: int) -> list[str]:

@@ -1,4 +1,4 @@
-"""Building an isolated gateway for a test: chosen plugins, an in-memory database, an API client.
+"""Building an isolated gateway for a test: chosen plugins, a throw-away database, an API client.
 
 async with make_gateway(plugins=[my_plugin], providers_files=[override]) as (gateway, client):
     response = await client.get("/providers/acme")
@@ -22,13 +22,15 @@ from gateway.store import tables  # noqa: F401  (registers the tables)
 
 
 def kit_settings(data_dir: Path, providers_files: Sequence[Path] = (), **overrides: object) -> Settings:
-    """Settings for a throw-away gateway: in-memory SQLite, fresh keys, no entry-point plugins."""
+    """Settings for a throw-away gateway: SQLite in ``data_dir``, fresh keys, no entry-point plugins."""
     values: dict[str, object] = {
         "data_dir": data_dir,
-        "database_url": "sqlite:///:memory:",
+        # a file, not :memory: (one connection shared by every transaction): background runs write concurrently
+        "database_url": f"sqlite:///{data_dir / 'unigate.db'}",
         "secret_key": "00000000-0000-4000-8000-00000000test",
         "encryption_key": generate_key(),
         "providers_files": ":".join(str(p) for p in providers_files),
+        "sync_sweep_seconds": 3600,  # syncs run when a test triggers them, not on their own
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]

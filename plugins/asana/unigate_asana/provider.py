@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from gateway.provider import Provider, ProviderContext, Resource
+from gateway.provider import Provider, ProviderContext, Resource, Sync
+from unified_models import CollectionType
 from unigate_asana.attachments import AsanaAttachments
 from unigate_asana.collections import AsanaCollections
 from unigate_asana.comments import AsanaComments
@@ -25,6 +26,15 @@ class AsanaProvider(Provider):
         "collections": AsanaCollections,
         "users": AsanaUsers,
         "tags": AsanaTags,
+    }
+    syncs: ClassVar[Mapping[str, Sync]] = {
+        "tickets": Sync(
+            "tickets",
+            scope="collections",
+            scope_where={"collection_type": CollectionType.PROJECT},
+            description="Tasks of every project, by `modified_since`",
+        ),
+        "collections": Sync("collections", incremental=False, frequency="every 6h"),
     }
 
     async def post_connection(self, ctx: ProviderContext) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from gateway.provider import ErrorResolution, Provider, Resource, UpstreamError
+from gateway.provider import ErrorResolution, Provider, Resource, Sync, UpstreamError
 from unigate_gitlab.comments import GitLabComments
 from unigate_gitlab.projects import GitLabCollections
 from unigate_gitlab.tickets import GitLabTickets
@@ -23,6 +23,12 @@ class GitLabProvider(Provider):
         "collections": GitLabCollections,
         "users": GitLabUsers,
         "tags": GitLabTags,
+    }
+    syncs: ClassVar[Mapping[str, Sync]] = {
+        "tickets": Sync("tickets", scope="collections", description="Issues of every project, by `updated_after`"),
+        "collections": Sync("collections", incremental=False, frequency="every 6h"),
+        "users": Sync("users", incremental=False, frequency="every 6h", scope="collections"),
+        "tags": Sync("tags", incremental=False, frequency="every 6h", scope="collections"),
     }
 
     def classify_error(self, error: UpstreamError) -> ErrorResolution | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from gateway.provider import Provider, ProviderContext, ProviderError, Resource
+from gateway.provider import Provider, ProviderContext, ProviderError, Resource, Sync
 from unigate_jira.attachments import JiraAttachments
 from unigate_jira.comments import JiraComments
 from unigate_jira.common import BASIC, api, check
@@ -26,6 +26,12 @@ class JiraProvider(Provider):
         "collections": JiraCollections,
         "users": JiraUsers,
         "tags": JiraTags,
+    }
+    syncs: ClassVar[Mapping[str, Sync]] = {
+        "tickets": Sync("tickets", description="Issues of every project, by JQL `updated >=`"),
+        "collections": Sync("collections", incremental=False, frequency="every 6h"),
+        "users": Sync("users", incremental=False, frequency="every 6h"),
+        "tags": Sync("tags", incremental=False, frequency="every 6h"),
     }
 
     async def post_connection(self, ctx: ProviderContext) -> None:

@@ -6,7 +6,7 @@ import time
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from gateway.provider import ErrorResolution, Provider, Resource, UpstreamError
+from gateway.provider import ErrorResolution, Provider, Resource, Sync, UpstreamError
 from unigate_linear.attachments import LinearAttachments
 from unigate_linear.collections import LinearCollections
 from unigate_linear.comments import LinearComments
@@ -37,6 +37,12 @@ class LinearProvider(Provider):
         "collections": LinearCollections,
         "users": LinearUsers,
         "tags": LinearTags,
+    }
+    syncs: ClassVar[Mapping[str, Sync]] = {
+        "tickets": Sync("tickets", description="Issues, by the `updatedAt` filter"),
+        "collections": Sync("collections", incremental=False, frequency="every 6h"),
+        "users": Sync("users", incremental=False, frequency="every 6h"),
+        "tags": Sync("tags", incremental=False, frequency="every 6h"),
     }
 
     def classify_error(self, error: UpstreamError) -> ErrorResolution | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from gateway.provider import Provider, ProviderContext, Resource
+from gateway.provider import Provider, ProviderContext, Resource, Sync
 from unigate_zendesk.attachments import ZendeskAttachments
 from unigate_zendesk.comments import ZendeskComments
 from unigate_zendesk.common import API, check
@@ -26,6 +26,14 @@ class ZendeskProvider(Provider):
         "teams": ZendeskTeams,
         "accounts": ZendeskAccounts,
         "tags": ZendeskTags,
+    }
+    syncs: ClassVar[Mapping[str, Sync]] = {
+        "tickets": Sync("tickets", description="Tickets, by the incremental export's start time"),
+        "users": Sync("users", incremental=False, frequency="every 6h"),
+        "contacts": Sync("contacts", incremental=False, frequency="every 6h"),
+        "teams": Sync("teams", incremental=False, frequency="every 6h"),
+        "accounts": Sync("accounts", incremental=False, frequency="every 6h"),
+        "tags": Sync("tags", incremental=False, frequency="every 6h"),
     }
 
     async def post_connection(self, ctx: ProviderContext) -> None:

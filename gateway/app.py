@@ -29,6 +29,7 @@ from gateway.api import (
     providers,
     records,
     syncs,
+    webhooks,
 )
 from gateway.api.endpoint import Endpoint
 from gateway.body_timeout import BodyTimeout
@@ -61,6 +62,7 @@ def all_endpoints(resource_types: ResourceTypes | None = None) -> list[Endpoint]
         *mode_routes.ENDPOINTS,
         *records.ENDPOINTS,
         *syncs.ENDPOINTS,
+        *webhooks.ENDPOINTS,
         *unified.unified_endpoints(resource_types),
         *actions.ENDPOINTS,
     ]

@@ -23,6 +23,7 @@ from gateway.auth.websocket import Notifier
 from gateway.background import InProcessQueue
 from gateway.catalog import Catalog, load_catalog
 from gateway.instance_secrets import load_instance_secrets
+from gateway.outbox import Outbox
 from gateway.plugins import DEFAULT_PLUGINS, create_plugin_manager
 from gateway.registry import build_registry, collect_catalog_contributions
 from gateway.resource_types import build_resource_types
@@ -41,6 +42,7 @@ from gateway.upstream.classify import ErrorClassifier
 from gateway.upstream.live import LiveConnections
 from gateway.upstream.outbound import Outbound
 from gateway.vault import Vault
+from gateway.webhook_delivery import WebhookSender, delivery_queue
 
 logger = logging.getLogger("unigate.catalog")
 
@@ -86,13 +88,15 @@ def build_gateway(settings: Settings, plugins: Sequence[object] = (), entrypoint
     classify = ErrorClassifier(pm, defaults)
     call_log = CallLogWriter(settings.resolved_database_url, engine)
     outbound = Outbound(settings, classify, call_log)
-    tokens = TokenServices(engine, sessions, vault, catalog, providers, outbound.http)
+    outbox = Outbox(vault)
+    tokens = TokenServices(engine, sessions, vault, catalog, providers, outbound.http, outbox)
     live = LiveConnections(sessions, catalog, vault, partial(_fresh, tokens), settings.connection_cache_ttl)
     changes = ConnectionChanges(settings.resolved_database_url, engine, live.forget)
     live.publish = changes.publish
     action_runs = ActionRuns(engine, vault)
     worker = ActionWorker(action_runs, live, providers, outbound)
-    states, records = SyncStates(engine), RecordStore(engine, vault)
+    states, records = SyncStates(engine, outbox), RecordStore(engine, vault)
+    webhooks = WebhookSender(engine, vault, outbound.http)
     runner = SyncRunner(states, records, live, providers, outbound, resource_types)
     return Gateway(
         settings=settings,
@@ -106,6 +110,7 @@ def build_gateway(settings: Settings, plugins: Sequence[object] = (), entrypoint
         providers=providers,
         resource_types=resource_types,
         field_mappings=FieldMappings(sessions, settings.connection_cache_ttl),
+        outbox=outbox,
         classify=classify,
         outbound=outbound,
         tokens=tokens,
@@ -116,6 +121,8 @@ def build_gateway(settings: Settings, plugins: Sequence[object] = (), entrypoint
         action_runs=action_runs,
         action_queue=InProcessQueue(worker.work, action_runs.claimable),
         syncs=Syncs.embedded(states, records, runner, providers, settings.sync_sweep_seconds),
+        webhooks=webhooks,
+        webhook_queue=delivery_queue(webhooks, settings.webhook_sweep_seconds),
     )
 
 

@@ -20,6 +20,7 @@ from gateway.auth.websocket import Notifier
 from gateway.background import RunQueue
 from gateway.catalog import Catalog
 from gateway.instance_secrets import InstanceSecrets
+from gateway.outbox import Outbox
 from gateway.registry import ProviderRegistry
 from gateway.resource_types import ResourceTypes
 from gateway.secret_keys import SecretKeys
@@ -32,6 +33,7 @@ from gateway.upstream.classify import ErrorClassifier
 from gateway.upstream.live import LiveConnections
 from gateway.upstream.outbound import Outbound
 from gateway.vault import Vault
+from gateway.webhook_delivery import WebhookSender
 
 
 @dataclass
@@ -47,6 +49,7 @@ class Gateway:
     providers: ProviderRegistry
     resource_types: ResourceTypes  # the unified resources served: built-in and declared by plugins
     field_mappings: FieldMappings  # custom field names per integration and connection
+    outbox: Outbox  # webhooks to the customer's app, queued with the events they report
     classify: ErrorClassifier
     outbound: Outbound  # every call out: the proxy's sessions, auth flows' client, unified calls' clients
     tokens: TokenServices  # refreshing and minting credentials
@@ -57,6 +60,8 @@ class Gateway:
     action_runs: ActionRuns  # stored background runs of actions (X-Async)
     action_queue: RunQueue  # works on them: resumes unfinished runs on start, gives running ones back on stop
     syncs: Syncs  # sync states, the records cache, and the queue running due syncs
+    webhooks: WebhookSender  # sends the outbox's webhooks
+    webhook_queue: RunQueue  # works through the due deliveries
 
     async def start(self, *, action_runs: bool = True) -> None:
         """Start the services; ``action_runs=False`` (a command-line process) leaves background runs (actions,
@@ -68,6 +73,7 @@ class Gateway:
             await self.action_queue.start()
             if self.settings.syncs:
                 await self.syncs.queue.start()
+            await self.webhook_queue.start()
         # Everything built so far (catalog, registries, models) lives as long as the process: move it out of the
         # cyclic collector's reach, so full collections stay short and do not stall requests.
         gc.collect()
@@ -84,6 +90,7 @@ class Gateway:
         finally:
             await self.action_queue.stop()
             await self.syncs.queue.stop()
+            await self.webhook_queue.stop()
             await self.changes.stop()
             await self.outbound.close()
             await self.call_log.stop()

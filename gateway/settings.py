@@ -35,6 +35,7 @@ class Settings(BaseSettings):
     connection_cache_ttl: float = Field(default=5.0, ge=0)
     syncs: bool = True  # run due syncs in this server process
     sync_sweep_seconds: float = Field(default=5.0, gt=0)
+    webhook_sweep_seconds: float = Field(default=1.0, gt=0)
     proxy_read_timeout: float = Field(default=60.0, gt=0)
     proxy_max_retry_wait: float = Field(default=60.0, ge=0)
     proxy_backoff_seconds: float = Field(default=1.0, ge=0)

@@ -11,7 +11,7 @@ from gateway.store.tables import SQLModel
 
 
 def test_migrated_schema_matches_the_models(database_url: str) -> None:
-    assert current_revision(database_url) == "0007"
+    assert current_revision(database_url) == "0008"
     engine = create_engine(database_url)
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})

@@ -25,6 +25,7 @@ from gateway.auth.minting import MINTERS
 from gateway.auth.services import TokenServices
 from gateway.auth.tokens import ClientCredentials, TokenError, TokenResult, metadata_from_response, request_token
 from gateway.errors import GatewayError
+from gateway.outbox import Event, auth_event
 from gateway.provider import CredentialsRejected, Provider, TokenRefresh
 from gateway.store.tables import Connection, Integration
 from gateway.store.types import utcnow
@@ -66,10 +67,14 @@ async def _take_lease(services: TokenServices, connection_pk: int) -> bool:
     return bool(result.rowcount)
 
 
-async def _finish(services: TokenServices, connection_pk: int, values: dict[str, Any]) -> None:
+async def _finish(
+    services: TokenServices, connection_pk: int, values: dict[str, Any], event: Event | None = None
+) -> None:
     table = Connection.__table__  # type: ignore[attr-defined]
     async with services.engine.begin() as conn:
         await conn.execute(update(table).where(table.c.id == connection_pk).values(refresh_lock_until=None, **values))
+        if event is not None and services.outbox is not None:
+            await services.outbox.add_in(conn, event)
 
 
 def _client_for(services: TokenServices, integration: Integration, credentials: dict[str, Any]) -> ClientCredentials:
@@ -107,10 +112,10 @@ async def _refresh_once(
             updated, expires_at = _merge(credentials, token), token.expires_at
             metadata = metadata_from_response(entry, token.raw, refresh=True)
     except ForbiddenHostError as exc:  # 400 forbidden_host: the catalog points at a host Unigate may not call
-        await _record_failure(services, row, exc.message)
+        await _record_failure(services, row, integration, exc.message)
         raise
     except TokenError as exc:
-        await _record_failure(services, row, str(exc))
+        await _record_failure(services, row, integration, str(exc))
         status, code = (424, "connection_refresh_failed") if exc.rejected else (502, "refresh_failed")
         raise GatewayError(status, code, f"Refreshing the {integration.provider} token failed: {exc}") from None
     config = {**row.connection_config, **metadata}
@@ -179,7 +184,8 @@ def _merge(credentials: dict[str, Any], token: TokenResult) -> dict[str, Any]:
     return {k: v for k, v in updated.items() if v is not None}
 
 
-async def _record_failure(services: TokenServices, row: Connection, message: str) -> None:
+async def _record_failure(services: TokenServices, row: Connection, integration: Integration, message: str) -> None:
+    """Count the failure and queue the ``auth`` webhook (``operation: refresh, success: false``) with it."""
     now = utcnow()
     last = row.last_refresh_failure_at
     attempts = row.refresh_attempts + (0 if last is not None and last.date() == now.date() else 1)
@@ -192,6 +198,15 @@ async def _record_failure(services: TokenServices, row: Connection, message: str
             "refresh_attempts": attempts,
             "refresh_exhausted": attempts >= EXHAUSTED_AFTER,
         },
+        auth_event(
+            "refresh",
+            integration.unique_key,
+            integration.provider,
+            row.connection_id,
+            row.credentials_type,
+            success=False,
+            error={"type": "refresh_token_external_error", "description": message[:500]},
+        ),
     )
 
 

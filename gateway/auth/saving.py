@@ -18,6 +18,7 @@ from gateway.auth.lane import WriteRule, check_end_user, connection_exists, reco
 from gateway.auth.services import ConnectionServices
 from gateway.catalog.forms import FormError, check_connection_config
 from gateway.errors import GatewayError, not_found
+from gateway.outbox import auth_event
 from gateway.provider import Provider, ProviderContext
 from gateway.store.conflicts import commit_or_conflict
 from gateway.store.connections import find_connection
@@ -103,6 +104,9 @@ async def save_connection(
         row.last_refresh_failure_at, row.last_refresh_error, row.refresh_attempts = None, None, 0
         row.refresh_exhausted, row.refresh_lock_until = False, None
         session.add(row)
+        operation = "override" if found else "creation"
+        event = auth_event(operation, integration.unique_key, integration.provider, connection_id, row.credentials_type)
+        await gateway.outbox.add(session, event)  # sent if, and only if, the connection is stored
         conflict = (
             connection_exists(connection_id)
             if new.rule is WriteRule.CREATE

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from gateway.catalog import Catalog
+from gateway.outbox import Outbox
 from gateway.registry import ProviderRegistry
 from gateway.secret_keys import SecretKeys
 from gateway.settings import Settings
@@ -33,6 +34,7 @@ class TokenServices:
     catalog: Catalog
     providers: ProviderRegistry  # for a plugin's own ``refresh_tokens``
     http: httpx.AsyncClient  # the guarded outbound client: token endpoints
+    outbox: Outbox | None = None  # where a refresh failure's webhook goes
 
 
 class ConnectionServices(Protocol):
@@ -56,3 +58,5 @@ class ConnectionServices(Protocol):
     def live(self) -> LiveConnections: ...
     @property
     def tokens(self) -> TokenServices: ...
+    @property
+    def outbox(self) -> Outbox: ...

@@ -240,6 +240,43 @@ class SyncState(SQLModel, table=True):
     failures: int = Field(default=0, nullable=False)  # failed runs in a row (the retry backoff grows with it)
 
 
+class WebhookSettings(SQLModel, table=True):
+    """Where and when Unigate sends webhooks to the customer's app (one row), and the key that signs them."""
+
+    __tablename__ = "webhook_settings"
+
+    id: int | None = Field(default=None, primary_key=True)
+    primary_url: str | None = Field(default=None, sa_type=Text)
+    secondary_url: str | None = Field(default=None, sa_type=Text)
+    on_auth_creation: bool = Field(default=True, nullable=False)
+    on_auth_refresh_error: bool = Field(default=True, nullable=False)
+    on_sync_completion_always: bool = Field(default=False, nullable=False)  # else only runs that changed records
+    on_sync_error: bool = Field(default=True, nullable=False)
+    on_async_action_completion: bool = Field(default=True, nullable=False)
+    signing_key: str | None = Field(default=None, sa_type=Text)  # encrypted JSON {"key": ...}
+    updated_at: datetime = _timestamp(default_factory=utcnow)
+
+
+class WebhookDelivery(SQLModel, table=True):
+    """One webhook to send to one URL: the outbox row written with the event, then each attempt's outcome."""
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_type: str = Field(sa_type=String(32), nullable=False)  # auth, sync, forward, async_action
+    url: str = Field(sa_type=Text, nullable=False)
+    payload: str = Field(sa_type=Text, nullable=False)  # encrypted JSON body
+    status: str = Field(default="pending", sa_type=String(16), nullable=False)  # pending, delivered, failed
+    attempts: int = Field(default=0, nullable=False)
+    next_attempt_at: datetime = _timestamp(default_factory=utcnow)
+    lease_until: datetime | None = _timestamp(nullable=True, default=None)
+    last_status_code: int | None = Field(default=None)
+    last_error: str | None = Field(default=None, sa_type=Text)
+    created_at: datetime = _timestamp(default_factory=utcnow)
+    delivered_at: datetime | None = _timestamp(nullable=True, default=None)
+
+
 ENCRYPTED_COLUMNS: tuple[tuple[type[SQLModel], str], ...] = (
     (Integration, "secrets"),
     (Connection, "credentials"),
@@ -247,6 +284,8 @@ ENCRYPTED_COLUMNS: tuple[tuple[type[SQLModel], str], ...] = (
     (ActionRun, "input"),
     (ActionRun, "result"),
     (Record, "payload"),
+    (WebhookSettings, "signing_key"),
+    (WebhookDelivery, "payload"),
 )
 
 

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from gateway.errors import GatewayError
+from gateway.outbox import Event
 from gateway.provider import ListQuery, Provider, ProviderContext, Resource, Sync
 from gateway.provider.failures import UpstreamFailure
 from gateway.registry import ProviderRegistry
@@ -67,12 +68,20 @@ class SyncRunner:
             message = _describe(exc)
             log.warning("sync %s of %s failed: %s", claimed.sync_name, claimed.connection_id, message)
             backoff = min(interval, 30.0 * 2**claimed.failures)
-            await self.states.finish(claimed, utcnow() + timedelta(seconds=backoff), error=message)
+            failed = {"error": {"type": "script_error", "description": message}, "failedAt": utcnow().isoformat()}
+            event = _sync_event(claimed, sync, self._model(sync), started, success=False, **failed)
+            await self.states.finish(claimed, utcnow() + timedelta(seconds=backoff), error=message, event=event)
             return
-        model = self.resource_types[sync.resource].model.__name__
         checkpoint = {"modified_after": (started - OVERLAP).isoformat()} if sync.incremental else {}
-        result = {model: counts.as_dict()}
-        await self.states.finish(claimed, started + timedelta(seconds=interval), checkpoint=checkpoint, result=result)
+        result = {self._model(sync): counts.as_dict()}
+        event = _sync_event(claimed, sync, self._model(sync), started, responseResults=counts.as_dict())
+        if not (counts.added or counts.updated or counts.deleted):
+            event = Event(event.type, event.body, "on_sync_completion_always")
+        next_run = started + timedelta(seconds=interval)
+        await self.states.finish(claimed, next_run, checkpoint=checkpoint, result=result, event=event)
+
+    def _model(self, sync: Sync) -> str:
+        return self.resource_types[sync.resource].model.__name__
 
     async def _run(self, claimed: Claimed, provider: Provider, sync: Sync) -> Counts:
         model = self.resource_types[sync.resource].model.__name__
@@ -129,6 +138,28 @@ async def _everything(resource: Resource[Any, Any, Any], ctx: ProviderContext) -
     async for items in _pages(resource, ctx):
         for item in items:
             yield item
+
+
+def _sync_event(
+    claimed: Claimed, sync: Sync, model: str, started: datetime, success: bool = True, **extra: Any
+) -> Event:
+    """Nango's ``sync`` webhook for a run that ended (``success: false`` with ``error`` when it failed)."""
+    body = {
+        "from": "nango",
+        "type": "sync",
+        "connectionId": claimed.connection_id,
+        "providerConfigKey": claimed.integration_key,
+        "syncName": claimed.sync_name,
+        "syncVariant": "base",
+        "model": model,
+        "syncType": "INCREMENTAL" if claimed.checkpoint else "INITIAL",
+        "success": success,
+        "modifiedAfter": started.isoformat(),
+        "queryTimeStamp": started.isoformat(),
+        **({"startedAt": started.isoformat()} if not success else {}),
+        **extra,
+    }
+    return Event("sync", body, None if success else "on_sync_error")
 
 
 def _describe(exc: Exception) -> str:

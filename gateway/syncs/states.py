@@ -15,6 +15,7 @@ from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from gateway.outbox import Event, Outbox
 from gateway.registry import ProviderRegistry
 from gateway.store.tables import Connection, Integration, SyncState
 from gateway.store.types import utcnow
@@ -46,8 +47,9 @@ def _free(now: datetime) -> Any:
 
 
 class SyncStates:
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, outbox: Outbox | None = None) -> None:
         self.engine = engine
+        self.outbox = outbox
 
     async def ensure(self, providers: ProviderRegistry) -> None:
         """Create the missing states of every connection whose provider declares syncs."""
@@ -124,8 +126,10 @@ class SyncStates:
         checkpoint: dict[str, Any] | None = None,
         result: dict[str, Any] | None = None,
         error: str | None = None,
+        event: Event | None = None,
     ) -> None:
-        """Record how the run ended and when the next one is due; the lease is released."""
+        """Record how the run ended and when the next one is due, releasing the lease; ``event`` (the sync
+        webhook) is queued in the same transaction."""
         values: dict[str, Any] = {
             "lease_until": None,
             "last_finished_at": utcnow(),
@@ -139,6 +143,8 @@ class SyncStates:
             values |= {"status": "ERROR", "last_error": error, "failures": claimed.failures + 1}
         async with self.engine.begin() as conn:
             await conn.execute(update(TABLE).where(TABLE.c.id == claimed.state_id).values(values))
+            if event is not None and self.outbox is not None:
+                await self.outbox.add_in(conn, event)
 
     async def release(self, state_id: int) -> None:
         """Give an interrupted run back (the server stops): due again at once."""

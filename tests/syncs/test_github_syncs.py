@@ -13,11 +13,16 @@ import httpx
 import pytest
 import unigate_github
 from sqlalchemy import text
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
 
 from gateway.app import create_app
 from gateway.assemble import build_gateway
 from gateway.runtime import Gateway
 from gateway.settings import Settings
+from gateway.testing.loopback import run_app
 
 sys.path.insert(0, str(Path(unigate_github.__file__).resolve().parents[1] / "tests"))
 from fake_github import FakeGitHub  # noqa: E402
@@ -155,6 +160,39 @@ async def test_records_are_encrypted_at_rest(world: tuple[Gateway, httpx.AsyncCl
     async with gateway.engine.connect() as conn:
         stored = [row[0] for row in await conn.execute(text("SELECT payload FROM records"))]
     assert stored and not any("octo/hello" in value for value in stored)
+
+
+async def test_runs_send_sync_webhooks(world: tuple[Gateway, httpx.AsyncClient], fake: FakeGitHub) -> None:
+    gateway, client = world
+    received: list[dict[str, Any]] = []
+
+    async def hook(request: Request) -> Response:
+        received.append(await request.json())
+        return Response(status_code=204)
+
+    with run_app(Starlette(routes=[Route("/hook", hook, methods=["POST"])])) as url:
+        await client.patch("/environment/webhook-settings", json={"primary_url": f"{url}/hook"})
+        await _run(client, gateway, "collections")
+        await _run(client, gateway, "collections")  # nothing changed: no webhook unless always asked for
+        for token in list(fake.tokens):
+            fake.revoke_token(token)
+        await _run(client, gateway, "collections")
+        await gateway.webhook_queue.stop()  # drains what is in flight
+        for delivery_id in await gateway.webhooks.due():
+            await gateway.webhooks.send(delivery_id)
+    success, failure = received
+    assert success == {
+        **success,
+        "type": "sync",
+        "syncName": "collections",
+        "model": "Collection",
+        "connectionId": "octo",
+        "providerConfigKey": "gh",
+        "syncType": "INITIAL",
+        "success": True,
+        "responseResults": {"added": 2, "updated": 0, "deleted": 0},
+    }
+    assert failure["success"] is False and "credentials" in failure["error"]["description"]
 
 
 async def test_pause_reset_and_bad_requests(world: tuple[Gateway, httpx.AsyncClient]) -> None:

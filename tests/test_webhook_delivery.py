@@ -152,4 +152,6 @@ async def test_bad_settings_are_refused(api: tuple[Gateway, httpx.AsyncClient]) 
     assert bad.status_code == 400 and bad.json()["error"]["errors"][0]["path"] == ["primary_url"]
     unknown = await client.patch("/environment/webhook-settings", json={"on_everything": True})
     assert unknown.status_code == 400
+    null_flag = await client.patch("/environment/webhook-settings", json={"on_sync_error": None})
+    assert null_flag.status_code == 400 and "true or false" in null_flag.json()["error"]["message"]
     assert (await client.get("/environment/webhook-settings")).json()["data"]["primary_url"] is None

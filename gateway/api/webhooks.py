@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field
+from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, field_validator
 from sqlmodel import col, select
 from starlette.responses import Response
 
@@ -41,6 +41,13 @@ class SettingsPatch(BaseModel):
     )
     on_sync_error: bool | None = Field(default=None, description="sync: a run failed")
     on_async_action_completion: bool | None = Field(default=None, description="async_action: a run ended")
+
+    @field_validator(*FLAGS)
+    @classmethod
+    def _not_null(cls, value: bool | None) -> bool:
+        if value is None:
+            raise ValueError("send true or false (leave the field out to keep it)")
+        return value
 
 
 class SettingsData(BaseModel):

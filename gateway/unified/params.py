@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
@@ -26,6 +26,11 @@ class ListParams(ItemParams):
     cursor: str | None = Field(default=None, description="`next_cursor` of the previous page, exactly as received")
     modified_after: UtcDatetime | None = Field(
         default=None, description="Only objects changed at or after this time (ISO-8601 with a time zone)"
+    )
+    source: Literal["live", "cache"] = Field(
+        default="live",
+        description="`live` asks the provider; `cache` answers from the records syncs keep (no provider call; "
+        "objects gone from the provider have `remote_was_deleted: true`)",
     )
 
 

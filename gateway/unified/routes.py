@@ -22,7 +22,8 @@ from gateway.errors import GatewayError, validation_error
 from gateway.provider import LIST_FILTERS, ListQuery, NotSupported, Resource
 from gateway.resource_types import ResourceType
 from gateway.runtime import Gateway
-from gateway.unified.context import unified_context
+from gateway.unified.cached import list_cached
+from gateway.unified.context import connection_headers, unified_context
 from gateway.unified.cursors import cursor_key, seal, unseal
 from gateway.unified.params import ItemParams, ListParams
 from gateway.upstream.failure_answers import PROVIDER_FAILURES, failure_answer, not_supported
@@ -108,7 +109,7 @@ def _answer(data: bytes, warnings: Sequence[FieldWarning], status: int = 200, **
     return Response(b"".join(parts), status_code=status, media_type="application/json")
 
 
-PAGING = frozenset({"page_size", "cursor", "include_remote_data"})
+PAGING = frozenset({"page_size", "cursor", "include_remote_data", "source"})
 
 
 def _sent_filters(params: BaseModel, parent: tuple[str, str] | None) -> dict[str, str]:
@@ -157,6 +158,10 @@ async def list_resource(call: Call[Any, ListParams], name: str, parent: tuple[st
     is ``(ListQuery field, id)`` of a nested list."""
     gateway: Gateway = call.request.app.state.gateway
     params = call.query
+    if params.source == "cache":
+        mappings = await gateway.field_mappings.effective(*connection_headers(call.request))
+        model = gateway.resource_types[name].model.__name__
+        return await list_cached(call, name, model, _sent_filters(params, parent), mappings.get(name))
     key = cursor_key(gateway.secrets.secret_key)
     async with resource_call(call, name, "list") as (resource, ctx):
         scope = (ctx.integration_key, ctx.connection_id, name)

@@ -195,6 +195,40 @@ async def test_runs_send_sync_webhooks(world: tuple[Gateway, httpx.AsyncClient],
     assert failure["success"] is False and "credentials" in failure["error"]["description"]
 
 
+async def test_unified_lists_answer_from_the_cache(world: tuple[Gateway, httpx.AsyncClient], fake: FakeGitHub) -> None:
+    gateway, client = world
+    await _run(client, gateway, "tickets")
+    await _run(client, gateway, "collections")
+    calls = len(fake.requests)
+    world_only = await client.get(
+        "/tickets", params={"source": "cache", "collection_id": "octo/world"}, headers=HEADERS
+    )
+    assert world_only.status_code == 200, world_only.text
+    assert [t["name"] for t in world_only.json()["data"]] == ["World 1"] and world_only.json()["next_cursor"] is None
+    names: list[str] = []
+    page = await client.get("/tickets", params={"source": "cache", "page_size": 50}, headers=HEADERS)
+    while True:
+        names += [t["name"] for t in page.json()["data"]]
+        if page.json()["next_cursor"] is None:
+            break
+        page = await client.get(
+            "/tickets", params={"source": "cache", "cursor": page.json()["next_cursor"]}, headers=HEADERS
+        )
+    assert len(names) == 131 == len(set(names))
+    assert len(fake.requests) == calls  # the provider was not asked
+    del fake.repos["octo/world"]
+    await _run(client, gateway, "collections")
+    cached = await client.get("/collections", params={"source": "cache"}, headers=HEADERS)
+    assert {c["id"]: c["remote_was_deleted"] for c in cached.json()["data"]} == {
+        "octo/hello": False,
+        "octo/world": True,
+    }
+    other = await client.get(
+        "/tickets", params={"source": "cache", "cursor": page.json()["next_cursor"] or "x"}, headers=HEADERS
+    )
+    assert other.status_code == 400
+
+
 async def test_pause_reset_and_bad_requests(world: tuple[Gateway, httpx.AsyncClient]) -> None:
     gateway, client = world
     scope = {"provider_config_key": "gh", "connection_id": "octo"}

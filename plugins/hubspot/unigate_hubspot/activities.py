@@ -18,8 +18,11 @@ LINK_FILTERS = {"contact_id": "contacts", "company_id": "companies", "deal_id": 
 LINK_FIELDS = ("contacts", "companies", "deals", "owner")
 
 
-class HubSpotNotes(HubSpotObjects[Note, NoteCreate, NoteCreate], Resource[Note, NoteCreate, NoteCreate]):
-    """Notes (``hs_note_body``, HTML) on contacts, companies and deals; created with the current time."""
+class HubSpotNotes(HubSpotObjects[Note, NoteCreate, Any], Resource[Note, NoteCreate]):
+    """Notes (``hs_note_body``, HTML) on contacts, companies and deals; created with the current time. Not updated:
+    the unified notes have no update model (HubSpot could: ``PATCH /crm/v3/objects/notes/{id}``)."""
+
+    update = Resource.update  # no route without an update model
 
     kind = NOTES
     link_filters = LINK_FILTERS

@@ -35,8 +35,11 @@ class HubSpotPipelines(Resource[Pipeline]):
     fields = (*ENVELOPE_FIELDS, "name", "stages", "is_default")
 
     async def list(self, ctx: ProviderContext, query: ListQuery) -> ResourcePage[Pipeline]:
-        """All of them on one page: HubSpot does not page pipelines."""
-        return ResourcePage([to_pipeline(p) for p in await deal_pipelines(ctx)])
+        """HubSpot answers every pipeline at once: pages of ``page_size`` are cut from it (the cursor an offset)."""
+        start = int(query.cursor) if query.cursor and query.cursor.isdigit() else 0
+        found = await deal_pipelines(ctx)
+        end = start + query.page_size
+        return ResourcePage([to_pipeline(p) for p in found[start:end]], str(end) if end < len(found) else None)
 
     async def get(self, ctx: ProviderContext, remote_id: str) -> Pipeline:
         response = await ctx.http.get(f"{PIPELINES}/{remote_id}")

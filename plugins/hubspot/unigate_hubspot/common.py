@@ -112,10 +112,15 @@ def rate_limit_wait(status: int, headers: Mapping[str, str], body: Mapping[str, 
     return max(int(interval) // 1000, 1) if interval.isdigit() else WAITS["TEN_SECONDLY_ROLLING"]
 
 
+def unified_field(body: Mapping[str, Any]) -> str | None:
+    """The unified field a refusal concerns: a mapped property's field, else ``custom_fields.<property>``."""
+    name = property_of(body)
+    return None if name is None else FIELDS.get(name, f"custom_fields.{name}")
+
+
 ERRORS = HubSpotErrors(
     rules=(ErrorRule(400, "invalid_query", _reading), ErrorRule(400, "invalid")),
-    fields=FIELDS,
-    field_of=property_of,
+    field_of=unified_field,
 )
 
 

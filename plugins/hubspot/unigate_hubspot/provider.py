@@ -38,7 +38,8 @@ class HubSpotProvider(Provider):
             ctx.connection_config["portalId"] = str(portal)
 
     def classify_error(self, error: UpstreamError) -> ErrorResolution | None:
-        """A 429 waits for its policy's window (one second, ten seconds); the daily budget is not waited for."""
+        """A 429 waits for its policy's window: a second, ten seconds, or (the daily budget) an hour, which is more
+        than any retry budget, so the caller gets the 429 at once."""
         if error.status != 429:
             return None
         try:
@@ -46,6 +47,4 @@ class HubSpotProvider(Provider):
         except ValueError:
             body = {}
         wait = rate_limit_wait(429, error.headers, body if isinstance(body, dict) else {})
-        if body.get("policyName") == "DAILY" if isinstance(body, dict) else False:
-            return ErrorResolution("fail", "rate_limited", "HubSpot's daily API budget is spent")
         return ErrorResolution("wait_and_retry", "rate_limited", "HubSpot rate limit", wait_seconds=wait)

@@ -393,6 +393,8 @@ class FakeHubSpot(FakeUpstream):
             return not_found()
         body = await request.json()
         ids = [str(i.get("id")) for i in body.get("inputs") or []]
+        if len(ids) > 100:
+            return error(400, "Batch input cannot contain more than 100 inputs.", "VALIDATION_ERROR")
         found = [item for i in ids if (item := self._live(kind, i))]
         answer: dict[str, Any] = {
             "status": "COMPLETE",

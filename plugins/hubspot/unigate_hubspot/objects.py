@@ -25,6 +25,7 @@ from gateway.provider import (
     unsupported_filter,
 )
 from unified_models import RemoteObject
+from unigate_hubspot.common import MAX_PAGE
 from unigate_hubspot.links import linked, linked_batch, linked_page, relink
 from unigate_hubspot.records import (
     Filter,
@@ -116,7 +117,7 @@ class HubSpotObjects(Resource[ModelT, CreateT, UpdateT]):
                     raise unsupported_filter(
                         other, f"HubSpot lists {self.kind.name} by one association; drop {name} or {other}"
                     )
-            limit, after = query.page_size, query.cursor
+            limit, after = min(query.page_size, MAX_PAGE), query.cursor  # batch reads take 100 ids at most
             ids, cursor = await linked_page(ctx, target, str(getattr(query, name)), self.kind.name, limit, after)
             items = await self.assemble(ctx, await read_records(ctx, self.kind, ids, properties), custom)
             return ResourcePage([i for i in items if matches(i, query, checked)], cursor)

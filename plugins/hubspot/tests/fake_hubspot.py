@@ -249,6 +249,10 @@ class FakeHubSpot(FakeUpstream):
             text = "" if value is None else str(value)
             if name == "email" and text and "@" not in text:
                 return invalid_property(name, "INVALID_EMAIL", f"Email address {text} is invalid")
+            if name == "hubspot_owner_id" and text and text not in self.owners:
+                return invalid_property(name, "INVALID_OWNER_ID", f"{text} is not a valid owner id")
+            if name == "pipeline" and text and all(p["id"] != text for p in self.pipelines):
+                return invalid_property(name, "INVALID_OPTION", f"{text} was not one of the allowed options")
             if name == "dealstage" and text and self._stage(text) is None:
                 return invalid_property(name, "INVALID_OPTION", f"{text} was not one of the allowed options")
             if name == "hs_task_status" and text and text not in TASK_STATUSES:

@@ -377,6 +377,12 @@ async def test_hubspot_refusals_name_the_unified_field(api: httpx.AsyncClient, w
     )
     taken = await api.post("/crm/contacts", json={"email_addresses": [{"email": "cora@acme.com"}]})
     assert taken.status_code == 422 and "already exists" in taken.json()["error"]["message"]
+    no_owner = await api.patch(f"/crm/contacts/{world.dan.id}", json={"owner": "77"})
+    assert no_owner.status_code == 422 and field_of(no_owner) == "owner"
+    no_company = await api.post("/crm/contacts", json={"first_name": "Lone", "companies": ["999999"]})
+    assert no_company.status_code == 422 and field_of(no_company) == "companies"
+    no_pipeline = await api.post("/crm/deals", json={"name": "Lost", "pipeline": "nowhere"})
+    assert no_pipeline.status_code == 422 and field_of(no_pipeline) == "pipeline"
     unknown = await api.patch(f"/crm/contacts/{world.dan.id}", json={"custom_fields": {"shoe_size": "44"}})
     assert unknown.status_code == 422 and field_of(unknown) == "custom_fields.shoe_size"
     missing = await api.get("/crm/contacts/424242")

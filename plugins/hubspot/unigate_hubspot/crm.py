@@ -178,8 +178,14 @@ class HubSpotDeals(HubSpotObjects[Deal, DealCreate, DealUpdate], Resource[Deal, 
         if not pipeline and remote_id is not None:
             current = await get_record(ctx, DEALS, remote_id, ["pipeline"])
             pipeline = (current.get("properties") or {}).get("pipeline")
-        chosen = next((p for p in pipelines if p.get("id") == pipeline), None) if pipeline else None
-        chosen = chosen or next((p for p in pipelines if p.get("id") == "default"), pipelines[0] if pipelines else None)
+        if pipeline:
+            chosen = next((p for p in pipelines if p.get("id") == pipeline), None)
+            if chosen is None:
+                known = ", ".join(str(p.get("id")) for p in pipelines)
+                message = f"pipeline: HubSpot has no deal pipeline {pipeline!r}; send one of {known}"
+                raise ProviderError(422, "invalid_request", message, field="pipeline")
+        else:
+            chosen = next((p for p in pipelines if p.get("id") == "default"), pipelines[0] if pipelines else None)
         stages = [s for s in (chosen or {}).get("stages") or [] if statuses.get(str(s.get("id"))) == wanted]
         if chosen is None or not stages:
             where = f"pipeline {pipeline!r}" if pipeline else "the default pipeline"

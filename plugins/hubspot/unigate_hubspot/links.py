@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gateway.provider import ProviderContext
+from gateway.provider import ProviderContext, ProviderError
 from unigate_hubspot.common import check, numeric_id
 
 V4 = "/crm/v4/objects"
@@ -63,7 +63,11 @@ async def relink(ctx: ProviderContext, source: str, source_id: str, target: str,
     current = set(await linked(ctx, source, source_id, target))
     for target_id in [numeric_id(t, target) for t in wanted if t not in current]:
         url = f"{V4}/{source}/{source_id}/associations/default/{target}/{target_id}"
-        check(ctx, await ctx.http.put(url), f"associating {source} {source_id} with {target} {target_id}")
+        response = await ctx.http.put(url)
+        if response.status_code == 404:
+            message = f"{target}: HubSpot has no {target} object {target_id} to associate {source} {source_id} with"
+            raise ProviderError(422, "invalid_request", message, field=target)
+        check(ctx, response, f"associating {source} {source_id} with {target} {target_id}")
     for target_id in sorted(current - set(wanted)):
         url = f"{V4}/{source}/{source_id}/associations/{target}/{target_id}"
         check(ctx, await ctx.http.delete(url), f"removing {target} {target_id} from {source} {source_id}")

@@ -381,6 +381,7 @@ async def test_hubspot_refusals_name_the_unified_field(api: httpx.AsyncClient, w
     assert no_owner.status_code == 422 and field_of(no_owner) == "owner"
     no_company = await api.post("/crm/contacts", json={"first_name": "Lone", "companies": ["999999"]})
     assert no_company.status_code == 422 and field_of(no_company) == "companies"
+    assert not any(o.properties.get("firstname") == "Lone" for o in world.fake.objects["contacts"].values())
     no_pipeline = await api.post("/crm/deals", json={"name": "Lost", "pipeline": "nowhere"})
     assert no_pipeline.status_code == 422 and field_of(no_pipeline) == "pipeline"
     unknown = await api.patch(f"/crm/contacts/{world.dan.id}", json={"custom_fields": {"shoe_size": "44"}})

@@ -17,7 +17,7 @@ from unified_models import (
     DealStatus,
     DealUpdate,
 )
-from unigate_hubspot.links import relink
+from unigate_hubspot.links import check_targets, relink
 from unigate_hubspot.mappers import (
     COMPANY_PROPERTIES,
     CONTACT_PROPERTIES,
@@ -68,6 +68,7 @@ class HubSpotContacts(
                 "email_addresses: an upsert matches on the email; send one",
                 field="email_addresses",
             )
+        await check_targets(ctx, links)
         remote_id = await upsert_by(ctx, CONTACTS, "email", email, properties)
         for target, ids in links.items():
             await relink(ctx, CONTACTS.name, remote_id, target, ids)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from gateway.provider import ProviderContext, ProviderError
-from unigate_hubspot.common import check, numeric_id
+from unigate_hubspot.common import CRM, check, numeric_id
 
 V4 = "/crm/v4/objects"
 MAX_LINKS_PAGE = 500
@@ -56,6 +56,22 @@ async def linked_batch(ctx: ProviderContext, source: str, ids: list[str], target
             origin = str((result.get("from") or {}).get("id"))
             found.setdefault(origin, []).extend(_ids(result.get("to")))
     return found
+
+
+async def check_targets(ctx: ProviderContext, links: dict[str, list[str]]) -> None:
+    """Refuse (422 naming the field) associations with objects HubSpot does not have, before anything is written."""
+    for target, ids in links.items():
+        wanted = [numeric_id(i, target) for i in dict.fromkeys(ids)]
+        for start in range(0, len(wanted), 100):  # a batch read takes 100 ids
+            chunk = wanted[start : start + 100]
+            body = {"inputs": [{"id": i} for i in chunk], "properties": ["hs_object_id"]}
+            response = await ctx.http.post(f"{CRM}/{target}/batch/read", json=body)
+            check(ctx, response, f"checking the {target} to associate")
+            found = {str(r.get("id")) for r in response.json().get("results") or [] if isinstance(r, dict)}
+            missing = [i for i in chunk if i not in found]
+            if missing:
+                message = f"{target}: HubSpot has no {target} object {', '.join(missing)} to associate with"
+                raise ProviderError(422, "invalid_request", message, field=target)
 
 
 async def relink(ctx: ProviderContext, source: str, source_id: str, target: str, wanted: list[str]) -> None:

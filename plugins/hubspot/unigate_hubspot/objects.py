@@ -26,7 +26,7 @@ from gateway.provider import (
 )
 from unified_models import RemoteObject
 from unigate_hubspot.common import MAX_PAGE
-from unigate_hubspot.links import linked, linked_batch, linked_page, relink
+from unigate_hubspot.links import check_targets, linked, linked_batch, linked_page, relink
 from unigate_hubspot.records import (
     Filter,
     Kind,
@@ -136,6 +136,7 @@ class HubSpotObjects(Resource[ModelT, CreateT, UpdateT]):
     async def write(self, ctx: ProviderContext, remote_id: str | None, fields: dict[str, Any]) -> Written[ModelT]:
         properties, links, warnings = self.to_write(fields, remote_id is None)
         properties = await self.prepare(ctx, properties, fields, remote_id)
+        await check_targets(ctx, links)
         if properties or remote_id is None:
             remote_id = await write_record(ctx, self.kind, remote_id, properties)
         for target, ids in links.items():

@@ -326,7 +326,8 @@ def _operations(
 
 
 def _extended(builtin: ResourceType, declarations: list[_Declaration]) -> ResourceType:
-    """A built-in type with the fields plugins' subclasses add, and the operations they implement."""
+    """A built-in type with the fields plugins' subclasses add, and the operations and standard filters they
+    implement."""
     models: list[type[BaseModel] | None] = [builtin.model, builtin.create, builtin.update]
     for index, role in enumerate(("model", "create model", "update model")):
         base = models[index]
@@ -355,7 +356,8 @@ def _extended(builtin: ResourceType, declarations: list[_Declaration]) -> Resour
     operations = tuple(op for op in OPERATIONS if op in builtin.operations or (op in extra_ops and writable[op]))
     model = models[0]
     assert model is not None and issubclass(model, RemoteObject)
-    return replace(builtin, model=model, create=models[1], update=models[2], operations=operations)
+    filters = builtin.filters.union(*(d.cls.filters for d in declarations))  # standard filters a plugin applies
+    return replace(builtin, model=model, create=models[1], update=models[2], operations=operations, filters=filters)
 
 
 def _merged(name: str, base: type[BaseModel], subclasses: list[tuple[_Declaration, type[BaseModel]]]) -> Any:

@@ -41,10 +41,10 @@ def format_time(value: datetime, style: TimeStyle | str = "iso") -> str:
     ``date`` ``2024-01-02``; ``epoch`` / ``epoch_ms`` whole seconds / milliseconds; a ``strftime`` pattern otherwise.
     """
     utc = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
-    if style == "iso":
-        return utc.strftime("%Y-%m-%dT%H:%M:%SZ")
+    if style == "iso":  # isoformat pads years below 1000 to four digits, as ISO 8601 wants (strftime does not)
+        return utc.isoformat(timespec="seconds").replace("+00:00", "Z")
     if style == "iso_ms":
-        return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+        return utc.isoformat(timespec="milliseconds").replace("+00:00", "Z")
     if style == "offset":
         return utc.isoformat(timespec="seconds")
     if style == "date":

@@ -55,3 +55,9 @@ def test_format_time_styles_are_utc() -> None:
     assert format_time(local, "%Y-%m-%d %H:%M") == "2024-01-02 03:04"
     with pytest.raises(ValueError):
         format_time(local, "nonsense")
+
+
+def test_iso_styles_read_back_for_years_below_1000() -> None:
+    early = datetime(50, 1, 2, 3, 4, 5, 678000, tzinfo=UTC)
+    assert format_time(early) == "0050-01-02T03:04:05Z"
+    assert parse_time(format_time(early, "iso_ms")) == early

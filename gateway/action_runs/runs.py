@@ -16,6 +16,7 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from gateway.errors import GatewayError
+from gateway.outbox import Event, Outbox
 from gateway.store.tables import ActionRun
 from gateway.store.types import utcnow
 from gateway.vault import Vault
@@ -60,9 +61,10 @@ def parse_run_id(text: str) -> str | None:
 class ActionRuns:
     """The runs table: create, read, claim, record attempts and finish runs."""
 
-    def __init__(self, engine: AsyncEngine, vault: Vault) -> None:
+    def __init__(self, engine: AsyncEngine, vault: Vault, outbox: Outbox | None = None) -> None:
         self.engine = engine
         self.vault = vault
+        self.outbox = outbox  # the async_action webhook of a finished run
 
     async def create(
         self, integration_key: str, connection_id: str, action_name: str, input: Any, max_retries: int
@@ -168,3 +170,18 @@ class ActionRuns:
                     finished_at=now,
                 )
             )
+            if self.outbox is not None:
+                row = (await conn.execute(select(TABLE).where(TABLE.c.run_id == run_id))).one()
+                await self.outbox.add_in(conn, _completion(row))
+
+
+def _completion(row: Any) -> Event:
+    """Nango's ``async_action`` webhook: the run is done, its result is at ``statusUrl``."""
+    body = {
+        "from": "nango",
+        "type": "async_action",
+        "connectionId": row.connection_id,
+        "providerConfigKey": row.integration_key,
+        "payload": {"id": row.run_id, "statusUrl": f"/action/{row.run_id}"},
+    }
+    return Event("async_action", body, "on_async_action_completion")

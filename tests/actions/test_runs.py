@@ -62,6 +62,24 @@ async def test_a_background_run_round_trip(database_url: str, tmp_path: Path) ->
     assert api.seen == [("POST", "/issues/3/labels", f"Bearer {API_KEY}")]
 
 
+async def test_a_finished_run_queues_the_async_action_webhook(database_url: str, tmp_path: Path) -> None:
+    api = DoerApi()
+    with run_app(api.app()) as url:
+        async with doer_gateway(tmp_path, url, database_url=database_url) as (gateway, client):
+            await client.patch("/environment/webhook-settings", json={"primary_url": "https://app.example/hooks"})
+            run_id = await start(client, "add-labels", {"issue": 3, "labels": ["urgent"]})
+            await result(client, run_id)
+            deliveries = (await client.get("/environment/webhook-deliveries")).json()["data"]
+    (webhook,) = [d for d in deliveries if d["type"] == "async_action"]
+    assert webhook["payload"] == {
+        "from": "nango",
+        "type": "async_action",
+        "connectionId": HEADERS["Connection-Id"],
+        "providerConfigKey": HEADERS["Provider-Config-Key"],
+        "payload": {"id": run_id, "statusUrl": f"/action/{run_id}"},
+    }
+
+
 async def test_a_pending_run_answers_202_with_retry_after(tmp_path: Path) -> None:
     async with doer_gateway(tmp_path, "http://127.0.0.1:9") as (gateway, client):
         run_id = await gateway.action_runs.create("doer-prod", "c1", "echo", {}, 0)  # stored, not submitted

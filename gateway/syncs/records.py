@@ -99,27 +99,32 @@ class RecordStore:
             )
         }
         now = utcnow()
+        inserts: list[dict[str, Any]] = []
+        seen: list[int] = []
         for record_id, payload in payloads.items():
             digest = content_hash(payload)
             row = known.get(record_id)
+            if row is not None and row.content_hash == digest and row.deleted_at is None:
+                seen.append(row.id)
+                continue
             sealed = self.vault.seal(Record, "payload", payload)
             if row is None:
-                await conn.execute(
-                    TABLE.insert().values(
-                        connection_pk=connection_pk,
-                        model=model,
-                        record_id=record_id,
-                        payload=sealed,
-                        content_hash=digest,
-                        first_seen_at=now,
-                        last_modified_at=now,
-                        last_action="ADDED",
-                        seen_run=run,
-                    )
+                inserts.append(
+                    {
+                        "connection_pk": connection_pk,
+                        "model": model,
+                        "record_id": record_id,
+                        "payload": sealed,
+                        "content_hash": digest,
+                        "first_seen_at": now,
+                        "last_modified_at": now,
+                        "last_action": "ADDED",
+                        "deleted_at": None,
+                        "pruned_at": None,
+                        "seen_run": run,
+                    }
                 )
                 counts.added += 1
-            elif row.content_hash == digest and row.deleted_at is None:
-                await conn.execute(update(TABLE).where(TABLE.c.id == row.id).values(seen_run=run))
             else:
                 changes = {"payload": sealed, "content_hash": digest, "last_modified_at": now, "seen_run": run}
                 await conn.execute(
@@ -128,6 +133,10 @@ class RecordStore:
                     .values(**changes, last_action="UPDATED", deleted_at=None, pruned_at=None)
                 )
                 counts.updated += 1
+        if inserts:
+            await conn.execute(TABLE.insert(), inserts)  # one statement for the page's new objects
+        if seen:
+            await conn.execute(update(TABLE).where(TABLE.c.id.in_(seen)).values(seen_run=run))
         return counts
 
     async def delete_unseen(self, conn: AsyncConnection, connection_pk: int, model: str, run: int) -> int:

@@ -254,6 +254,8 @@ class FakeGitHub(FakeUpstream):
             Route(issue, self.update_issue, methods=["PATCH"]),
             Route(f"{issue}/comments", self.list_comments),
             Route(f"{issue}/comments", self.create_comment, methods=["POST"]),
+            Route(f"{issue}/labels", self.add_labels, methods=["POST"]),
+            Route(f"{issue}/lock", self.lock_issue, methods=["PUT"]),
             Route(f"{repo}/labels", self.list_labels),
             Route(f"{repo}/assignees", self.list_assignees),
         ]
@@ -408,6 +410,38 @@ class FakeGitHub(FakeUpstream):
         item.updated_at = stamp
         body = render_comment(self.base_url, repo, item, record, self.users)
         return JSONResponse(body, 201, headers={"location": body["url"]})
+
+    async def add_labels(self, request: Request) -> Response:
+        """``POST .../issues/{n}/labels`` ``{"labels": [...]}``: adds them (creating unknown ones); all its labels."""
+        found = self._issue(request)
+        docs = f"{DOCS}/issues/labels#add-labels-to-an-issue"
+        if found is None:
+            return error(404, "Not Found", docs)
+        repo, item = found
+        data = await request.json()
+        labels = data.get("labels") if isinstance(data, dict) else data
+        if not isinstance(labels, list) or not labels or not all(isinstance(name, str) for name in labels):
+            return validation_failed("Label", "labels", "invalid", docs)
+        for name in labels:
+            self._ensure_label(repo, name)
+            if name not in item.labels:
+                item.labels.append(name)
+        item.updated_at = now()
+        return JSONResponse([render_label(self.base_url, repo, name) for name in item.labels])
+
+    async def lock_issue(self, request: Request) -> Response:
+        """``PUT .../issues/{n}/lock`` with an optional ``lock_reason``: 204."""
+        found = self._issue(request)
+        docs = f"{DOCS}/issues/issues#lock-an-issue"
+        if found is None:
+            return error(404, "Not Found", docs)
+        _, item = found
+        raw = await request.body()
+        reason = (await request.json()).get("lock_reason") if raw.strip() else None
+        if reason not in (None, "off-topic", "too heated", "resolved", "spam"):
+            return validation_failed("Issue", "lock_reason", "invalid", docs)
+        item.lock_reason, item.updated_at = reason or "", now()
+        return Response(status_code=204)
 
     async def list_labels(self, request: Request) -> Response:
         repo = self._repo(request)

@@ -102,6 +102,7 @@ class Issue:
     closed_by: str | None = None
     pull_request: bool = False
     reactions: dict[str, int] = field(default_factory=dict)  # "+1", "heart", ... -> count
+    lock_reason: str | None = None  # set when locked: "off-topic", "too heated", "resolved", "spam", or ""
 
 
 @dataclass
@@ -284,7 +285,7 @@ def issue(api: str, repo: Repo, item: Issue, users: dict[str, User]) -> dict[str
         "user": simple_user(api, users[item.user]),
         "labels": [label(api, repo, name) for name in item.labels],
         "state": item.state,
-        "locked": False,
+        "locked": item.lock_reason is not None,
         "assignee": assignees[0] if assignees else None,
         "assignees": assignees,
         "milestone": None,
@@ -294,7 +295,7 @@ def issue(api: str, repo: Repo, item: Issue, users: dict[str, User]) -> dict[str
         "closed_at": item.closed_at,
         "author_association": "OWNER" if item.user == repo.owner.login else "COLLABORATOR",
         "type": None,
-        "active_lock_reason": None,
+        "active_lock_reason": item.lock_reason or None,
         "body": item.body,
         "closed_by": simple_user(api, users[item.closed_by]) if item.closed_by else None,
         "reactions": reactions(url, item.reactions),

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from gateway.provider import ErrorResolution, Provider, Resource, Sync, UpstreamError
+from gateway.provider import Action, ErrorResolution, Provider, Resource, Sync, UpstreamError
+from unigate_github.actions import AddLabels, LockIssue
 from unigate_github.comments import GitHubComments
 from unigate_github.repositories import GitHubCollections
 from unigate_github.tickets import GitHubTickets
@@ -24,6 +25,7 @@ class GitHubProvider(Provider):
         "users": GitHubUsers,
         "tags": GitHubTags,
     }
+    actions: ClassVar[Mapping[str, type[Action[Any, Any]]]] = {"add-labels": AddLabels, "lock-issue": LockIssue}
     syncs: ClassVar[Mapping[str, Sync]] = {
         "tickets": Sync("tickets", scope="collections", description="Issues of every repository, by `since`"),
         "collections": Sync("collections", incremental=False, frequency="every 6h"),

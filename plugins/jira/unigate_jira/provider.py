@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from gateway.provider import Provider, ProviderContext, ProviderError, Resource, Sync
+from gateway.provider import Action, Provider, ProviderContext, ProviderError, Resource, Sync
+from unigate_jira.actions import TransitionIssue
 from unigate_jira.attachments import JiraAttachments
 from unigate_jira.comments import JiraComments
 from unigate_jira.common import BASIC, api, check
@@ -27,6 +28,7 @@ class JiraProvider(Provider):
         "users": JiraUsers,
         "tags": JiraTags,
     }
+    actions: ClassVar[Mapping[str, type[Action[Any, Any]]]] = {"transition-issue": TransitionIssue}
     syncs: ClassVar[Mapping[str, Sync]] = {
         "tickets": Sync("tickets", description="Issues of every project, by JQL `updated >=`"),
         "collections": Sync("collections", incremental=False, frequency="every 6h"),

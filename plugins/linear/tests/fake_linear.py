@@ -332,8 +332,13 @@ class FakeLinear(FakeUpstream):
             after: str | None = None,
             filter: Any = None,
             orderBy: str | None = None,
+            includeArchived: bool | None = None,
         ) -> dict[str, Any]:
-            found = [i for i in self.issues.values() if self._matches(i, filter or {})]
+            found = [
+                i
+                for i in self.issues.values()
+                if self._matches(i, filter or {}) and (includeArchived or i.get("archivedAt") is None)
+            ]
             found.sort(key=lambda i: (i[orderBy or "createdAt"], i["number"]), reverse=True)
             return connection([self._issue(i, viewer) for i in found], first, after)
 
@@ -341,6 +346,12 @@ class FakeLinear(FakeUpstream):
             record = self._find_issue(id)
             self._apply(record, input)
             return self._payload("issue", self._issue(record, viewer))
+
+        def issue_archive(info: Any, id: str, trash: bool | None = None) -> dict[str, Any]:
+            record = self._find_issue(id)
+            record["archivedAt"] = record["updatedAt"] = now()
+            payload = self._payload("issue", self._issue(record, viewer))
+            return {"success": payload["success"], "lastSyncId": payload["lastSyncId"], "entity": payload["issue"]}
 
         def issue_create(info: Any, input: dict[str, Any]) -> dict[str, Any]:
             team = self.teams.get(input["teamId"])
@@ -378,6 +389,7 @@ class FakeLinear(FakeUpstream):
             "attachment": lambda info, id: self._attachment(self._find(self.attachments, id, "Attachment"), viewer),
             "issueCreate": issue_create,
             "issueUpdate": issue_update,
+            "issueArchive": issue_archive,
             "commentCreate": comment_create,
         }
 

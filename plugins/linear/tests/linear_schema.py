@@ -90,6 +90,7 @@ type AttachmentEdge { node: Attachment! cursor: String! }
 type AttachmentConnection { edges: [AttachmentEdge!]! nodes: [Attachment!]! pageInfo: PageInfo! }
 
 type IssuePayload { success: Boolean! lastSyncId: Float! issue: Issue }
+type IssueArchivePayload { success: Boolean! lastSyncId: Float! entity: Issue }
 type CommentPayload { success: Boolean! lastSyncId: Float! comment: Comment! }
 
 input DateComparator {
@@ -123,7 +124,9 @@ type Query {
   projects(first: Int, after: String): ProjectConnection!
   issueLabels(first: Int, after: String): IssueLabelConnection!
   workflowStates(first: Int, after: String, filter: WorkflowStateFilter): WorkflowStateConnection!
-  issues(first: Int, after: String, filter: IssueFilter, orderBy: PaginationOrderBy): IssueConnection!
+  issues(
+    first: Int, after: String, filter: IssueFilter, orderBy: PaginationOrderBy, includeArchived: Boolean
+  ): IssueConnection!
   issue(id: String!): Issue!
   team(id: String!): Team!
   project(id: String!): Project!
@@ -134,6 +137,7 @@ type Query {
 type Mutation {
   issueCreate(input: IssueCreateInput!): IssuePayload!
   issueUpdate(id: String!, input: IssueUpdateInput!): IssuePayload!
+  issueArchive(id: String!, trash: Boolean): IssueArchivePayload!
   commentCreate(input: CommentCreateInput!): CommentPayload!
 }
 """

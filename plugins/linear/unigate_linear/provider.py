@@ -6,7 +6,8 @@ import time
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from gateway.provider import ErrorResolution, Provider, Resource, Sync, UpstreamError
+from gateway.provider import Action, ErrorResolution, Provider, Resource, Sync, UpstreamError
+from unigate_linear.actions import ArchiveIssue
 from unigate_linear.attachments import LinearAttachments
 from unigate_linear.collections import LinearCollections
 from unigate_linear.comments import LinearComments
@@ -38,6 +39,7 @@ class LinearProvider(Provider):
         "users": LinearUsers,
         "tags": LinearTags,
     }
+    actions: ClassVar[Mapping[str, type[Action[Any, Any]]]] = {"archive-issue": ArchiveIssue}
     syncs: ClassVar[Mapping[str, Sync]] = {
         "tickets": Sync("tickets", description="Issues, by the `updatedAt` filter"),
         "collections": Sync("collections", incremental=False, frequency="every 6h"),

@@ -70,6 +70,7 @@ class FakeZendesk(FakeUpstream):
         self.groups: dict[int, ZGroup] = {}
         self.organizations: dict[int, ZOrganization] = {}
         self.tickets: dict[int, ZTicket] = {}
+        self.jobs: dict[str, dict[str, Any]] = {}  # job statuses of merges
         self._ids = count(360_001_000_000, 7)
         self._ticket_numbers = count(1)
 
@@ -202,6 +203,8 @@ class FakeZendesk(FakeUpstream):
             ("/tickets/{id}", self.get_ticket, "GET"),
             ("/tickets/{id}", self.update_ticket, "PUT"),
             ("/tickets/{id}/comments", self.list_comments, "GET"),
+            ("/tickets/{id}/merge", self.merge_tickets, "POST"),
+            ("/job_statuses/{id}", self.get_job_status, "GET"),
             ("/attachments/{id}", self.get_attachment, "GET"),
             ("/incremental/tickets/cursor", self.incremental_tickets, "GET"),
             ("/search/export", self.search_export, "GET"),
@@ -262,6 +265,42 @@ class FakeZendesk(FakeUpstream):
         if found is None or found.deleted:
             return JSONResponse(NOT_FOUND, 404)
         return JSONResponse({"ticket": ticket(self.base_url, found)})
+
+    async def merge_tickets(self, request: Request) -> Response:
+        """``POST /tickets/{id}/merge`` ``{ids, target_comment?, source_comment?, ..._is_public?}``: the sources are
+        closed with a comment, the target gets one; answered with a job status (done at once here)."""
+        target = self.tickets.get(self._id(request) or 0)
+        if target is None or target.deleted:
+            return JSONResponse(NOT_FOUND, 404)
+        data = await request.json()
+        ids = data.get("ids") if isinstance(data, dict) else None
+        if not isinstance(ids, list) or not ids or target.id in ids:
+            return JSONResponse(record_invalid("ids", "Ids: send the ids of other tickets to merge into this one"), 422)
+        sources = [self.tickets.get(i) if isinstance(i, int) else None for i in ids]
+        if any(s is None or s.deleted or s.status == "closed" for s in sources):
+            return JSONResponse(record_invalid("ids", "Ids: a ticket to merge is missing or closed"), 422)
+        author = self._me(request)
+        numbers = ", ".join(f"#{i}" for i in ids)
+        target_text = data.get("target_comment") or f"Requests {numbers} were closed and merged into this request."
+        for source in sources:
+            assert source is not None
+            text = data.get("source_comment") or f"This request was closed and merged into request #{target.id}."
+            public = bool(data.get("source_comment_is_public", True))
+            source.comments.append(ZComment(next(self._ids), author.id, text, html_of(text), public, stamp(), 0))
+            source.status, source.updated_at = "closed", stamp()
+        public = bool(data.get("target_comment_is_public", True))
+        target.comments.append(
+            ZComment(next(self._ids), author.id, target_text, html_of(target_text), public, stamp(), 0)
+        )
+        target.updated_at = stamp()
+        job = {"id": f"J{next(self._ids)}", "job_type": "merge", "status": "completed", "total": len(ids)}
+        job["url"] = f"{self.base_url}/api/v2/job_statuses/{job['id']}.json"
+        self.jobs[job["id"]] = job
+        return JSONResponse({"job_status": {**job, "status": "queued"}})
+
+    async def get_job_status(self, request: Request) -> Response:
+        job = self.jobs.get(str(request.path_params["id"]).removesuffix(".json"))
+        return JSONResponse({"job_status": job}) if job else JSONResponse(NOT_FOUND, 404)
 
     async def list_comments(self, request: Request) -> Response:
         found = self.tickets.get(self._id(request) or 0)

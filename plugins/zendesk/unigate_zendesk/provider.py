@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from gateway.provider import Provider, ProviderContext, Resource, Sync
+from gateway.provider import Action, Provider, ProviderContext, Resource, Sync
+from unigate_zendesk.actions import MergeTickets
 from unigate_zendesk.attachments import ZendeskAttachments
 from unigate_zendesk.comments import ZendeskComments
 from unigate_zendesk.common import API, check
@@ -27,6 +28,7 @@ class ZendeskProvider(Provider):
         "accounts": ZendeskAccounts,
         "tags": ZendeskTags,
     }
+    actions: ClassVar[Mapping[str, type[Action[Any, Any]]]] = {"merge-tickets": MergeTickets}
     syncs: ClassVar[Mapping[str, Sync]] = {
         "tickets": Sync("tickets", description="Tickets, by the incremental export's start time"),
         "users": Sync("users", incremental=False, frequency="every 6h"),

@@ -1,7 +1,8 @@
 """``GET /integrations/{unique_key}/scripts``: the scripts behind an integration, and who provides each.
 
 A provider's scripts are its unified resources (for each: the operations and routes, the model it answers with
-and the models it accepts, as JSON Schema) and its actions (input and output JSON Schemas); syncs will join them.
+and the models it accepts, as JSON Schema), its actions (input and output JSON Schemas) and its syncs (what each
+copies into the records cache, incremental or full, how often).
 With them: the plugin distribution and version serving the provider, and, when a plugin overrides a built-in
 template (``replaces``), the distribution it took the provider over from.
 """
@@ -21,6 +22,7 @@ from gateway.runtime import Gateway
 from gateway.store.integrations import require_integration
 from gateway.unified.action_refs import ActionScriptRef, action_scripts
 from gateway.unified.reference import OperationRef, class_path, distribution_version, operation_refs, resource_model
+from gateway.unified.sync_refs import SyncScriptRef, sync_scripts
 
 
 class ScriptRef(BaseModel):
@@ -38,7 +40,7 @@ class Scripts(BaseModel):
     plugin: str | None = Field(description="Distribution serving the provider; null when no plugin does")
     version: str | None
     replaces: str | None = Field(description="Distribution whose built-in template this plugin overrides")
-    scripts: list[ScriptRef | ActionScriptRef]
+    scripts: list[ScriptRef | ActionScriptRef | SyncScriptRef]
 
 
 class ScriptsAnswer(BaseModel):
@@ -80,6 +82,7 @@ async def integration_scripts(call: Call[Any, Any]) -> Response:
         scripts=[
             *(script_ref(gateway.resource_types[name], cls) for name, cls in resources.items()),
             *action_scripts(registration.provider.actions if registration else {}),
+            *sync_scripts(registration.provider.syncs if registration else {}, gateway.resource_types),
         ],
     )
     return Json({"data": scripts.model_dump(mode="json")})

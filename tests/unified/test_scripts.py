@@ -47,8 +47,17 @@ async def test_the_built_in_templates_scripts() -> None:
         data = await scripts_of(client, "gh")
         missing = await client.get("/integrations/nope/scripts")
     assert (data["provider"], data["version"], data["replaces"]) == ("github", "0.1.0", None)
-    by_name = {script["name"]: script for script in data["scripts"]}
-    assert set(by_name) == {"tickets", "comments", "collections", "users", "tags"}
+    by_name = {script["name"]: script for script in data["scripts"] if script["type"] == "resource"}
+    resources = {s["name"] for s in data["scripts"] if s["type"] == "resource"}
+    assert resources == {"tickets", "comments", "collections", "users", "tags"}
+    syncs = {s["name"]: s for s in data["scripts"] if s["type"] == "sync"}
+    assert set(syncs) == {"tickets", "collections", "users", "tags"}
+    assert (syncs["tickets"]["model"], syncs["tickets"]["incremental"], syncs["tickets"]["scope"]) == (
+        "Ticket",
+        True,
+        "collections",
+    )
+    assert syncs["tags"]["incremental"] is False and syncs["tags"]["output_schema"]["title"] == "Tag"
     tickets = by_name["tickets"]
     assert tickets["type"] == "resource" and tickets["resource_class"] == "unigate_github.tickets.GitHubTickets"
     assert {(r["method"], r["path"]) for r in tickets["routes"]} == {
@@ -70,7 +79,7 @@ async def test_an_override_shows_its_model_and_what_it_replaces() -> None:
     async with make_gateway(plugins=[unigate_github, override]) as (_, client):
         data = await scripts_of(client, "gh")
     assert data["replaces"] == "unigate_github"  # the distribution (here: the module) whose template it took over
-    (tickets,) = data["scripts"]
+    (tickets,) = [s for s in data["scripts"] if s["type"] == "resource"]
     assert tickets["resource_class"].endswith("ReactionTickets")
     assert [(r["method"], r["path"]) for r in tickets["routes"]] == [("GET", "/tickets")]
     assert tickets["output_schema"]["title"] == "ReactionTicket"

@@ -225,7 +225,7 @@ class ProviderContractTests:
                 assert status["status"] == "SUCCESS", f"sync {name}: {status['error']}"
                 counts.update(status["recordCount"])
             for route, count in world.lists.items():
-                name = urlsplit(route).path.strip("/").split("/")[0]
+                name = urlsplit(route).path.strip("/")
                 sync = next((s for s in type(provider).syncs.values() if s.resource == name), None)
                 if sync is not None and "?" not in route:
                     model = self.gateway.resource_types[name].model.__name__

@@ -6,7 +6,7 @@ import json
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from gateway.provider import ErrorResolution, Provider, ProviderContext, Resource, UpstreamError
+from gateway.provider import ErrorResolution, Provider, ProviderContext, Resource, Sync, UpstreamError
 from unigate_hubspot.activities import HubSpotNotes, HubSpotTasks
 from unigate_hubspot.common import check, rate_limit_wait
 from unigate_hubspot.crm import HubSpotCompanies, HubSpotContacts, HubSpotDeals
@@ -25,6 +25,15 @@ class HubSpotProvider(Provider):
         "crm/users": HubSpotUsers,
         "crm/notes": HubSpotNotes,
         "crm/tasks": HubSpotTasks,
+    }
+    syncs: ClassVar[Mapping[str, Sync]] = {  # incremental ones search by hs_lastmodifieddate (lastmodifieddate)
+        "contacts": Sync("crm/contacts", description="Contacts changed since the last run"),
+        "companies": Sync("crm/companies", description="Companies changed since the last run"),
+        "deals": Sync("crm/deals", description="Deals changed since the last run"),
+        "notes": Sync("crm/notes", description="Notes changed since the last run"),
+        "tasks": Sync("crm/tasks", description="Tasks changed since the last run"),
+        "pipelines": Sync("crm/pipelines", incremental=False, frequency="every 6h"),
+        "users": Sync("crm/users", incremental=False, frequency="every 6h"),
     }
 
     async def post_connection(self, ctx: ProviderContext) -> None:

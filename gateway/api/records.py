@@ -45,12 +45,25 @@ class RecordsPage(BaseModel):
     next_cursor: str | None
 
 
+class PruneBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    model: str = Field(min_length=1, description="The records' model")
+    variant: str | None = None
+    until_cursor: str = Field(min_length=1, description="Prune up to this record's cursor, included")
+    limit: int = Field(default=1000, ge=1, le=10000, description="At most this many records per call")
+
+
+class Pruned(BaseModel):
+    count: int = Field(description="Records whose payload was emptied")
+    has_more: bool = Field(description="Records up to the cursor are still to prune: call again")
+
+
 def _ids(value: list[str] | str | None) -> list[str]:
     items = value if isinstance(value, list) else [value] if value else []
     return [part.strip() for item in items for part in item.split(",") if part.strip()]
 
 
-async def list_records(call: Call[Any, RecordsQuery]) -> Response:
+async def _connection_pk(call: Call[Any, Any]) -> int:
     gateway: Gateway = call.request.app.state.gateway
     key = call.request.headers.get("provider-config-key", "")
     connection_id = call.request.headers.get("connection-id", "")
@@ -58,10 +71,23 @@ async def list_records(call: Call[Any, RecordsQuery]) -> Response:
         raise GatewayError(400, "invalid_headers", "Missing header Connection-Id or Provider-Config-Key")
     async with gateway.sessions() as session:
         row, _ = await require_connection(session, key, connection_id)
+    return row.id or 0
+
+
+async def prune_records(call: Call[PruneBody, Any]) -> Response:
+    gateway: Gateway = call.request.app.state.gateway
+    pk = await _connection_pk(call)
+    count, more = await gateway.syncs.records.prune(pk, call.body.model, call.body.until_cursor, call.body.limit)
+    return Json({"count": count, "has_more": more})
+
+
+async def list_records(call: Call[Any, RecordsQuery]) -> Response:
+    gateway: Gateway = call.request.app.state.gateway
+    pk = await _connection_pk(call)
     query = call.query
     actions = [a.strip().upper() for a in (query.filter or "").split(",") if a.strip()]
     page = await gateway.syncs.records.list(
-        row.id or 0,
+        pk,
         query.model,
         limit=query.limit,
         cursor=query.cursor,
@@ -94,4 +120,19 @@ def _endpoint(path: str, handler: Any) -> Endpoint:
     )
 
 
-ENDPOINTS = [_endpoint("/records", list_records), _endpoint("/records/", list_records_slash)]
+ENDPOINTS = [
+    _endpoint("/records", list_records),
+    _endpoint("/records/", list_records_slash),
+    Endpoint(
+        "PATCH",
+        "/records/prune",
+        prune_records,
+        "Empty the payloads of records up to a cursor",
+        "records",
+        body=PruneBody,
+        response=Pruned,
+        errors=(400, 404),
+        headers=CONNECTION,
+        description="The records stay listed with their metadata and `pruned_at`; only the object is dropped.",
+    ),
+]

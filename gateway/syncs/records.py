@@ -154,6 +154,25 @@ class RecordStore:
         )
         return int(result.rowcount or 0)
 
+    async def prune(self, connection_pk: int, model: str, until_cursor: str, limit: int) -> tuple[int, bool]:
+        """Empty the payloads of records up to ``until_cursor`` (included), keeping their metadata; how many were
+        pruned, and whether more are left to prune."""
+        stamp, row_id = decode_cursor(until_cursor)
+        upto = or_(TABLE.c.last_modified_at < stamp, and_(TABLE.c.last_modified_at == stamp, TABLE.c.id <= row_id))
+        query = (
+            select(TABLE.c.id)
+            .where(TABLE.c.connection_pk == connection_pk, TABLE.c.model == model, TABLE.c.pruned_at.is_(None), upto)
+            .order_by(TABLE.c.last_modified_at, TABLE.c.id)
+            .limit(limit + 1)
+        )
+        async with self.engine.begin() as conn:
+            ids = [row[0] for row in await conn.execute(query)]
+            if ids[:limit]:
+                await conn.execute(
+                    update(TABLE).where(TABLE.c.id.in_(ids[:limit])).values(payload=None, pruned_at=utcnow())
+                )
+        return len(ids[:limit]), len(ids) > limit
+
     async def empty(self, connection_pk: int, model: str) -> None:
         async with self.engine.begin() as conn:
             await conn.execute(delete(TABLE).where(TABLE.c.connection_pk == connection_pk, TABLE.c.model == model))

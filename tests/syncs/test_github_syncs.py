@@ -154,6 +154,20 @@ async def test_a_failed_run_keeps_its_checkpoint_and_commits_nothing_twice(
     }  # the last success
 
 
+async def test_prune_empties_payloads_up_to_a_cursor(world: tuple[Gateway, httpx.AsyncClient]) -> None:
+    gateway, client = world
+    await _run(client, gateway, "collections")
+    first, second = await _records(client, "Collection")
+    body = {"model": "Collection", "until_cursor": first["_nango_metadata"]["cursor"]}
+    pruned = await client.patch("/records/prune", json=body, headers=HEADERS)
+    assert pruned.json() == {"count": 1, "has_more": False}
+    after = await _records(client, "Collection")
+    assert after[0] == {"id": first["id"], "_nango_metadata": after[0]["_nango_metadata"]}
+    assert after[0]["_nango_metadata"]["pruned_at"] and after[1] == second
+    again = await client.patch("/records/prune", json=body, headers=HEADERS)
+    assert again.json()["count"] == 0
+
+
 async def test_records_are_encrypted_at_rest(world: tuple[Gateway, httpx.AsyncClient]) -> None:
     gateway, client = world
     await _run(client, gateway, "collections")

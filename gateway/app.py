@@ -26,6 +26,7 @@ from gateway.api import (
     metadata,
     mode_routes,
     oauth_routes,
+    provider_webhooks,
     providers,
     records,
     syncs,
@@ -63,6 +64,7 @@ def all_endpoints(resource_types: ResourceTypes | None = None) -> list[Endpoint]
         *records.ENDPOINTS,
         *syncs.ENDPOINTS,
         *webhooks.ENDPOINTS,
+        *provider_webhooks.ENDPOINTS,
         *unified.unified_endpoints(resource_types),
         *actions.ENDPOINTS,
     ]

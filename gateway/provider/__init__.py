@@ -39,8 +39,20 @@ from gateway.provider.refusals import CredentialsRejected, NotSupported, Provide
 from gateway.provider.syncs import Sync
 from gateway.provider.times import format_time, parse_time
 from gateway.provider.tokens import RefreshedTokens, TokenRefresh
+from gateway.provider.webhooks import (
+    IncomingWebhook,
+    WebhookRejected,
+    WebhookResult,
+    hmac_sha256_hex,
+    require_signature,
+)
 
 __all__ = [
+    "require_signature",
+    "hmac_sha256_hex",
+    "WebhookResult",
+    "WebhookRejected",
+    "IncomingWebhook",
     "DEFAULT_TABLE",
     "ENVELOPE_FIELDS",
     "LIST_FILTERS",

@@ -23,6 +23,7 @@ from gateway.provider.classification import ErrorResolution, UpstreamError
 from gateway.provider.refusals import NotSupported
 from gateway.provider.syncs import Sync
 from gateway.provider.tokens import RefreshedTokens, TokenRefresh
+from gateway.provider.webhooks import IncomingWebhook, WebhookResult
 from unified_models import FieldWarning, RemoteObject
 
 
@@ -272,6 +273,11 @@ class Provider:
 
         Raise ``CredentialsRejected`` when the provider refuses the refresh token (the connection must reconnect).
         """
+        return None
+
+    async def handle_webhook(self, webhook: IncomingWebhook) -> WebhookResult | None:
+        """Verify and read a webhook the provider sent to ``/webhook/{environment}/{integration}``; None (the
+        default): this provider's webhooks are not handled (answered 404)."""
         return None
 
     def classify_error(self, error: UpstreamError) -> ErrorResolution | None:

@@ -5,12 +5,22 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from gateway.provider import Action, ErrorResolution, Provider, Resource, Sync, UpstreamError
+from gateway.provider import (
+    Action,
+    ErrorResolution,
+    IncomingWebhook,
+    Provider,
+    Resource,
+    Sync,
+    UpstreamError,
+    WebhookResult,
+)
 from unigate_github.actions import AddLabels, LockIssue
 from unigate_github.comments import GitHubComments
 from unigate_github.repositories import GitHubCollections
 from unigate_github.tickets import GitHubTickets
 from unigate_github.users import GitHubTags, GitHubUsers
+from unigate_github.webhooks import github_webhook
 
 
 class GitHubProvider(Provider):
@@ -32,6 +42,9 @@ class GitHubProvider(Provider):
         "users": Sync("users", incremental=False, frequency="every 6h", scope="collections"),
         "tags": Sync("tags", incremental=False, frequency="every 6h", scope="collections"),
     }
+
+    async def handle_webhook(self, webhook: IncomingWebhook) -> WebhookResult | None:
+        return github_webhook(webhook)
 
     def classify_error(self, error: UpstreamError) -> ErrorResolution | None:
         """GitHub signals rate limits with 403 or 429: a spent ``x-ratelimit-remaining``, or ``retry-after``."""

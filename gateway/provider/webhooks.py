@@ -1,0 +1,60 @@
+"""Provider webhooks in: what a plugin is given (``IncomingWebhook``) and answers (``WebhookResult``).
+
+``Provider.handle_webhook(webhook)`` verifies the provider's signature with ``webhook.secret`` (the integration's
+webhook secret; raise ``WebhookRejected`` when it does not match), says which connections the event is for, and
+maps what changed to unified objects. The gateway stores those in the records of each connection, forwards the
+payload to the customer's app (a ``forward`` webhook) and answers the provider.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from unified_models import RemoteObject
+
+
+@dataclass(frozen=True)
+class IncomingWebhook:
+    integration_key: str
+    provider: str
+    headers: Mapping[str, str]  # lower-case names
+    body: bytes
+    secret: str | None  # the integration's webhook secret, if one is set
+
+
+@dataclass
+class WebhookResult:
+    """The connections an event is for and what it changed.
+
+    ``connection_config`` picks connections whose ``connection_config`` holds those values (GitHub App
+    installations); else ``collection`` picks those whose synced collections include it (a repository); with
+    neither, every connection of the integration. ``changed`` are ``(resource, object)`` pairs, ``deleted``
+    ``(resource, id)`` pairs. ``payload`` is what is forwarded (the parsed body by default); ``response`` a body
+    the provider expects back (a handshake), if any.
+    """
+
+    connection_config: Mapping[str, str] = field(default_factory=dict)
+    collection: str | None = None
+    changed: list[tuple[str, RemoteObject]] = field(default_factory=list)
+    deleted: list[tuple[str, str]] = field(default_factory=list)
+    payload: Any = None
+    response: dict[str, Any] | None = None
+    response_headers: Mapping[str, str] = field(default_factory=dict)
+
+
+class WebhookRejected(Exception):
+    """The webhook's signature or token does not match: answered 401, nothing stored or forwarded."""
+
+
+def hmac_sha256_hex(secret: str, body: bytes) -> str:
+    return hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def require_signature(expected: str | None, given: str | None) -> None:
+    """Raise ``WebhookRejected`` unless ``given`` equals ``expected`` (constant time); both must be present."""
+    if not expected or not given or not hmac.compare_digest(expected, given):
+        raise WebhookRejected("the signature does not match the integration's webhook secret")

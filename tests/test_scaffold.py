@@ -58,7 +58,7 @@ def test_generated_plugin_installs_in_a_fresh_venv_and_its_tests_pass(tmp_path: 
     assert '"unigate-acme-crm"' in listed.stdout, listed.stdout + listed.stderr
     tests = run([str(bin_dir / "pytest"), "-p", "no:cacheprovider"], package, 300)
     assert tests.returncode == 0, tests.stdout + tests.stderr
-    assert "10 passed" in tests.stdout, tests.stdout  # installed + the 9 contract checks, live ones included
+    assert "11 passed" in tests.stdout, tests.stdout  # installed + the 10 contract checks, live ones included
 
 
 @pytest.mark.parametrize("name", ["Acme", "1acme", "acme--crm", "acme_crm", "a", "acme-"])

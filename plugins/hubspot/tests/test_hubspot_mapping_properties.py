@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from airbyte_schemas import manifest_schema, record
+from hubspot_airbyte import manifest_schema, record
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft7Validator  # type: ignore[import-untyped]

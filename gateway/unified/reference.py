@@ -49,6 +49,10 @@ class ResourceRef(BaseModel):
         description="The model the resource answers with (its schema: `GET /integrations/{key}/scripts`)"
     )
     implemented_by: str = Field(description="The plugin's resource class, module.qualname")
+    synced_by: list[str] = Field(
+        default_factory=list,
+        description="The syncs that copy it into the records cache (`GET /records`, `?source=cache` lists)",
+    )
 
 
 class Reference(BaseModel):
@@ -72,6 +76,7 @@ class ReferenceAnswer(BaseModel):
 def provider_reference(gateway: Gateway, provider: str) -> Reference:
     registration = gateway.providers.registrations.get(provider)
     resources = []
+    syncs = registration.provider.syncs if registration else {}
     for name, cls in (registration.provider.resources if registration else {}).items():
         model = resource_model(gateway.resource_types[name], cls)
         resources.append(
@@ -81,6 +86,7 @@ def provider_reference(gateway: Gateway, provider: str) -> Reference:
                 fields=list(cls.fields or model.model_fields),
                 model=model.__name__,
                 implemented_by=class_path(cls),
+                synced_by=[sync_name for sync_name, sync in syncs.items() if sync.resource == name],
             )
         )
     actions = action_refs(registration.provider.actions if registration else {})

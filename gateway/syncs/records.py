@@ -173,6 +173,16 @@ class RecordStore:
                 )
         return len(ids[:limit]), len(ids) > limit
 
+    async def ids(self, connection_pk: int, model: str, modified_after: datetime | None = None) -> list[str]:
+        """The ids of a connection's live records of ``model`` (changed at or after ``modified_after``)."""
+        query = select(TABLE.c.record_id).where(
+            TABLE.c.connection_pk == connection_pk, TABLE.c.model == model, TABLE.c.deleted_at.is_(None)
+        )
+        if modified_after is not None:
+            query = query.where(TABLE.c.last_modified_at >= modified_after)
+        async with self.engine.connect() as conn:
+            return [row[0] for row in await conn.execute(query.order_by(TABLE.c.id))]
+
     async def empty(self, connection_pk: int, model: str) -> None:
         async with self.engine.begin() as conn:
             await conn.execute(delete(TABLE).where(TABLE.c.connection_pk == connection_pk, TABLE.c.model == model))

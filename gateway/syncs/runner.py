@@ -94,7 +94,11 @@ class SyncRunner:
         ) as (_, ctx):
             resource = _resource(provider, sync.resource)
             scopes: list[str | None] = [None]
-            if sync.scope is not None:
+            if sync.scope is not None and sync.scope_from_records:
+                scope_model = self.resource_types[sync.scope].model.__name__
+                since = _as_recorded(modified_after)
+                scopes = list(await self.records.ids(claimed.connection_pk, scope_model, since))
+            elif sync.scope is not None:
                 scopes = [
                     item.id
                     async for item in _everything(_resource(provider, sync.scope), ctx)
@@ -109,6 +113,11 @@ class SyncRunner:
                 async with self.records.engine.begin() as conn:
                     counts.deleted += await self.records.delete_unseen(conn, claimed.connection_pk, model, run)
         return counts
+
+
+def _as_recorded(moment: datetime | None) -> datetime | None:
+    """The records changed since ``moment``: record times are when the cache saw the change, a little later."""
+    return moment - OVERLAP if moment is not None else None
 
 
 def _resource(provider: Provider, name: str) -> Resource[Any, Any, Any]:

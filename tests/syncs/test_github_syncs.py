@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections.abc import AsyncIterator, Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from gateway.app import create_app
 from gateway.assemble import build_gateway
 from gateway.runtime import Gateway
 from gateway.settings import Settings
+from gateway.syncs import runner
 from gateway.testing.loopback import run_app
 
 sys.path.insert(0, str(Path(unigate_github.__file__).resolve().parents[1] / "tests"))
@@ -126,6 +128,26 @@ async def test_a_first_sync_copies_every_issue_then_only_changes(
     assert second["tickets"]["latestResult"] == {"Ticket": {"added": 0, "updated": 1, "deleted": 0}}
     since = await _records(client, "Ticket", cursor=last_cursor)
     assert [(r["name"], r["_nango_metadata"]["last_action"]) for r in since] == [("Hello 5, edited", "UPDATED")]
+
+
+async def test_comments_are_synced_per_ticket_and_then_only_for_changed_tickets(
+    world: tuple[Gateway, httpx.AsyncClient], fake: FakeGitHub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(runner, "OVERLAP", timedelta(0))  # runs a second apart here, not hours: no safety margin
+    gateway, client = world
+    await _run(client, gateway, "tickets")
+    before = len(fake.requests)
+    first = await _run(client, gateway, "comments")
+    assert first["comments"]["status"] == "SUCCESS" and len(fake.requests) - before == 131  # one list per ticket
+    posted = await client.post("/tickets/octo/hello%2312/comments", json={"body": "Seen it"}, headers=HEADERS)
+    assert posted.status_code == 201, posted.text
+    await _run(client, gateway, "tickets")  # the comment changed its issue's updated_at
+    before = len(fake.requests)
+    second = await _run(client, gateway, "comments")
+    assert second["comments"]["latestResult"] == {"Comment": {"added": 1, "updated": 0, "deleted": 0}}
+    assert len(fake.requests) - before == 1  # only the changed ticket was visited
+    (comment,) = await _records(client, "Comment")
+    assert (comment["ticket"], comment["body"]) == ("octo/hello#12", "Seen it")
 
 
 async def test_a_full_sync_detects_deletions(world: tuple[Gateway, httpx.AsyncClient], fake: FakeGitHub) -> None:

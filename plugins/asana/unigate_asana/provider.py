@@ -34,6 +34,7 @@ class AsanaProvider(Provider):
             scope_where={"collection_type": CollectionType.PROJECT},
             description="Tasks of every project, by `modified_since`",
         ),
+        "comments": Sync("comments", scope="tickets", scope_filter="ticket_id", scope_from_records=True),
         "collections": Sync("collections", incremental=False, frequency="every 6h"),
     }
 

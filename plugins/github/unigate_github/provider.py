@@ -38,6 +38,7 @@ class GitHubProvider(Provider):
     actions: ClassVar[Mapping[str, type[Action[Any, Any]]]] = {"add-labels": AddLabels, "lock-issue": LockIssue}
     syncs: ClassVar[Mapping[str, Sync]] = {
         "tickets": Sync("tickets", scope="collections", description="Issues of every repository, by `since`"),
+        "comments": Sync("comments", scope="tickets", scope_filter="ticket_id", scope_from_records=True),
         "collections": Sync("collections", incremental=False, frequency="every 6h"),
         "users": Sync("users", incremental=False, frequency="every 6h", scope="collections"),
         "tags": Sync("tags", incremental=False, frequency="every 6h", scope="collections"),

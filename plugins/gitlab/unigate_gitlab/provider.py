@@ -26,6 +26,7 @@ class GitLabProvider(Provider):
     }
     syncs: ClassVar[Mapping[str, Sync]] = {
         "tickets": Sync("tickets", scope="collections", description="Issues of every project, by `updated_after`"),
+        "comments": Sync("comments", scope="tickets", scope_filter="ticket_id", scope_from_records=True),
         "collections": Sync("collections", incremental=False, frequency="every 6h"),
         "users": Sync("users", incremental=False, frequency="every 6h", scope="collections"),
         "tags": Sync("tags", incremental=False, frequency="every 6h", scope="collections"),

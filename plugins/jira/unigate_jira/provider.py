@@ -31,6 +31,7 @@ class JiraProvider(Provider):
     actions: ClassVar[Mapping[str, type[Action[Any, Any]]]] = {"transition-issue": TransitionIssue}
     syncs: ClassVar[Mapping[str, Sync]] = {
         "tickets": Sync("tickets", description="Issues of every project, by JQL `updated >=`"),
+        "comments": Sync("comments", scope="tickets", scope_filter="ticket_id", scope_from_records=True),
         "collections": Sync("collections", incremental=False, frequency="every 6h"),
         "users": Sync("users", incremental=False, frequency="every 6h"),
         "tags": Sync("tags", incremental=False, frequency="every 6h"),

@@ -42,6 +42,7 @@ class LinearProvider(Provider):
     actions: ClassVar[Mapping[str, type[Action[Any, Any]]]] = {"archive-issue": ArchiveIssue}
     syncs: ClassVar[Mapping[str, Sync]] = {
         "tickets": Sync("tickets", description="Issues, by the `updatedAt` filter"),
+        "comments": Sync("comments", scope="tickets", scope_filter="ticket_id", scope_from_records=True),
         "collections": Sync("collections", incremental=False, frequency="every 6h"),
         "users": Sync("users", incremental=False, frequency="every 6h"),
         "tags": Sync("tags", incremental=False, frequency="every 6h"),

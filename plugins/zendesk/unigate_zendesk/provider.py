@@ -31,6 +31,7 @@ class ZendeskProvider(Provider):
     actions: ClassVar[Mapping[str, type[Action[Any, Any]]]] = {"merge-tickets": MergeTickets}
     syncs: ClassVar[Mapping[str, Sync]] = {
         "tickets": Sync("tickets", description="Tickets, by the incremental export's start time"),
+        "comments": Sync("comments", scope="tickets", scope_filter="ticket_id", scope_from_records=True),
         "users": Sync("users", incremental=False, frequency="every 6h"),
         "contacts": Sync("contacts", incremental=False, frequency="every 6h"),
         "teams": Sync("teams", incremental=False, frequency="every 6h"),

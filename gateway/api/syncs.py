@@ -87,7 +87,6 @@ async def _change(call: Call[SyncsBody, Any], **values: Any) -> list[int]:
     gateway: Gateway = call.request.app.state.gateway
     provider, pks = await _connections(gateway, call.body.provider_config_key, call.body.connection_id)
     names = _names(gateway, provider, call.body.syncs)
-    await gateway.syncs.states.ensure(gateway.providers)
     changed = []
     for pk in pks:
         changed += await gateway.syncs.states.change(pk, names, **values)
@@ -146,7 +145,6 @@ async def status(call: Call[Any, StatusQuery]) -> Response:
     declared = gateway.providers[provider].syncs if provider in gateway.providers else {}
     wanted = list(declared) if call.query.syncs.strip() == "*" else call.query.syncs.split(",")
     names = _names(gateway, provider, [name.strip() for name in wanted if name.strip()])
-    await gateway.syncs.states.ensure(gateway.providers)
     answers = []
     for pk, connection_id in pks.items():
         for state in await gateway.syncs.states.of_connection(pk, names):
@@ -164,7 +162,6 @@ async def update_frequency(call: Call[FrequencyBody, Any]) -> Response:
         seconds_of(body.frequency)
     provider, pks = await _connections(gateway, body.provider_config_key, body.connection_id)
     (name,) = _names(gateway, provider, [body.sync_name])
-    await gateway.syncs.states.ensure(gateway.providers)
     for pk in pks:
         await gateway.syncs.states.change(pk, [name], frequency=body.frequency)
     return Json({"frequency": body.frequency or gateway.providers[provider].syncs[name].frequency})

@@ -23,7 +23,7 @@ from gateway.provider import Provider, ProviderContext
 from gateway.store.conflicts import commit_or_conflict
 from gateway.store.connections import find_connection
 from gateway.store.integrations import get_integration
-from gateway.store.tables import Connection, Integration
+from gateway.store.tables import Connection, Integration, SyncState
 from gateway.store.types import utcnow
 from gateway.upstream.applied_auth import upstream_auth
 from gateway.upstream.expiry import with_lifetime
@@ -104,6 +104,9 @@ async def save_connection(
         row.last_refresh_failure_at, row.last_refresh_error, row.refresh_attempts = None, None, 0
         row.refresh_exhausted, row.refresh_lock_until = False, None
         session.add(row)
+        if not found:
+            await session.flush()  # the new row's id, for its sync states
+            _start_syncs(session, gateway, integration.provider, row.id or 0)
         operation = "override" if found else "creation"
         event = auth_event(operation, integration.unique_key, integration.provider, connection_id, row.credentials_type)
         await gateway.outbox.add(session, event)  # sent if, and only if, the connection is stored
@@ -117,6 +120,13 @@ async def save_connection(
         await commit_or_conflict(session, conflict)
     gateway.live.invalidate(integration.unique_key, connection_id)
     return row, not found
+
+
+def _start_syncs(session: Any, gateway: ConnectionServices, provider: str, connection_pk: int) -> None:
+    """A new connection's syncs, due at once, stored with it (servers take them up on their next sweep)."""
+    declared = gateway.providers.get(provider)
+    for name in declared.syncs if declared is not None else ():
+        session.add(SyncState(connection_pk=connection_pk, sync_name=name))
 
 
 def hook_context(

@@ -22,10 +22,15 @@ class Syncs:
     def embedded(
         cls, states: SyncStates, records: RecordStore, runner: SyncRunner, providers: ProviderRegistry, sweep: float
     ) -> Syncs:
-        """Syncs run in this process: every ``sweep`` seconds the queue takes up the due ones."""
+        """Syncs run in this process: every ``sweep`` seconds the queue takes up the due ones. New connections get
+        their sync states with them; the first sweep also creates those missing (a plugin installed since)."""
+        ensured = False
 
         async def due() -> list[str]:
-            await states.ensure(providers)
+            nonlocal ensured
+            if not ensured:
+                await states.ensure(providers)
+                ensured = True
             return await states.due()
 
         queue = InProcessQueue(runner.work, due, concurrency=4, sweep_seconds=sweep, label="sync run")

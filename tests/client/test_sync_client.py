@@ -52,7 +52,8 @@ def test_tickets_follow_the_cursor_and_write(setup: Setup) -> None:
         tickets = list(conn.tickets.list(collection_id="octo/hello", page_size=3))  # three pages
         assert [t.name for t in tickets] == [f"Issue {n}" for n in range(7, 0, -1)]
         assert all(isinstance(t, Ticket) and t.status is TicketStatus.OPEN for t in tickets)
-        assert tickets[0].model_extra == {"reactions": {**tickets[0].model_extra["reactions"], "plus_one": 7}}
+        extra = tickets[0].model_extra or {}  # a plugin's field the unified model does not declare, kept
+        assert set(extra) == {"reactions"} and extra["reactions"]["plus_one"] == 7
 
         created = conn.tickets.create(TicketCreate(name="From Python", collections=["octo/hello"]))
         assert created.id == "octo/hello#8" and created.name == "From Python"
@@ -65,7 +66,9 @@ def test_tickets_follow_the_cursor_and_write(setup: Setup) -> None:
 
 def test_a_plugins_resource_through_the_generic_class(setup: Setup) -> None:
     with connected(setup) as client:
-        milestones = client.connection("gh", "user-1").resource("milestones", Milestone, MilestoneCreate, MilestoneUpdate)
+        milestones = client.connection("gh", "user-1").resource(
+            "milestones", Milestone, MilestoneCreate, MilestoneUpdate
+        )
         (v1,) = milestones.list(collection_id="octo/hello")
         assert isinstance(v1, Milestone) and (v1.id, v1.title, v1.open_issues) == ("octo/hello/1", "v1.0", 2)
         made = milestones.create(MilestoneCreate(collection="octo/hello", title="v2.0"))

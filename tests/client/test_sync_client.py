@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
+from typing import Any
 
 import pytest
 from unigate_github_extras.models import Milestone, MilestoneCreate, MilestoneUpdate
@@ -148,3 +150,18 @@ def test_actions_sync_and_in_the_background(setup: Setup) -> None:
                 assert time.monotonic() < deadline
                 time.sleep(0.1)
         assert failed.value.code == "not_found"
+
+
+def test_the_readme_example_lists_a_customers_tickets(setup: Setup, capsys: pytest.CaptureFixture[str]) -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    code = readme.split("<!-- client-example -->\n```python\n", 1)[1].split("```", 1)[0]
+    assert len(code.strip().splitlines()) == 5, code
+    with Unigate(setup.server.url, setup.server.secret_key) as client:
+        client.create_integration("github", "github-prod")
+        credentials = {"type": "OAUTH2", "access_token": setup.token, "no_expiration": True}
+        client.import_connection("github-prod", "user-42", credentials)
+    namespace: dict[str, Any] = {"secret_key": setup.server.secret_key}
+    exec(code.replace("http://127.0.0.1:3003", setup.server.url), namespace)
+    namespace["client"].close()
+    printed = capsys.readouterr().out.splitlines()
+    assert printed == [f"octo/hello#{n} Issue {n} OPEN" for n in range(7, 0, -1)]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from types import TracebackType
-from typing import Any, Never, TypeVar
+from typing import Any, Never, TypeVar, overload
 
 import httpx
 from pydantic import BaseModel
@@ -12,12 +12,13 @@ from gateway.client import actions, management
 from gateway.client.models import ActionRun, ConnectionDetail, ConnectSession, Integration
 from gateway.client.models import Connection as ConnectionSummary
 from gateway.client.proxy import AsyncProxy
-from gateway.client.resources import AsyncResource
+from gateway.client.resources import AsyncChildResource, AsyncResource
 from gateway.client.transport import AsyncTransport
 from unified_models import (
     Account,
     Attachment,
     Collection,
+    Comment,
     Company,
     CompanyCreate,
     CompanyUpdate,
@@ -28,6 +29,7 @@ from unified_models import (
     Deal,
     DealCreate,
     DealUpdate,
+    NewComment,
     Note,
     NoteCreate,
     Pipeline,
@@ -77,28 +79,40 @@ class AsyncConnection:
         self.connection_id = connection_id
         self.scope = {"Connection-Id": connection_id, "Provider-Config-Key": provider_config_key}
         r = self.resource
-        self.tickets: AsyncResource[Ticket, TicketCreate, TicketUpdate] = r("tickets", Ticket)
-        self.collections: AsyncResource[Collection, Never, Never] = r("collections", Collection)
-        self.users: AsyncResource[User, Never, Never] = r("users", User)
-        self.tags: AsyncResource[Tag, Never, Never] = r("tags", Tag)
-        self.teams: AsyncResource[Team, Never, Never] = r("teams", Team)
-        self.accounts: AsyncResource[Account, Never, Never] = r("accounts", Account)
-        self.contacts: AsyncResource[Contact, Never, Never] = r("contacts", Contact)
-        self.attachments: AsyncResource[Attachment, Never, Never] = r("attachments", Attachment)
-        self.crm_contacts: AsyncResource[CrmContact, CrmContactCreate, CrmContactUpdate] = r("crm/contacts", CrmContact)
-        self.crm_companies: AsyncResource[Company, CompanyCreate, CompanyUpdate] = r("crm/companies", Company)
-        self.crm_deals: AsyncResource[Deal, DealCreate, DealUpdate] = r("crm/deals", Deal)
-        self.crm_pipelines: AsyncResource[Pipeline, Never, Never] = r("crm/pipelines", Pipeline)
-        self.crm_notes: AsyncResource[Note, NoteCreate, Never] = r("crm/notes", Note)
-        self.crm_tasks: AsyncResource[Task, TaskCreate, TaskUpdate] = r("crm/tasks", Task)
-        self.crm_users: AsyncResource[User, Never, Never] = r("crm/users", User)
+        self.tickets = r("tickets", Ticket, TicketCreate, TicketUpdate)
+        self.comments: AsyncChildResource[Comment, NewComment] = AsyncChildResource(
+            transport, "tickets", "comments", Comment, self.scope
+        )
+        self.collections = r("collections", Collection)
+        self.users = r("users", User)
+        self.tags = r("tags", Tag)
+        self.teams = r("teams", Team)
+        self.accounts = r("accounts", Account)
+        self.contacts = r("contacts", Contact)
+        self.attachments = r("attachments", Attachment)
+        self.crm_contacts = r("crm/contacts", CrmContact, CrmContactCreate, CrmContactUpdate)
+        self.crm_companies = r("crm/companies", Company, CompanyCreate, CompanyUpdate)
+        self.crm_deals = r("crm/deals", Deal, DealCreate, DealUpdate)
+        self.crm_pipelines = r("crm/pipelines", Pipeline)
+        self.crm_notes = r("crm/notes", Note, NoteCreate)
+        self.crm_tasks = r("crm/tasks", Task, TaskCreate, TaskUpdate)
+        self.crm_users = r("crm/users", User)
         self.proxy = AsyncProxy(transport.http, self.scope)
         self.actions = AsyncActions(transport, self.scope)
 
+    @overload
+    def resource(self, name: str, model: type[M]) -> AsyncResource[M, Never, Never]: ...
+    @overload
+    def resource(self, name: str, model: type[M], create: type[C]) -> AsyncResource[M, C, Never]: ...
+    @overload
+    def resource(self, name: str, model: type[M], create: type[C], update: type[U]) -> AsyncResource[M, C, U]: ...
     def resource(
         self, name: str, model: type[M], create: type[C] | None = None, update: type[U] | None = None
-    ) -> AsyncResource[M, C, U]:
-        """Any resource type by its route name, e.g. a plugin's ``resource("milestones", Milestone, ...)``."""
+    ) -> AsyncResource[M, Any, Any]:
+        """Any resource type by its route name, e.g. a plugin's ``resource("milestones", Milestone, ...)``.
+
+        ``create`` and ``update`` only type the methods of those names; left out, the type checker refuses them.
+        """
         return AsyncResource(self._transport, name, model, self.scope)
 
 

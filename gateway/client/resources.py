@@ -122,3 +122,72 @@ class AsyncResource(ResourceCalls[M, C, U]):
 
     async def delete(self, id: str) -> None:
         await self._transport.run(self.delete_call(id))
+
+
+class ChildCalls(Generic[M, C]):
+    """The calls of a type listed and created under a parent object: ``/tickets/{id}/comments``."""
+
+    def __init__(self, parent: str, name: str, model: type[M], headers: Mapping[str, str]) -> None:
+        self.parent = parent
+        self.name = name
+        self.model = model
+        self.headers = dict(headers)
+
+    def path(self, parent_id: str) -> str:
+        return f"/{self.parent}/{segment(parent_id)}/{self.name}"
+
+    def page_call(self, parent_id: str, filters: Mapping[str, Any]) -> Call[Page[M]]:
+        return Call("GET", self.path(parent_id), page_of(self.model), query(filters), headers=self.headers)
+
+    def create_call(self, parent_id: str, item: C) -> Call[M]:
+        return Call("POST", self.path(parent_id), data_of(self.model), json=body(item), headers=self.headers)
+
+
+class ChildResource(ChildCalls[M, C]):
+    """A nested resource over the synchronous client: ``conn.comments.list("octo/hello#1")``."""
+
+    def __init__(
+        self, transport: SyncTransport, parent: str, name: str, model: type[M], headers: Mapping[str, str]
+    ) -> None:
+        super().__init__(parent, name, model, headers)
+        self._transport = transport
+
+    def page(self, parent_id: str, **filters: Any) -> Page[M]:
+        return self._transport.run(self.page_call(parent_id, filters))
+
+    def list(self, parent_id: str, **filters: Any) -> Iterator[M]:
+        """Every item under ``parent_id``, page after page."""
+        page = self.page(parent_id, **filters)
+        while True:
+            yield from page.data
+            if page.next_cursor is None:
+                return
+            page = self.page(parent_id, cursor=page.next_cursor, page_size=filters.get("page_size"))
+
+    def create(self, parent_id: str, item: C) -> M:
+        return self._transport.run(self.create_call(parent_id, item))
+
+
+class AsyncChildResource(ChildCalls[M, C]):
+    """A nested resource over the asynchronous client."""
+
+    def __init__(
+        self, transport: AsyncTransport, parent: str, name: str, model: type[M], headers: Mapping[str, str]
+    ) -> None:
+        super().__init__(parent, name, model, headers)
+        self._transport = transport
+
+    async def page(self, parent_id: str, **filters: Any) -> Page[M]:
+        return await self._transport.run(self.page_call(parent_id, filters))
+
+    async def list(self, parent_id: str, **filters: Any) -> AsyncIterator[M]:
+        page = await self.page(parent_id, **filters)
+        while True:
+            for item in page.data:
+                yield item
+            if page.next_cursor is None:
+                return
+            page = await self.page(parent_id, cursor=page.next_cursor, page_size=filters.get("page_size"))
+
+    async def create(self, parent_id: str, item: C) -> M:
+        return await self._transport.run(self.create_call(parent_id, item))

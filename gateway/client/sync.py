@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from types import TracebackType
-from typing import Any, Never, TypeVar
+from typing import Any, Never, TypeVar, overload
 
 import httpx
 from pydantic import BaseModel
@@ -12,12 +12,13 @@ from gateway.client import actions, management
 from gateway.client.models import ActionRun, ConnectionDetail, ConnectSession, Integration
 from gateway.client.models import Connection as ConnectionSummary
 from gateway.client.proxy import Proxy
-from gateway.client.resources import Resource
+from gateway.client.resources import ChildResource, Resource
 from gateway.client.transport import SyncTransport
 from unified_models import (
     Account,
     Attachment,
     Collection,
+    Comment,
     Company,
     CompanyCreate,
     CompanyUpdate,
@@ -28,6 +29,7 @@ from unified_models import (
     Deal,
     DealCreate,
     DealUpdate,
+    NewComment,
     Note,
     NoteCreate,
     Pipeline,
@@ -77,28 +79,40 @@ class Connection:
         self.connection_id = connection_id
         self.scope = {"Connection-Id": connection_id, "Provider-Config-Key": provider_config_key}
         r = self.resource
-        self.tickets: Resource[Ticket, TicketCreate, TicketUpdate] = r("tickets", Ticket)
-        self.collections: Resource[Collection, Never, Never] = r("collections", Collection)
-        self.users: Resource[User, Never, Never] = r("users", User)
-        self.tags: Resource[Tag, Never, Never] = r("tags", Tag)
-        self.teams: Resource[Team, Never, Never] = r("teams", Team)
-        self.accounts: Resource[Account, Never, Never] = r("accounts", Account)
-        self.contacts: Resource[Contact, Never, Never] = r("contacts", Contact)
-        self.attachments: Resource[Attachment, Never, Never] = r("attachments", Attachment)
-        self.crm_contacts: Resource[CrmContact, CrmContactCreate, CrmContactUpdate] = r("crm/contacts", CrmContact)
-        self.crm_companies: Resource[Company, CompanyCreate, CompanyUpdate] = r("crm/companies", Company)
-        self.crm_deals: Resource[Deal, DealCreate, DealUpdate] = r("crm/deals", Deal)
-        self.crm_pipelines: Resource[Pipeline, Never, Never] = r("crm/pipelines", Pipeline)
-        self.crm_notes: Resource[Note, NoteCreate, Never] = r("crm/notes", Note)
-        self.crm_tasks: Resource[Task, TaskCreate, TaskUpdate] = r("crm/tasks", Task)
-        self.crm_users: Resource[User, Never, Never] = r("crm/users", User)
+        self.tickets = r("tickets", Ticket, TicketCreate, TicketUpdate)
+        self.comments: ChildResource[Comment, NewComment] = ChildResource(
+            transport, "tickets", "comments", Comment, self.scope
+        )
+        self.collections = r("collections", Collection)
+        self.users = r("users", User)
+        self.tags = r("tags", Tag)
+        self.teams = r("teams", Team)
+        self.accounts = r("accounts", Account)
+        self.contacts = r("contacts", Contact)
+        self.attachments = r("attachments", Attachment)
+        self.crm_contacts = r("crm/contacts", CrmContact, CrmContactCreate, CrmContactUpdate)
+        self.crm_companies = r("crm/companies", Company, CompanyCreate, CompanyUpdate)
+        self.crm_deals = r("crm/deals", Deal, DealCreate, DealUpdate)
+        self.crm_pipelines = r("crm/pipelines", Pipeline)
+        self.crm_notes = r("crm/notes", Note, NoteCreate)
+        self.crm_tasks = r("crm/tasks", Task, TaskCreate, TaskUpdate)
+        self.crm_users = r("crm/users", User)
         self.proxy = Proxy(transport.http, self.scope)
         self.actions = Actions(transport, self.scope)
 
+    @overload
+    def resource(self, name: str, model: type[M]) -> Resource[M, Never, Never]: ...
+    @overload
+    def resource(self, name: str, model: type[M], create: type[C]) -> Resource[M, C, Never]: ...
+    @overload
+    def resource(self, name: str, model: type[M], create: type[C], update: type[U]) -> Resource[M, C, U]: ...
     def resource(
         self, name: str, model: type[M], create: type[C] | None = None, update: type[U] | None = None
-    ) -> Resource[M, C, U]:
-        """Any resource type by its route name, e.g. a plugin's ``resource("milestones", Milestone, ...)``."""
+    ) -> Resource[M, Any, Any]:
+        """Any resource type by its route name, e.g. a plugin's ``resource("milestones", Milestone, ...)``.
+
+        ``create`` and ``update`` only type the methods of those names; left out, the type checker refuses them.
+        """
         return Resource(self._transport, name, model, self.scope)
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from gateway.client import AsyncUnigate, BadRequestError, NotFoundError
 from tests.client.conftest import Setup
-from unified_models import Ticket, TicketCreate, TicketStatus, TicketUpdate
+from unified_models import NewComment, Ticket, TicketCreate, TicketStatus, TicketUpdate
 
 
 async def test_async_client_end_to_end(setup: Setup) -> None:
@@ -26,6 +26,8 @@ async def test_async_client_end_to_end(setup: Setup) -> None:
         updated = await conn.tickets.update(created.id, TicketUpdate(status=TicketStatus.CLOSED))
         assert isinstance(updated, Ticket) and updated.status is TicketStatus.CLOSED
         assert (await conn.tickets.get(created.id)).name == "Async"
+        await conn.comments.create(created.id, NewComment(body="Awaited"))
+        assert [c.body async for c in conn.comments.list(created.id)] == ["Awaited"]
         with pytest.raises(BadRequestError) as no_repo:
             await conn.tickets.page()
         assert "collection_id" in no_repo.value.message

@@ -20,7 +20,7 @@ from gateway.client import (
     UnprocessableError,
 )
 from tests.client.conftest import Setup
-from unified_models import Ticket, TicketCreate, TicketStatus, TicketUpdate
+from unified_models import Comment, NewComment, Ticket, TicketCreate, TicketStatus, TicketUpdate
 
 OAUTH = {"type": "OAUTH2", "client_id": "cid", "client_secret": "secret", "scopes": "repo"}
 
@@ -64,6 +64,10 @@ def test_tickets_follow_the_cursor_and_write(setup: Setup) -> None:
         again = conn.tickets.get("octo/hello#8", include_remote_data=True)
         assert again.status is TicketStatus.CLOSED and again.remote_data and again.remote_data["number"] == 8
         assert setup.fake.repos["octo/hello"].issues[-1].state == "closed"
+
+        said = conn.comments.create(created.id, NewComment(body="Fixed in main"))
+        assert isinstance(said, Comment) and (said.ticket, said.body) == (created.id, "Fixed in main")
+        assert [c.body for c in conn.comments.list(created.id)] == ["Fixed in main"]
 
 
 def test_a_plugins_resource_through_the_generic_class(setup: Setup) -> None:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import builtins
+from collections.abc import AsyncIterator
 from types import TracebackType
 from typing import Any, Never, TypeVar, overload
 
 import httpx
 from pydantic import BaseModel
 
-from gateway.client import actions, management
+from gateway.client import actions, management, records
 from gateway.client.models import ActionRun, ConnectionDetail, ConnectSession, Integration
 from gateway.client.models import Connection as ConnectionSummary
 from gateway.client.proxy import AsyncProxy
@@ -70,6 +72,34 @@ class AsyncActions:
         return await self._transport.run(actions.result(self._scope, run_id))
 
 
+class AsyncRecords:
+    """A connection's records cache and syncs: ``async for record in conn.records.list("Ticket")``."""
+
+    def __init__(self, transport: AsyncTransport, scope: dict[str, str]) -> None:
+        self._transport = transport
+        self._scope = scope
+
+    async def list(
+        self, model: str, *, cursor: str | None = None, limit: int = 100, modified_after: str | None = None
+    ) -> AsyncIterator[dict[str, Any]]:
+        """Every record of ``model`` after ``cursor`` (each with ``_nango_metadata``, whose cursor resumes)."""
+        while True:
+            items, cursor = await self._transport.run(
+                records.records_page(self._scope, model, cursor, limit, modified_after)
+            )
+            for item in items:
+                yield item
+            if cursor is None:
+                return
+
+    async def trigger(self, *syncs: str, reset: bool = False) -> bool:
+        return await self._transport.run(records.trigger(self._scope, syncs, reset))
+
+    async def status(self, *syncs: str) -> builtins.list[dict[str, Any]]:
+        """``GET /sync/status`` entries of the named syncs (all when none is named)."""
+        return await self._transport.run(records.status(self._scope, syncs))
+
+
 class AsyncConnection:
     """One connection's unified resources, proxy and actions: ``client.connection("github-prod", "user-42")``."""
 
@@ -99,6 +129,7 @@ class AsyncConnection:
         self.crm_users = r("crm/users", User)
         self.proxy = AsyncProxy(transport.http, self.scope)
         self.actions = AsyncActions(transport, self.scope)
+        self.records = AsyncRecords(transport, self.scope)
 
     @overload
     def resource(self, name: str, model: type[M]) -> AsyncResource[M, Never, Never]: ...

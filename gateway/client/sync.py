@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import builtins
+from collections.abc import Iterator
 from types import TracebackType
 from typing import Any, Never, TypeVar, overload
 
 import httpx
 from pydantic import BaseModel
 
-from gateway.client import actions, management
+from gateway.client import actions, management, records
 from gateway.client.models import ActionRun, ConnectionDetail, ConnectSession, Integration
 from gateway.client.models import Connection as ConnectionSummary
 from gateway.client.proxy import Proxy
@@ -70,6 +72,32 @@ class Actions:
         return self._transport.run(actions.result(self._scope, run_id))
 
 
+class Records:
+    """A connection's records cache and syncs: ``list("Ticket")`` follows the cursor; ``trigger``, ``status``."""
+
+    def __init__(self, transport: SyncTransport, scope: dict[str, str]) -> None:
+        self._transport = transport
+        self._scope = scope
+
+    def list(
+        self, model: str, *, cursor: str | None = None, limit: int = 100, modified_after: str | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """Every record of ``model`` after ``cursor`` (each with ``_nango_metadata``, whose cursor resumes)."""
+        while True:
+            page = records.records_page(self._scope, model, cursor, limit, modified_after)
+            items, cursor = self._transport.run(page)
+            yield from items
+            if cursor is None:
+                return
+
+    def trigger(self, *syncs: str, reset: bool = False) -> bool:
+        return self._transport.run(records.trigger(self._scope, syncs, reset))
+
+    def status(self, *syncs: str) -> builtins.list[dict[str, Any]]:
+        """``GET /sync/status`` entries of the named syncs (all when none is named)."""
+        return self._transport.run(records.status(self._scope, syncs))
+
+
 class Connection:
     """One connection's unified resources, proxy and actions: ``client.connection("github-prod", "user-42")``."""
 
@@ -99,6 +127,7 @@ class Connection:
         self.crm_users = r("crm/users", User)
         self.proxy = Proxy(transport.http, self.scope)
         self.actions = Actions(transport, self.scope)
+        self.records = Records(transport, self.scope)
 
     @overload
     def resource(self, name: str, model: type[M]) -> Resource[M, Never, Never]: ...

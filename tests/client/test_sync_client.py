@@ -70,6 +70,28 @@ def test_tickets_follow_the_cursor_and_write(setup: Setup) -> None:
         assert [c.body for c in conn.comments.list(created.id)] == ["Fixed in main"]
 
 
+def test_records_and_syncs(setup: Setup) -> None:
+    with connected(setup) as client:
+        conn = client.connection("gh", "user-1")
+        assert conn.records.trigger("collections") is True
+        for _ in range(200):
+            (status,) = conn.records.status("collections")
+            if status["status"] == "SUCCESS":
+                break
+            time.sleep(0.05)
+        assert status["recordCount"] == {"Collection": 1}, status
+        conn.records.trigger("tickets")
+        for _ in range(200):
+            (status,) = conn.records.status("tickets")
+            if status["status"] == "SUCCESS":
+                break
+            time.sleep(0.05)
+        found = list(conn.records.list("Ticket", limit=3))  # three pages
+        assert len(found) == 7 and {r["_nango_metadata"]["last_action"] for r in found} == {"ADDED"}
+        last = found[-1]["_nango_metadata"]["cursor"]
+        assert list(conn.records.list("Ticket", cursor=last)) == []
+
+
 def test_a_plugins_resource_through_the_generic_class(setup: Setup) -> None:
     with connected(setup) as client:
         milestones = client.connection("gh", "user-1").resource(

@@ -132,6 +132,7 @@ class SyncJobs:
         if provider is None:
             return
         async with self._slots[provider]:
+            log.info("sync state %s: run started in worker %s", state_id, worker_name())
             await self.runner.work(state_id)
 
     async def _give_back_stalled(self) -> None:

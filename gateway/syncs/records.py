@@ -99,27 +99,29 @@ class RecordStore:
             )
         }
         now = utcnow()
+        added: list[dict[str, Any]] = []
+        unchanged: list[int] = []
         for record_id, payload in payloads.items():
             digest = content_hash(payload)
             row = known.get(record_id)
+            if row is not None and row.content_hash == digest and row.deleted_at is None:
+                unchanged.append(row.id)
+                continue
             sealed = self.vault.seal(Record, "payload", payload)
             if row is None:
-                await conn.execute(
-                    TABLE.insert().values(
-                        connection_pk=connection_pk,
-                        model=model,
-                        record_id=record_id,
-                        payload=sealed,
-                        content_hash=digest,
-                        first_seen_at=now,
-                        last_modified_at=now,
-                        last_action="ADDED",
-                        seen_run=run,
-                    )
+                added.append(
+                    {
+                        "connection_pk": connection_pk,
+                        "model": model,
+                        "record_id": record_id,
+                        "payload": sealed,
+                        "content_hash": digest,
+                        "first_seen_at": now,
+                        "last_modified_at": now,
+                        "last_action": "ADDED",
+                        "seen_run": run,
+                    }
                 )
-                counts.added += 1
-            elif row.content_hash == digest and row.deleted_at is None:
-                await conn.execute(update(TABLE).where(TABLE.c.id == row.id).values(seen_run=run))
             else:
                 changes = {"payload": sealed, "content_hash": digest, "last_modified_at": now, "seen_run": run}
                 await conn.execute(
@@ -128,6 +130,11 @@ class RecordStore:
                     .values(**changes, last_action="UPDATED", deleted_at=None, pruned_at=None)
                 )
                 counts.updated += 1
+        if added:  # one statement for the page's new objects, one for the unchanged ones
+            await conn.execute(TABLE.insert(), added)
+            counts.added += len(added)
+        if unchanged:
+            await conn.execute(update(TABLE).where(TABLE.c.id.in_(unchanged)).values(seen_run=run))
         return counts
 
     async def delete_unseen(self, conn: AsyncConnection, connection_pk: int, model: str, run: int) -> int:

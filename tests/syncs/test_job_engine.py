@@ -125,15 +125,11 @@ def _wait(what: str, check: object, timeout: float) -> None:
         if check():  # type: ignore[operator]
             return
         time.sleep(0.05)
-        if int(time.monotonic() * 20) % 40 == 0:
-            print(time.monotonic(), _query(URL, TICKETS), _query(URL, "SELECT status, lease_until FROM sync_states WHERE id = 1"))
     raise AssertionError(f"{what} did not happen within {timeout} s")
 
 
 def test_a_killed_worker_s_run_is_finished_by_the_other_every_record_once(world: dict[str, str]) -> None:
     url = world["UNIGATE_DATABASE_URL"]
-    global URL
-    URL = url
     with running_worker(world, "--concurrency", "2") as first, running_worker(world, "--concurrency", "2") as second:
         _wait("the tickets run starting", lambda: 0 < int(_query(url, TICKETS)[0]) < ISSUES // 2, 30)  # type: ignore[call-overload]
         (state_id,) = _query(url, TICKETS_STATE)
@@ -144,7 +140,6 @@ def test_a_killed_worker_s_run_is_finished_by_the_other_every_record_once(world:
         victim.process.wait()
         partial = int(_query(url, TICKETS)[0])  # type: ignore[call-overload]
         assert 0 < partial < ISSUES
-        print("killed at", partial, time.monotonic())
 
         done = f"SELECT status, checkpoint::text FROM sync_states WHERE id = {state_id}"
         _wait("the survivor finishing the run", lambda: _query(url, done)[0] == "SUCCESS", 40)

@@ -11,7 +11,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -119,10 +119,14 @@ TICKETS_STATE = "SELECT id FROM sync_states WHERE sync_name = 'tickets'"
 TICKETS = "SELECT count(*), count(distinct record_id) FROM records WHERE model = 'Ticket'"
 
 
-def _wait(what: str, check: object, timeout: float) -> None:
+def _tickets(url: str) -> int:
+    return int(str(_query(url, TICKETS)[0]))
+
+
+def _wait(what: str, check: Callable[[], bool], timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if check():  # type: ignore[operator]
+        if check():
             return
         time.sleep(0.05)
     raise AssertionError(f"{what} did not happen within {timeout} s")
@@ -131,14 +135,14 @@ def _wait(what: str, check: object, timeout: float) -> None:
 def test_a_killed_worker_s_run_is_finished_by_the_other_every_record_once(world: dict[str, str]) -> None:
     url = world["UNIGATE_DATABASE_URL"]
     with running_worker(world, "--concurrency", "2") as first, running_worker(world, "--concurrency", "2") as second:
-        _wait("the tickets run starting", lambda: 0 < int(_query(url, TICKETS)[0]) < ISSUES // 2, 30)  # type: ignore[call-overload]
+        _wait("the tickets run starting", lambda: 0 < _tickets(url) < ISSUES // 2, 30)
         (state_id,) = _query(url, TICKETS_STATE)
         started = f"sync state {state_id}: run started"
         victim, survivor = (first, second) if started in first.log.read_text() else (second, first)
         assert started in victim.log.read_text() and started not in survivor.log.read_text()
         os.kill(victim.process.pid, signal.SIGKILL)
         victim.process.wait()
-        partial = int(_query(url, TICKETS)[0])  # type: ignore[call-overload]
+        partial = _tickets(url)
         assert 0 < partial < ISSUES
 
         done = f"SELECT status, checkpoint::text FROM sync_states WHERE id = {state_id}"

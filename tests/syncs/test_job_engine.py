@@ -170,3 +170,35 @@ def test_the_job_engine_refuses_sqlite(tmp_path: Path) -> None:
 def test_a_worker_needs_the_job_engine(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["worker"], env={"UNIGATE_DATA_DIR": str(tmp_path)})
     assert result.exit_code == 1 and "needs UNIGATE_JOB_ENGINE=procrastinate" in result.output
+
+
+async def test_a_server_on_the_job_engine_enqueues_syncs_once_and_runs_none(
+    world: dict[str, str], tmp_path: Path
+) -> None:
+    url = world["UNIGATE_DATABASE_URL"]
+    settings = Settings(
+        data_dir=tmp_path / "data",
+        database_url=url,
+        job_engine="procrastinate",
+        providers_files=world["UNIGATE_PROVIDERS_FILES"],
+        allow_private_hosts=True,
+        sync_sweep_seconds=0.2,
+    )
+    gateway = build_gateway(settings, plugins=[unigate_github], entrypoints=False)
+    await gateway.start()
+    try:
+        auth = {"Authorization": f"Bearer {gateway.secrets.secret_key}"}
+        transport = httpx.ASGITransport(app=create_app(gateway))
+        async with httpx.AsyncClient(transport=transport, base_url="http://unigate.test", headers=auth) as client:
+            body = {"syncs": ["tickets"], "provider_config_key": "gh", "connection_id": "octo"}
+            for _ in range(3):
+                assert (await client.post("/sync/trigger", json=body)).json() == {"success": True}
+            await asyncio.sleep(0.6)  # a few sweeps
+            status = await client.get("/sync/status", params={**body, "syncs": "tickets"})
+            assert status.json()["syncs"][0]["status"] == "PENDING"  # waiting for a worker
+    finally:
+        await gateway.stop()
+    jobs = "SELECT count(*), count(distinct lock), min(status::text), max(status::text) FROM procrastinate_jobs"
+    states = int(str(_query(url, "SELECT count(*) FROM sync_states")[0]))
+    assert states == 4 and _query(url, jobs) == (states, states, "todo", "todo")
+    assert _tickets(url) == 0

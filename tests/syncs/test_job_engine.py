@@ -58,11 +58,12 @@ def fresh_postgres() -> Iterator[str]:
 
 
 @pytest.fixture
-def fake() -> Iterator[SlowGitHub]:
+def fake(request: pytest.FixtureRequest) -> Iterator[SlowGitHub]:
+    """GitHub with one repository of ``ISSUES`` issues (or as many as the test's indirect parameter says)."""
     gh = SlowGitHub()
     gh.add_user("octo")
     repo = gh.add_repo("octo", "big")
-    for n in range(1, ISSUES + 1):
+    for n in range(1, getattr(request, "param", ISSUES) + 1):
         gh.add_issue(repo, f"Issue {n}", user="octo")
     with gh.run():
         yield gh
@@ -202,3 +203,15 @@ async def test_a_server_on_the_job_engine_enqueues_syncs_once_and_runs_none(
     states = int(str(_query(url, "SELECT count(*) FROM sync_states")[0]))
     assert states == 4 and _query(url, jobs) == (states, states, "todo", "todo")
     assert _tickets(url) == 0
+
+
+@pytest.mark.parametrize("fake", [300], indirect=True)
+def test_a_worker_runs_one_provider_s_syncs_within_its_bound(world: dict[str, str]) -> None:
+    url = world["UNIGATE_DATABASE_URL"]
+    bounded = {**world, "UNIGATE_SYNC_CONCURRENCY_PER_PROVIDER": "1"}
+    finished = "SELECT count(*) FROM sync_states WHERE status = 'SUCCESS'"
+    with running_worker(bounded, "--concurrency", "4"):
+        _wait("the four GitHub syncs finishing", lambda: _query(url, finished) == (4,), 30)
+    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as conn:
+        runs = conn.execute("SELECT last_started_at, last_finished_at FROM sync_states ORDER BY 1").fetchall()
+    assert all(earlier[1] <= later[0] for earlier, later in zip(runs, runs[1:], strict=False)), runs  # one at a time

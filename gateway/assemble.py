@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from datetime import timedelta
 from functools import partial
 
 import pluggy
@@ -22,10 +23,10 @@ from gateway.auth.services import TokenServices
 from gateway.auth.websocket import Notifier
 from gateway.background import InProcessQueue
 from gateway.catalog import Catalog, load_catalog
-from gateway.instance_secrets import load_instance_secrets
+from gateway.instance_secrets import ConfigurationError, load_instance_secrets
 from gateway.outbox import Outbox
 from gateway.plugins import DEFAULT_PLUGINS, create_plugin_manager
-from gateway.registry import build_registry, collect_catalog_contributions
+from gateway.registry import ProviderRegistry, build_registry, collect_catalog_contributions
 from gateway.resource_types import build_resource_types
 from gateway.runtime import Gateway
 from gateway.secret_keys import SecretKeys
@@ -74,6 +75,7 @@ def build_gateway(settings: Settings, plugins: Sequence[object] = (), entrypoint
     Raises ``ConfigurationError``, ``CatalogError`` or ``PluginError`` with the fix in the message. ``plugins``
     are registered after the entry points (tests and embedding applications use it).
     """
+    check_job_engine(settings)
     pm = build_plugin_manager(settings, plugins, entrypoints)
     catalog = load_full_catalog(settings, pm)
     for warning in catalog.warnings:
@@ -95,7 +97,8 @@ def build_gateway(settings: Settings, plugins: Sequence[object] = (), entrypoint
     live.publish = changes.publish
     action_runs = ActionRuns(engine, vault, outbox)
     worker = ActionWorker(action_runs, live, providers, outbound)
-    states, records = SyncStates(engine, outbox), RecordStore(engine, vault)
+    states = SyncStates(engine, outbox, timedelta(seconds=settings.sync_lease_seconds))
+    records = RecordStore(engine, vault)
     webhooks = WebhookSender(engine, vault, outbound.http)
     runner = SyncRunner(states, records, live, providers, outbound, resource_types)
     return Gateway(
@@ -120,10 +123,35 @@ def build_gateway(settings: Settings, plugins: Sequence[object] = (), entrypoint
         call_log=call_log,
         action_runs=action_runs,
         action_queue=InProcessQueue(worker.work, action_runs.claimable),
-        syncs=Syncs.embedded(states, records, runner, providers, settings.sync_sweep_seconds),
+        syncs=_syncs(settings, states, records, runner, providers),
         webhooks=webhooks,
         webhook_queue=delivery_queue(webhooks, settings.webhook_sweep_seconds),
     )
+
+
+def check_job_engine(settings: Settings) -> None:
+    """``UNIGATE_JOB_ENGINE=procrastinate`` needs PostgreSQL: a ``ConfigurationError`` naming the fix otherwise."""
+    if settings.job_engine == "procrastinate" and not settings.resolved_database_url.startswith("postgresql"):
+        raise ConfigurationError(
+            "UNIGATE_JOB_ENGINE=procrastinate needs PostgreSQL: set UNIGATE_DATABASE_URL to a "
+            "postgresql+psycopg://… URL, or UNIGATE_JOB_ENGINE=embedded to run syncs in `unigate serve` on SQLite"
+        )
+
+
+def _syncs(
+    settings: Settings, states: SyncStates, records: RecordStore, runner: SyncRunner, providers: ProviderRegistry
+) -> Syncs:
+    if settings.job_engine == "procrastinate":
+        return Syncs.scaled_out(
+            settings.resolved_database_url,
+            states,
+            records,
+            runner,
+            providers,
+            sweep=settings.sync_sweep_seconds,
+            per_provider=settings.sync_concurrency_per_provider,
+        )
+    return Syncs.embedded(states, records, runner, providers, settings.sync_sweep_seconds)
 
 
 async def _fresh(tokens: TokenServices, connection_pk: int, force: bool) -> dict[str, object]:

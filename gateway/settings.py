@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     connection_cache_ttl: float = Field(default=5.0, ge=0)
     syncs: bool = True  # run due syncs in this server process
     sync_sweep_seconds: float = Field(default=5.0, gt=0)
+    job_engine: Literal["embedded", "procrastinate"] = "embedded"  # procrastinate: `unigate worker`s run syncs
+    sync_lease_seconds: float = Field(default=120.0, gt=0)  # a run's lease; a dead worker's run is retaken after it
+    sync_concurrency_per_provider: int = Field(default=4, ge=1)  # syncs of one provider a worker runs at once
     webhook_sweep_seconds: float = Field(default=1.0, gt=0)
     proxy_read_timeout: float = Field(default=60.0, gt=0)
     proxy_max_retry_wait: float = Field(default=60.0, ge=0)

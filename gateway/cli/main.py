@@ -12,6 +12,7 @@ from gateway.cli.install import install_command, uninstall_command
 from gateway.cli.keys import keys
 from gateway.cli.plugins import plugin, plugins_command
 from gateway.cli.resources import connections, integrations, logs_command, providers
+from gateway.cli.worker import worker_command
 
 app = typer.Typer(
     name="unigate",
@@ -29,6 +30,7 @@ app.command("plugins")(plugins_command)
 app.command("install")(install_command)
 app.command("uninstall")(uninstall_command)
 app.command("logs")(logs_command)
+app.command("worker")(worker_command)
 
 
 def _version(value: bool) -> None:
@@ -48,12 +50,19 @@ def root(
 
 @app.command()
 def migrate() -> None:
-    """Create or upgrade the database schema (Alembic migrations)."""
+    """Create or upgrade the database schema (Alembic migrations; procrastinate's tables with its job engine)."""
+    from gateway.assemble import check_job_engine
     from gateway.store.migrate import upgrade
 
     settings = load_settings()
     with handled():
+        check_job_engine(settings)
         upgrade(settings.resolved_database_url)
+        if settings.job_engine == "procrastinate":
+            from gateway.syncs.jobs import apply_schema
+
+            if apply_schema(settings.resolved_database_url):
+                typer.echo("created the job engine's tables (procrastinate)")
     typer.echo(f"database is up to date ({_describe_db(settings.resolved_database_url)})")
 
 
@@ -74,6 +83,7 @@ def serve(
 
     import uvicorn
 
+    from gateway.assemble import check_job_engine
     from gateway.catalog import load_catalog
     from gateway.http_protocol import LimitedHttpToolsProtocol
     from gateway.instance_secrets import load_instance_secrets
@@ -85,6 +95,7 @@ def serve(
         os.environ["UNIGATE_PORT"] = str(port)
     settings = load_settings()
     with handled():
+        check_job_engine(settings)
         secrets = load_instance_secrets(settings)
         load_catalog(overrides=settings.extra_provider_files)
         if not is_current(settings.resolved_database_url):

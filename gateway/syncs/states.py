@@ -23,7 +23,7 @@ from gateway.store.types import utcnow
 TABLE = SyncState.__table__  # type: ignore[attr-defined]
 CONNECTIONS = Connection.__table__  # type: ignore[attr-defined]
 INTEGRATIONS = Integration.__table__  # type: ignore[attr-defined]
-LEASE = timedelta(seconds=120)
+LEASE = timedelta(seconds=120)  # the default; ``UNIGATE_SYNC_LEASE_SECONDS``
 
 
 @dataclass
@@ -47,9 +47,10 @@ def _free(now: datetime) -> Any:
 
 
 class SyncStates:
-    def __init__(self, engine: AsyncEngine, outbox: Outbox | None = None) -> None:
+    def __init__(self, engine: AsyncEngine, outbox: Outbox | None = None, lease: timedelta = LEASE) -> None:
         self.engine = engine
         self.outbox = outbox
+        self.lease = lease
 
     async def ensure(self, providers: ProviderRegistry) -> None:
         """Create the missing states of every connection whose provider declares syncs."""
@@ -89,7 +90,7 @@ class SyncStates:
             taken = await conn.execute(
                 update(TABLE)
                 .where(TABLE.c.id == state_id, TABLE.c.paused.is_(False), TABLE.c.next_run_at <= now, _free(now))
-                .values(status="RUNNING", lease_until=now + LEASE, last_started_at=now)
+                .values(status="RUNNING", lease_until=now + self.lease, last_started_at=now)
             )
             if not taken.rowcount:
                 return None
@@ -114,9 +115,21 @@ class SyncStates:
             row.failures,
         )
 
+    async def provider_of(self, state_id: int) -> str | None:
+        """The provider whose sync state ``state_id`` is; None when the state is gone."""
+        query = (
+            select(INTEGRATIONS.c.provider)
+            .join(CONNECTIONS, CONNECTIONS.c.integration_id == INTEGRATIONS.c.id)
+            .join(TABLE, TABLE.c.connection_pk == CONNECTIONS.c.id)
+            .where(TABLE.c.id == state_id)
+        )
+        async with self.engine.connect() as conn:
+            found = (await conn.execute(query)).scalar_one_or_none()
+        return str(found) if found is not None else None
+
     async def renew(self, state_id: int) -> None:
         async with self.engine.begin() as conn:
-            await conn.execute(update(TABLE).where(TABLE.c.id == state_id).values(lease_until=utcnow() + LEASE))
+            await conn.execute(update(TABLE).where(TABLE.c.id == state_id).values(lease_until=utcnow() + self.lease))
 
     async def finish(
         self,

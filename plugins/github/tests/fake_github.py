@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
@@ -210,8 +211,15 @@ class FakeGitHub(FakeUpstream):
             return None
         return repo, repo.issues[number - 1]
 
-    def _page(self, request: Request, items: list[Any], link_path: str | None = None) -> JSONResponse:
-        """Slice by ``page``/``per_page`` (default 30, max 100) and add the ``Link`` header GitHub sends."""
+    def _page(
+        self,
+        request: Request,
+        items: list[Any],
+        link_path: str | None = None,
+        render: Callable[[Any], Any] | None = None,
+    ) -> JSONResponse:
+        """Slice by ``page``/``per_page`` (default 30, max 100) and add the ``Link`` header GitHub sends; ``render``
+        turns each item of the page (only those) into its JSON."""
         q = request.query_params
         try:
             per_page = min(max(int(q.get("per_page", 30)), 1), 100)
@@ -220,6 +228,8 @@ class FakeGitHub(FakeUpstream):
             return error(400, "Invalid request.")
         last = max((len(items) + per_page - 1) // per_page, 1)
         body = items[(page - 1) * per_page : page * per_page]
+        if render is not None:
+            body = [render(item) for item in body]
         params = [(k, v) for k, v in q.multi_items() if k != "page"]
 
         def link(n: int, rel: str) -> str:
@@ -319,8 +329,8 @@ class FakeGitHub(FakeUpstream):
             "comments": lambda i: (len(i.comments), i.number),
         }.get(q.get("sort", "created"), lambda i: (i.created_at, i.number))
         items.sort(key=sort_key, reverse=q.get("direction", "desc") != "asc")
-        rendered = [render_issue(self.base_url, repo, i, self.users) for i in items]
-        return self._page(request, rendered, f"/repositories/{repo.id}/issues")
+        render = partial(render_issue, self.base_url, repo, users=self.users)
+        return self._page(request, items, f"/repositories/{repo.id}/issues", render)
 
     async def create_issue(self, request: Request) -> Response:
         repo = self._repo(request)

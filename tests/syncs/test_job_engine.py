@@ -201,7 +201,7 @@ async def test_a_server_on_the_job_engine_enqueues_syncs_once_and_runs_none(
         await gateway.stop()
     jobs = "SELECT count(*), count(distinct lock), min(status::text), max(status::text) FROM procrastinate_jobs"
     states = int(str(_query(url, "SELECT count(*) FROM sync_states")[0]))
-    assert states == 4 and _query(url, jobs) == (states, states, "todo", "todo")
+    assert states == len(unigate_github.GitHubProvider.syncs) and _query(url, jobs) == (states, states, "todo", "todo")
     assert _tickets(url) == 0
 
 

@@ -31,7 +31,8 @@ async def database_problem(engine: AsyncEngine, timeout: float = 5.0) -> str | N
             revision = (await connection.execute(text("SELECT version_num FROM alembic_version"))).scalar()
     except Exception:
         revision = None
+    if revision is None:
+        return "the database has no migrations applied; run `unigate migrate`"
     if revision != head_revision():
-        found = revision or "no migrations"
-        return f"the database schema is at {found}, not {head_revision()}; run `unigate migrate`"
+        return f"the database schema is at migration {revision}, not {head_revision()}; run `unigate migrate`"
     return None

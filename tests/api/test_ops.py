@@ -42,6 +42,11 @@ async def test_ready_waits_for_the_migrations(empty_database_url: str, tmp_path:
             assert error["code"] == "not_ready"
             assert "no migrations" in error["message"] and "unigate migrate" in error["message"]
 
+            upgrade(empty_database_url, "0005")
+            older = await client.get("/ready")
+            assert older.status_code == 503
+            assert "at migration 0005, not 0006" in older.json()["error"]["message"]
+
             upgrade(empty_database_url)
             ready = await client.get("/ready")
             assert ready.status_code == 200 and ready.json() == {"result": "ready"}

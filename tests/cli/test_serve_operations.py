@@ -18,7 +18,7 @@ from starlette.routing import Route
 from gateway.testing.loopback import run_app
 from tests.metrics_text import sample
 from tests.proxy.conftest import write_catalog
-from tests.servers import RunningServer, running_server, unigate_env
+from tests.servers import RunningServer, free_port, running_server, unigate_env
 
 CHUNK = b"y" * 1000
 CHUNKS = 8
@@ -121,3 +121,20 @@ async def test_sigterm_cuts_a_stream_longer_than_the_grace(
                         received += chunk
         assert len(received) < len(CHUNK * CHUNKS)
         await asyncio.to_thread(server.process.wait, 10)
+
+
+async def test_metrics_port_serves_without_auth(database_url: str, tmp_path: Path, slow_upstream: str) -> None:
+    port = free_port()
+    env = server_env(database_url, tmp_path, slow_upstream, UNIGATE_METRICS_PORT=str(port))
+    with running_server(env, "--workers", "2") as server:
+        async with httpx.AsyncClient() as anyone:
+            scraped = await anyone.get(f"http://127.0.0.1:{port}/metrics")
+        async with server.client() as client:
+            elsewhere = await client.get("/metrics")
+    assert scraped.status_code == 200
+    assert sample(scraped.text, "unigate_http_requests_total", route="/health") >= 1  # the start-up probes
+    assert elsewhere.status_code == 404
+    assert elsewhere.json()["error"] == {
+        "code": "metrics_elsewhere",
+        "message": f"Metrics are served on port {port} (UNIGATE_METRICS_PORT)",
+    }

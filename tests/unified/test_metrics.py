@@ -59,8 +59,9 @@ async def api(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
     with run_app(Starlette(routes=[Route("/tickets/{kind}", tickets)])) as url:
         catalog = tmp_path / "metered.yaml"
         catalog.write_text(
-            f"metered:\n  display_name: Metered\n  categories: [other]\n  docs: https://example.test\n"
-            f"  auth_mode: API_KEY\n  proxy:\n    base_url: {url}\n    headers:\n      authorization: Bearer ${{apiKey}}\n"
+            "metered:\n  display_name: Metered\n  categories: [other]\n  docs: https://example.test\n"
+            f"  auth_mode: API_KEY\n  proxy:\n    base_url: {url}\n"
+            "    headers:\n      authorization: Bearer ${apiKey}\n"
         )
         settings = {"allow_private_hosts": True, "proxy_backoff_seconds": 0.01}
         async with make_gateway(plugins=[plugin], providers_files=[catalog], **settings) as (_, client):

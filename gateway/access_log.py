@@ -56,6 +56,7 @@ class RequestLogMiddleware:
         self.app = app
         self.routes = routes if routes is not None else {}
         self.metrics = metrics
+        self._children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -79,9 +80,12 @@ class RequestLogMiddleware:
             )
             elapsed = time.perf_counter() - started
             if self.metrics:
-                route = self._route(scope)
-                REQUESTS.labels(route, scope["method"], status).inc()
-                REQUEST_SECONDS.labels(route, scope["method"]).observe(elapsed)
+                key = (self._route(scope), scope["method"], status)
+                children = self._children.get(key)
+                if children is None:  # once per route, method and status: labels() formats and locks
+                    children = self._children[key] = (REQUESTS.labels(*key), REQUEST_SECONDS.labels(*key[:2]))
+                children[0].inc()
+                children[1].observe(elapsed)
             fields = {
                 "method": scope["method"],
                 "path": scope["path"],

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import WebSocketRoute
+from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 
 from gateway.access_log import RequestLogMiddleware
 from gateway.actions import endpoints as actions
@@ -26,6 +27,7 @@ from gateway.api import (
     metadata,
     mode_routes,
     oauth_routes,
+    ops,
     provider_webhooks,
     providers,
     records,
@@ -51,6 +53,7 @@ def all_endpoints(resource_types: ResourceTypes | None = None) -> list[Endpoint]
     # metadata before connections: /connections/metadata must not match /connections/{connection_id}
     return [
         *docs.ENDPOINTS,
+        *ops.ENDPOINTS,
         *providers.ENDPOINTS,
         *integrations.ENDPOINTS,
         *field_mappings.ENDPOINTS,
@@ -91,6 +94,17 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return GatewayError(exc.status_code, code, message, headers=dict(exc.headers or {})).response()
 
 
+def route_templates(routes: list[BaseRoute], prefix: str = "") -> dict[Any, str]:
+    """Each route's endpoint and its path template (``/connections/{connection_id}``): the metrics' route label."""
+    templates: dict[Any, str] = {}
+    for route in routes:
+        if isinstance(route, Route):
+            templates[route.endpoint] = prefix + route.path
+        elif isinstance(route, Mount):  # a mounted app without routes (the docs' assets) counts as unmatched
+            templates.update(route_templates(list(route.routes), prefix + route.path))
+    return templates
+
+
 def create_app(gateway: Gateway) -> Starlette:
     endpoints = all_endpoints(gateway.resource_types)
 
@@ -109,6 +123,7 @@ def create_app(gateway: Gateway) -> Starlette:
             except Exception as exc:
                 raise redacted_startup(exc, "shutdown") from None
 
+    templates: dict[Any, str] = {}  # filled below, once the routes exist; the middleware is built on first call
     plugin_routes = [
         route for routes in gateway.plugins.hook.register_routes(gateway=gateway) for route in routes or []
     ]
@@ -124,7 +139,7 @@ def create_app(gateway: Gateway) -> Starlette:
         middleware=[
             Middleware(ErrorBoundary),  # first: any exception from below is logged by type and error id, once
             Middleware(BodyTimeout, seconds=gateway.settings.body_timeout),
-            Middleware(RequestLogMiddleware),
+            Middleware(RequestLogMiddleware, routes=templates, metrics=gateway.settings.metrics == "on"),
             Middleware(proxy_route.ProxyFastPath),
         ],
         exception_handlers={
@@ -134,5 +149,6 @@ def create_app(gateway: Gateway) -> Starlette:
         },
         lifespan=lifespan,
     )
+    templates.update(route_templates(app.routes))
     app.state.gateway = gateway
     return app

@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     body_timeout: float = Field(default=30.0, gt=0)
     keep_alive_timeout: float = Field(default=5.0, gt=0)
     log_level: Literal["debug", "info", "warning", "error"] = "info"
+    metrics: Literal["off", "on"] = "on"
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    shutdown_grace: float = Field(default=30.0, ge=0)
 
     @field_validator("public_url")
     @classmethod

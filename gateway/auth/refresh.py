@@ -25,6 +25,7 @@ from gateway.auth.minting import MINTERS
 from gateway.auth.services import TokenServices
 from gateway.auth.tokens import ClientCredentials, TokenError, TokenResult, metadata_from_response, request_token
 from gateway.errors import GatewayError
+from gateway.metrics import REFRESHES
 from gateway.outbox import Event, auth_event
 from gateway.provider import CredentialsRejected, Provider, TokenRefresh
 from gateway.store.tables import Connection, Integration
@@ -112,12 +113,15 @@ async def _refresh_once(
             updated, expires_at = _merge(credentials, token), token.expires_at
             metadata = metadata_from_response(entry, token.raw, refresh=True)
     except ForbiddenHostError as exc:  # 400 forbidden_host: the catalog points at a host Unigate may not call
+        REFRESHES.labels(integration.provider, "failed").inc()
         await _record_failure(services, row, integration, exc.message)
         raise
     except TokenError as exc:
+        REFRESHES.labels(integration.provider, "failed").inc()
         await _record_failure(services, row, integration, str(exc))
         status, code = (424, "connection_refresh_failed") if exc.rejected else (502, "refresh_failed")
         raise GatewayError(status, code, f"Refreshing the {integration.provider} token failed: {exc}") from None
+    REFRESHES.labels(integration.provider, "ok").inc()
     config = {**row.connection_config, **metadata}
     updated = with_lifetime(updated, expires_at, utcnow())
     await _finish(

@@ -13,6 +13,7 @@ from gateway.cli.keys import keys
 from gateway.cli.plugins import plugin, plugins_command
 from gateway.cli.resources import connections, integrations, logs_command, providers
 from gateway.cli.worker import worker_command
+from gateway.settings import Settings
 
 app = typer.Typer(
     name="unigate",
@@ -76,9 +77,11 @@ def _describe_db(url: str) -> str:
 def serve(
     host: Annotated[str | None, typer.Option(help="Interface to bind (default UNIGATE_HOST).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default UNIGATE_PORT).")] = None,
-    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Worker processes; they share state through the database (docs/operators.md).")
+    ] = 1,
 ) -> None:
-    """Start the gateway server."""
+    """Start the gateway server: ``workers`` uvicorn processes on one port, stopped gracefully on SIGTERM."""
     import os
 
     import uvicorn
@@ -110,6 +113,8 @@ def serve(
         typer.echo(f"encryption keys: {secrets.keyring.path}")
     for path in secrets.generated:
         typer.echo(f"generated {path} (mode 0600)")
+    if settings.metrics == "on":
+        _prepare_metrics(settings, workers)
     uvicorn.run(
         "gateway.asgi:app_factory",
         factory=True,
@@ -122,7 +127,30 @@ def serve(
         http=LimitedHttpToolsProtocol,
         timeout_keep_alive=settings.keep_alive_timeout,  # type: ignore[arg-type]  # uvicorn's timer takes floats
         h11_max_incomplete_event_size=settings.max_header_bytes,
+        timeout_graceful_shutdown=settings.shutdown_grace,  # type: ignore[arg-type]  # a float works as well
     )
+
+
+def _prepare_metrics(settings: Settings, workers: int) -> None:
+    """With several workers, a fresh directory for their metrics files (read by each /metrics); with
+    ``UNIGATE_METRICS_PORT``, the metrics served on that port, without auth, by this process."""
+    import os
+    import shutil
+
+    from gateway.metrics import MULTIPROC_ENV
+
+    if workers > 1:
+        directory = (settings.data_dir / "metrics").resolve()
+        shutil.rmtree(directory, ignore_errors=True)  # values of an earlier run must not be added to this one's
+        directory.mkdir(parents=True, mode=0o700)
+        os.environ[MULTIPROC_ENV] = str(directory)  # set before the workers import prometheus_client
+    if settings.metrics_port is not None:
+        from prometheus_client import start_http_server
+
+        from gateway.metrics import registry
+
+        start_http_server(settings.metrics_port, addr=settings.host, registry=registry())
+        typer.echo(f"metrics: http://{settings.host}:{settings.metrics_port}/metrics")
 
 
 def add_plugin_commands() -> None:

@@ -22,6 +22,8 @@ from starlette.responses import Response, StreamingResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gateway.errors import GatewayError
+from gateway.metrics import ACTIVE_STREAMS
+from gateway.metrics import RETRIES as RETRIED
 from gateway.provider import UpstreamError
 from gateway.provider.failures import UpstreamFailure, UpstreamTimeout, UpstreamUnreachable
 from gateway.proxy.headers import downstream_headers, upstream_headers
@@ -137,6 +139,7 @@ async def proxy(request: Request) -> Response:
                 continue
         elif decision.action == "retry":
             waited += decision.delay
+            RETRIED.labels(live.provider).inc()
             await asyncio.sleep(decision.delay)
             continue
         if failure is not None:
@@ -204,11 +207,22 @@ def _answer(
     length = response.content_length
     if length is not None and length <= READ_WHOLE_LIMIT and not decompress:
         return _WholeAnswer(response, headers)
-    streaming = StreamingResponse(
+    streaming = _CountedStream(
         response.content.iter_any(), status_code=response.status, background=BackgroundTask(response.release)
     )
     streaming.raw_headers = headers
     return streaming
+
+
+class _CountedStream(StreamingResponse):
+    """A streamed answer, counted in ``unigate_active_streams`` while it is sent."""
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        ACTIVE_STREAMS.inc()
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            ACTIVE_STREAMS.dec()
 
 
 class _WholeAnswer(Response):

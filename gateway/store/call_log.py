@@ -2,7 +2,7 @@
 
 The batch insert runs in a worker thread on a synchronous engine, so building and sending it never holds up the
 event loop. If the queue is full (the database is far behind), entries are dropped and counted rather than
-slowing calls.
+slowing calls. Every recorded call is also counted in ``unigate_upstream_calls_total``.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from sqlalchemy import create_engine, insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
+from gateway.metrics import observe_call
 from gateway.store.engine import configure_sqlite, is_memory, sync_url
 from gateway.store.tables import RequestLog
 
@@ -36,6 +37,8 @@ class CallLogWriter:
         self._task: asyncio.Task[None] | None = None
 
     def record(self, **entry: Any) -> None:
+        """Queue one call's row, and count it in the metrics (provider and outcome)."""
+        observe_call(entry["provider"], entry["status"], entry["duration_ms"], entry.get("error"))
         try:
             self.queue.put_nowait(entry)
         except asyncio.QueueFull:

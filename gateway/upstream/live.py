@@ -22,6 +22,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from gateway.catalog import Catalog
 from gateway.catalog.templates import TemplateError
 from gateway.errors import GatewayError
+from gateway.metrics import CACHE_HIT, CACHE_MISS, CACHE_STALE
 from gateway.store.connections import require_connection
 from gateway.store.tables import Integration
 from gateway.store.types import utcnow
@@ -102,10 +103,13 @@ class LiveConnections:
             return await self._load(integration_key, connection_id, True)
         if cached is not None:
             if time.monotonic() < cached.valid_until:
+                CACHE_HIT.inc()
                 return cached
             if not cached.due:
+                CACHE_STALE.inc()  # served while a reload runs in the background
                 self._start_load(key)
                 return cached
+        CACHE_MISS.inc()
         return await asyncio.shield(self._start_load(key))
 
     def _start_load(self, key: tuple[str, str]) -> asyncio.Task[LiveConnection]:

@@ -19,6 +19,7 @@ from typing import Any
 import httpx
 import orjson
 
+from gateway.metrics import RETRIES
 from gateway.provider import UpstreamError
 from gateway.provider.failures import RateLimited, UpstreamTimeout, UpstreamUnreachable
 from gateway.upstream.classify import ErrorClassifier, wants_refresh
@@ -75,6 +76,7 @@ class RetryingTransport(httpx.AsyncBaseTransport):
                 if delay is None:
                     raise self._failure(request, exc, started, attempt) from None
                 waited += delay
+                RETRIES.labels(self.provider_key).inc()
                 await asyncio.sleep(delay)
                 continue
             answer = ProviderResponse(
@@ -102,6 +104,7 @@ class RetryingTransport(httpx.AsyncBaseTransport):
             )
             if decision.action == "retry":
                 waited += decision.delay
+                RETRIES.labels(self.provider_key).inc()
                 await asyncio.sleep(decision.delay)
                 continue
             self._log(request, answer.status_code, started, attempt, None)

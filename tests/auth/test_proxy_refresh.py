@@ -21,6 +21,7 @@ from gateway.store.types import utcnow
 from gateway.testing.loopback import run_app
 from tests.auth.conftest import APP, PUBLIC_URL
 from tests.auth.upstream import protected_api
+from tests.metrics_text import sample
 from tests.oauth_server import OAuthServer
 from tests.servers import running_server, unigate_env
 
@@ -120,3 +121,31 @@ async def test_fifty_calls_on_an_expired_token_two_workers_one_refresh(
             assert after.status_code == 200 and after.json()["sub"] == "user-1"
             pids = {line for line in server.log.read_text().splitlines() if "Started server process" in line}
             assert len(pids) == 2
+
+
+async def test_refreshes_are_counted_by_outcome(proxy_gateway: httpx.AsyncClient, oauth_server: OAuthServer) -> None:
+    await connect(proxy_gateway, oauth_server)
+    before = (await proxy_gateway.get("/metrics")).text
+    credentials = (await proxy_gateway.get("/connections/c1", params={"provider_config_key": "idp"})).json()[
+        "credentials"
+    ]
+    DENIED.add(credentials["access_token"])
+    assert (await proxy_gateway.get("/proxy/me", headers=PROXY)).status_code == 200  # refreshed, then retried
+    params = {"provider_config_key": "idp", "refresh_token": "true"}  # the answer includes the refresh token
+    credentials = (await proxy_gateway.get("/connections/c1", params=params)).json()["credentials"]
+    async with httpx.AsyncClient() as client:  # the user revokes the grant at the provider
+        revoked = await client.post(
+            oauth_server.revocation_endpoint,
+            data={"token": credentials["refresh_token"], "token_type_hint": "refresh_token"},
+            auth=(APP["client_id"], APP["client_secret"]),
+        )
+        assert revoked.status_code == 200, revoked.text
+    DENIED.add(credentials["access_token"])
+    assert (await proxy_gateway.get("/proxy/me", headers=PROXY)).status_code >= 400
+    after = (await proxy_gateway.get("/metrics")).text
+    grown = {
+        outcome: sample(after, "unigate_token_refreshes_total", provider="test-idp", outcome=outcome)
+        - sample(before, "unigate_token_refreshes_total", provider="test-idp", outcome=outcome)
+        for outcome in ("ok", "failed")
+    }
+    assert grown == {"ok": 1, "failed": 1}

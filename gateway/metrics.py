@@ -42,6 +42,17 @@ CONNECTION_CACHE = Counter(
 ACTIVE_STREAMS = Gauge(
     "unigate_active_streams", "Proxied answers being streamed to callers now", multiprocess_mode="livesum"
 )
+SYNC_RUNS = Counter(
+    "unigate_sync_runs_total", "Sync runs that ended, by provider, sync and outcome", ["provider", "sync", "outcome"]
+)
+SYNC_RECORDS = Counter(
+    "unigate_sync_records_total", "Records a sync run added, updated or deleted", ["provider", "sync", "action"]
+)
+WEBHOOK_DELIVERIES = Counter(
+    "unigate_webhook_delivery_attempts_total",
+    "Webhooks sent to the customer's app, by type and outcome",
+    ["type", "outcome"],
+)
 
 CACHE_HIT = CONNECTION_CACHE.labels("hit")
 CACHE_STALE = CONNECTION_CACHE.labels("stale")

@@ -22,6 +22,7 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from gateway.background import InProcessQueue
+from gateway.metrics import WEBHOOK_DELIVERIES
 from gateway.outbox import SETTINGS_ID
 from gateway.store.tables import WebhookDelivery, WebhookSettings
 from gateway.store.types import utcnow
@@ -107,6 +108,8 @@ class WebhookSender:
             values |= {"next_attempt_at": utcnow() + retry_in, "last_error": error or f"answered {status_code}"}
         async with self.engine.begin() as conn:
             await conn.execute(update(TABLE).where(TABLE.c.id == row.id).values(values))
+        outcome = values.get("status", "retry")
+        WEBHOOK_DELIVERIES.labels(row.event_type, outcome).inc()
 
 
 def delivery_queue(sender: WebhookSender, sweep_seconds: float) -> InProcessQueue:

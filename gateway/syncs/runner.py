@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from gateway.errors import GatewayError
+from gateway.metrics import SYNC_RECORDS, SYNC_RUNS
 from gateway.outbox import Event
 from gateway.provider import ListQuery, Provider, ProviderContext, Resource, Sync
 from gateway.provider.failures import UpstreamFailure
@@ -71,6 +72,7 @@ class SyncRunner:
             failed = {"error": {"type": "script_error", "description": message}, "failedAt": utcnow().isoformat()}
             event = _sync_event(claimed, sync, self._model(sync), started, success=False, **failed)
             await self.states.finish(claimed, utcnow() + timedelta(seconds=backoff), error=message, event=event)
+            SYNC_RUNS.labels(claimed.provider, claimed.sync_name, "error").inc()
             return
         checkpoint = {"modified_after": (started - OVERLAP).isoformat()} if sync.incremental else {}
         result = {self._model(sync): counts.as_dict()}
@@ -79,6 +81,10 @@ class SyncRunner:
             event = Event(event.type, event.body, "on_sync_completion_always")
         next_run = started + timedelta(seconds=interval)
         await self.states.finish(claimed, next_run, checkpoint=checkpoint, result=result, event=event)
+        SYNC_RUNS.labels(claimed.provider, claimed.sync_name, "success").inc()
+        for action, count in counts.as_dict().items():
+            if count:
+                SYNC_RECORDS.labels(claimed.provider, claimed.sync_name, action).inc(count)
 
     def _model(self, sync: Sync) -> str:
         return self.resource_types[sync.resource].model.__name__

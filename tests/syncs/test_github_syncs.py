@@ -150,6 +150,14 @@ async def test_comments_are_synced_per_ticket_and_then_only_for_changed_tickets(
     assert (comment["ticket"], comment["body"]) == ("octo/hello#12", "Seen it")
 
 
+async def test_runs_are_counted_in_the_metrics(world: tuple[Gateway, httpx.AsyncClient]) -> None:
+    gateway, client = world
+    await _run(client, gateway, "collections")
+    text = (await client.get("/metrics")).text
+    assert 'unigate_sync_runs_total{outcome="success",provider="github",sync="collections"}' in text
+    assert 'unigate_sync_records_total{action="added",provider="github",sync="collections"}' in text
+
+
 async def test_a_full_sync_detects_deletions(world: tuple[Gateway, httpx.AsyncClient], fake: FakeGitHub) -> None:
     gateway, client = world
     first = await _run(client, gateway, "collections")

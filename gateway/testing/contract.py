@@ -201,8 +201,10 @@ class ProviderContractTests:
     async def test_outputs_validate_against_the_unified_models(self) -> None:
         async with self.connected() as (world, client):
             for route in world.lists:
-                name = urlsplit(route).path.rstrip("/").rsplit("/", 1)[-1]
-                cls = self.gateway.providers[self.catalog_key].resources[name]
+                path = urlsplit(route).path.strip("/")
+                resources = self.gateway.providers[self.catalog_key].resources
+                name = max((n for n in resources if path == n or path.endswith("/" + n)), key=len)
+                cls = resources[name]
                 model = resource_model(self.gateway.resource_types[name], cls)
                 answer = await _get(client, route, {"page_size": 200, "include_remote_data": "true"})
                 assert answer.status_code == 200, answer.text

@@ -67,8 +67,15 @@ class FakePipedrive(FakeUpstream):
         return item
 
     def add_user(self, name: str, email: str) -> dict[str, Any]:
-        return self.add("users", name=name, email=email, active_flag=True, created="2024-01-02 03:04:05",
-                        modified="2024-01-02 03:04:05", icon_url=None)
+        return self.add(
+            "users",
+            name=name,
+            email=email,
+            active_flag=True,
+            created="2024-01-02 03:04:05",
+            modified="2024-01-02 03:04:05",
+            icon_url=None,
+        )
 
     def api_token(self, user: dict[str, Any]) -> str:
         return self.issue_token(subject=str(user["id"]))
@@ -81,8 +88,13 @@ class FakePipedrive(FakeUpstream):
         return error(401, "unauthorized access")
 
     def rate_limit_response(self, request: Request, reset: int = 2) -> Response:
-        headers = {"x-ratelimit-limit": "80", "x-ratelimit-remaining": "0", "x-ratelimit-reset": str(reset),
-                   "x-daily-ratelimit-token-limit": "30000", "x-daily-ratelimit-token-remaining": "0"}
+        headers = {
+            "x-ratelimit-limit": "80",
+            "x-ratelimit-remaining": "0",
+            "x-ratelimit-reset": str(reset),
+            "x-daily-ratelimit-token-limit": "30000",
+            "x-daily-ratelimit-token-remaining": "0",
+        }
         return error(429, "Request over limit", headers)
 
     def extra_headers(self, request: Request, status: int) -> dict[str, str]:
@@ -168,7 +180,9 @@ class FakePipedrive(FakeUpstream):
         if len(term) < 2:
             return error(400, "Validation failed: term: Must be at least 2 characters long")
         found = [i for i in store.values() if self._has(i, term, request.query_params.get("fields"))]
-        items = [{"result_score": 1.0, "item": {"id": i["id"], "type": request.path_params["kind"][:-1]}} for i in found]
+        items = [
+            {"result_score": 1.0, "item": {"id": i["id"], "type": request.path_params["kind"][:-1]}} for i in found
+        ]
         return JSONResponse({"success": True, "data": {"items": items}, "additional_data": {"next_cursor": None}})
 
     @staticmethod
@@ -190,8 +204,13 @@ class FakePipedrive(FakeUpstream):
             return error(404, "Unknown method .")
         body = await request.json()
         kind = request.path_params["kind"]
-        required = {"persons": "name", "organizations": "name", "deals": "title", "notes": "content",
-                    "activities": "subject"}.get(kind)
+        required = {
+            "persons": "name",
+            "organizations": "name",
+            "deals": "title",
+            "notes": "content",
+            "activities": "subject",
+        }.get(kind)
         if required and not body.get(required):
             return error(400, f"Validation failed: {required}: Parameter '{required}' is required")
         if kind == "deals":

@@ -96,12 +96,10 @@ class PipedriveTasks(Resource[Task, TaskCreate, TaskUpdate]):
         "deals",
         "owner",
     )
-    filters = frozenset({"modified_after", "contact_id", "company_id", "deal_id", "owner_id", "status"})
+    filters = frozenset({"modified_after", "contact_id", "company_id", "deal_id", "owner_id"})
 
     async def list(self, ctx: ProviderContext, query: ListQuery) -> ResourcePage[Task]:
         params = _filters(query, "owner_id")
-        if query.status is not None:
-            params["done"] = "true" if query.status == TaskStatus.COMPLETED else "false"
         items, following = await list_v2(ctx, "/activities", query, "activities", params)
         return ResourcePage([to_task(item) for item in items], following)
 

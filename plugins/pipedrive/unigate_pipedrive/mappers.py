@@ -31,10 +31,10 @@ def _values(raw: Any) -> list[dict[str, Any]]:
 
 
 def emails(raw: Any) -> list[EmailAddress]:
-    found = [
-        EmailAddress(email=v["value"], type=v.get("label"), is_primary=bool(v.get("primary"))) for v in _values(raw)
-    ]
-    return sorted((e for e in found if len(e.email) >= 3), key=lambda e: not e.is_primary)
+    """Pipedrive's ``[{value, primary, label}]``, primary first; values too short to be addresses left out."""
+    kept = [v for v in _values(raw) if len(v["value"]) >= 3]
+    found = [EmailAddress(email=v["value"], type=v.get("label"), is_primary=bool(v.get("primary"))) for v in kept]
+    return sorted(found, key=lambda e: not e.is_primary)
 
 
 def phones(raw: Any) -> list[PhoneNumber]:

@@ -51,7 +51,7 @@ async def test_the_built_in_templates_scripts() -> None:
     resources = {s["name"] for s in data["scripts"] if s["type"] == "resource"}
     assert resources == {"tickets", "comments", "collections", "users", "tags"}
     syncs = {s["name"]: s for s in data["scripts"] if s["type"] == "sync"}
-    assert set(syncs) == {"tickets", "collections", "users", "tags"}
+    assert set(syncs) == {"tickets", "comments", "collections", "users", "tags"}
     assert (syncs["tickets"]["model"], syncs["tickets"]["incremental"], syncs["tickets"]["scope"]) == (
         "Ticket",
         True,

@@ -263,7 +263,7 @@ async def test_reference_lists_resources_operations_and_fields(api: httpx.AsyncC
         "update": ("PATCH", "/tickets/{id}"),
     }
     assert "priority" not in resources["tickets"]["fields"] and "status" in resources["tickets"]["fields"]
-    assert resources["tickets"]["synced_by"] == ["tickets"] and resources["comments"]["synced_by"] == []
+    assert resources["tickets"]["synced_by"] == ["tickets"] and resources["comments"]["synced_by"] == ["comments"]
     assert (await api.get("/integrations/nope/reference")).status_code == 404
 
 

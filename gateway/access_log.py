@@ -17,6 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway.metrics import PROXY_ROUTE, REQUEST_SECONDS, REQUESTS, UNMATCHED
 from gateway.server_errors import describe, redact_server_loggers
+from gateway.tracing import current_trace_fields
 
 logger = logging.getLogger("unigate.request")
 
@@ -32,6 +33,7 @@ class JsonFormatter(logging.Formatter):
             "message": record.getMessage(),
         }
         line.update(getattr(record, "fields", {}))
+        line.update(current_trace_fields())
         if record.exc_info and record.exc_info[1] is not None:
             line["exception"] = describe(record.exc_info[1])  # type and frames: an exception's text may hold data
         return json.dumps(line, default=str)

@@ -42,6 +42,7 @@ from gateway.proxy import route as proxy_route
 from gateway.resource_types import ResourceTypes
 from gateway.runtime import Gateway
 from gateway.server_errors import ErrorBoundary, redacted_startup
+from gateway.tracing import instrument_app
 from gateway.unified import endpoints as unified
 from gateway.unified import reference as unified_reference
 
@@ -150,5 +151,7 @@ def create_app(gateway: Gateway) -> Starlette:
         lifespan=lifespan,
     )
     templates.update(route_templates(app.routes))
+    if gateway.tracer_provider is not None:
+        instrument_app(app, gateway.tracer_provider)
     app.state.gateway = gateway
     return app

@@ -10,9 +10,11 @@ cross-server notifier, WebSocket notifier, action runs and the queue working on 
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Sequence
 from datetime import timedelta
 from functools import partial
+from typing import TYPE_CHECKING
 
 import pluggy
 
@@ -39,11 +41,15 @@ from gateway.syncs.records import RecordStore
 from gateway.syncs.runner import SyncRunner
 from gateway.syncs.service import Syncs
 from gateway.syncs.states import SyncStates
+from gateway.tracing import client_trace_configs, provider_from_environment
 from gateway.upstream.classify import ErrorClassifier
 from gateway.upstream.live import LiveConnections
 from gateway.upstream.outbound import Outbound
 from gateway.vault import Vault
 from gateway.webhook_delivery import WebhookSender, delivery_queue
+
+if TYPE_CHECKING:
+    from opentelemetry.sdk.trace import TracerProvider
 
 logger = logging.getLogger("unigate.catalog")
 
@@ -69,11 +75,17 @@ def load_full_catalog(settings: Settings, pm: pluggy.PluginManager) -> Catalog:
     )
 
 
-def build_gateway(settings: Settings, plugins: Sequence[object] = (), entrypoints: bool = True) -> Gateway:
+def build_gateway(
+    settings: Settings,
+    plugins: Sequence[object] = (),
+    entrypoints: bool = True,
+    tracer_provider: TracerProvider | None = None,
+) -> Gateway:
     """Assemble a gateway: plugins, catalog, provider registry, database, keys and the services built on them.
 
     Raises ``ConfigurationError``, ``CatalogError`` or ``PluginError`` with the fix in the message. ``plugins``
-    are registered after the entry points (tests and embedding applications use it).
+    are registered after the entry points (tests and embedding applications use it). ``tracer_provider``
+    replaces the one the ``OTEL_*`` variables describe (see ``gateway.tracing``).
     """
     check_job_engine(settings)
     pm = build_plugin_manager(settings, plugins, entrypoints)
@@ -89,7 +101,9 @@ def build_gateway(settings: Settings, plugins: Sequence[object] = (), entrypoint
     defaults = [p for name in DEFAULT_PLUGINS if (p := pm.get_plugin(name)) is not None]
     classify = ErrorClassifier(pm, defaults)
     call_log = CallLogWriter(settings.resolved_database_url, engine)
-    outbound = Outbound(settings, classify, call_log)
+    if tracer_provider is None:
+        tracer_provider = provider_from_environment(os.environ)
+    outbound = Outbound(settings, classify, call_log, client_trace_configs(tracer_provider))
     outbox = Outbox(vault)
     tokens = TokenServices(engine, sessions, vault, catalog, providers, outbound.http, outbox)
     live = LiveConnections(sessions, catalog, vault, partial(_fresh, tokens), settings.connection_cache_ttl)
@@ -126,6 +140,7 @@ def build_gateway(settings: Settings, plugins: Sequence[object] = (), entrypoint
         syncs=_syncs(settings, states, records, runner, providers),
         webhooks=webhooks,
         webhook_queue=delivery_queue(webhooks, settings.webhook_sweep_seconds),
+        tracer_provider=tracer_provider,
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import inspect
 from dataclasses import dataclass
+from typing import Any
 
 import pluggy
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
@@ -62,6 +63,7 @@ class Gateway:
     syncs: Syncs  # sync states, the records cache, and the queue running due syncs
     webhooks: WebhookSender  # sends the outbox's webhooks
     webhook_queue: RunQueue  # works through the due deliveries
+    tracer_provider: Any = None  # an OpenTelemetry SDK TracerProvider when tracing is on (gateway.tracing)
 
     async def start(self, *, action_runs: bool = True) -> None:
         """Start the services; ``action_runs=False`` (a command-line process) leaves background runs (actions,
@@ -95,3 +97,5 @@ class Gateway:
             await self.outbound.close()
             await self.call_log.stop()
             await self.engine.dispose()
+            if self.tracer_provider is not None:
+                self.tracer_provider.force_flush()

@@ -11,9 +11,10 @@ SSRF-guarded httpx transport. Three ways out, all through that guard and its con
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+import aiohttp
 import httpx
 from httpx_aiohttp import AiohttpTransport
 
@@ -29,11 +30,17 @@ from gateway.upstream.sessions import UpstreamSessions
 
 
 class Outbound:
-    def __init__(self, settings: Settings, classify: ErrorClassifier, call_log: CallLogWriter) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        classify: ErrorClassifier,
+        call_log: CallLogWriter,
+        trace_configs: Sequence[aiohttp.TraceConfig] = (),
+    ) -> None:
         self.settings = settings
         self.classify = classify
         self.call_log = call_log
-        self.sessions = UpstreamSessions(settings)
+        self.sessions = UpstreamSessions(settings, trace_configs)
         self.transport = GuardedTransport(
             AiohttpTransport(client=lambda: self.sessions.get(False)), settings.allow_private_hosts
         )

@@ -4,6 +4,8 @@ connection's provider sets must not ride along on another connection's calls."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import aiohttp
 
 from gateway.settings import Settings
@@ -11,8 +13,9 @@ from gateway.upstream.ssrf import resolver_for
 
 
 class UpstreamSessions:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, trace_configs: Sequence[aiohttp.TraceConfig] = ()) -> None:
         self.settings = settings
+        self.trace_configs = list(trace_configs)
         self.raw: aiohttp.ClientSession | None = None
         self.decompressing: aiohttp.ClientSession | None = None
 
@@ -31,6 +34,7 @@ class UpstreamSessions:
             skip_auto_headers=("User-Agent",),
             cookie_jar=aiohttp.DummyCookieJar(),
             trust_env=False,
+            trace_configs=self.trace_configs or None,
         )
 
     def get(self, decompress: bool) -> aiohttp.ClientSession:

@@ -71,7 +71,7 @@ def load_full_catalog(settings: Settings, pm: pluggy.PluginManager) -> Catalog:
     return load_catalog(
         contributed=collect_catalog_contributions(pm),
         overrides=settings.extra_provider_files,
-        cache_dir=settings.cache_dir,
+        cache_dir=settings.resolved_cache_dir,
     )
 
 

@@ -20,6 +20,7 @@ class Settings(BaseSettings):
 
     env: Literal["development", "production"] = "development"
     data_dir: Path = Field(default=Path(".unigate"))
+    cache_dir: Path | None = None  # derived data (the checked catalog); <data dir>/cache when unset
     database_url: str | None = None
     secret_key: str | None = None
     encryption_key: str | None = None
@@ -75,9 +76,9 @@ class Settings(BaseSettings):
         return f"sqlite:///{(self.data_dir / 'unigate.db').resolve()}"
 
     @property
-    def cache_dir(self) -> Path:
+    def resolved_cache_dir(self) -> Path:
         """Where derived data (the checked catalog) is cached; safe to delete."""
-        return self.data_dir / "cache"
+        return self.cache_dir or self.data_dir / "cache"
 
     @property
     def extra_provider_files(self) -> list[Path]:

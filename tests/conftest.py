@@ -20,6 +20,11 @@ from gateway.runtime import Gateway
 from gateway.settings import Settings
 from gateway.store.migrate import upgrade
 from gateway.store.tables import SQLModel
+from gateway.testing.kit import shared_cache_dir
+
+# Every gateway this process builds shares one catalog cache (keyed by a hash of the catalog's inputs), so only the
+# first parses the YAML; servers started as subprocesses (tests/servers.py) keep their own.
+os.environ.setdefault("UNIGATE_CACHE_DIR", str(shared_cache_dir()))
 
 PG_ADMIN_URL = os.environ.get("UNIGATE_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/test")
 DATABASES = ("sqlite", "postgresql")

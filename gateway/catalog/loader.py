@@ -12,6 +12,7 @@ import copy
 import hashlib
 import json
 import logging
+import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -182,7 +183,9 @@ def load_catalog(
     warnings = [str(p) for p in problems]
     if cache is not None:
         private_dir(cache.parent)  # inside the data directory, which must not be created world-readable
-        cache.write_text(json.dumps({"entries": resolved, "warnings": warnings}))
+        staged = cache.with_name(f".{cache.name}.{os.getpid()}")
+        staged.write_text(json.dumps({"entries": resolved, "warnings": warnings}))
+        os.replace(staged, cache)  # whole or not at all: servers sharing the directory never read half a file
     return Catalog(resolved, [o for o, *_ in inputs], warnings)
 
 

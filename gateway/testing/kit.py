@@ -6,9 +6,11 @@ async with make_gateway(plugins=[my_plugin], providers_files=[override]) as (gat
 
 from __future__ import annotations
 
+import atexit
 import functools
 import os
 import shutil
+import tempfile
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -24,6 +26,17 @@ from gateway.runtime import Gateway
 from gateway.settings import Settings
 from gateway.store import tables  # noqa: F401  (registers the tables)
 
+SCRATCH = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None  # RAM: no fsync
+
+
+@functools.cache
+def shared_cache_dir() -> Path:
+    """One derived-data cache (the checked catalog, keyed by a hash of its inputs) for every gateway of the process:
+    a kit gateway then loads the catalog in milliseconds instead of parsing its YAML again."""
+    path = Path(tempfile.mkdtemp(prefix="unigate-kit-cache-", dir=SCRATCH))
+    atexit.register(shutil.rmtree, path, True)
+    return path
+
 
 def kit_settings(data_dir: Path, providers_files: Sequence[Path] = (), **overrides: object) -> Settings:
     """Settings for a throw-away gateway: SQLite in ``data_dir``, fresh keys, no entry-point plugins."""
@@ -35,20 +48,17 @@ def kit_settings(data_dir: Path, providers_files: Sequence[Path] = (), **overrid
         "encryption_key": generate_key(),
         "providers_files": ":".join(str(p) for p in providers_files),
         "sync_sweep_seconds": 3600,  # syncs run when a test triggers them, not on their own
+        "cache_dir": shared_cache_dir(),
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]
 
 
-SCRATCH = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None  # RAM: no fsync
-
-
 @functools.cache
 def _schema_template() -> Path:
     """A SQLite file holding every table, copied for each kit gateway instead of creating the tables again."""
-    import tempfile
-
     path = Path(tempfile.mkdtemp(prefix="unigate-kit-", dir=SCRATCH)) / "template.db"
+    atexit.register(shutil.rmtree, path.parent, True)
     engine = create_engine(f"sqlite:///{path}")
     SQLModel.metadata.create_all(engine)
     engine.dispose()
@@ -67,8 +77,6 @@ async def make_gateway(
 
     ``overrides`` are extra ``Settings`` values, e.g. ``allow_private_hosts=True`` to reach a loopback fake.
     """
-    import tempfile
-
     with tempfile.TemporaryDirectory(dir=SCRATCH) as scratch:
         settings = kit_settings(data_dir or Path(scratch), providers_files, **overrides)
         database = Path(scratch) / "unigate.db"

@@ -7,7 +7,10 @@ by the type's models, so ``/openapi.json`` and ``/docs`` describe them; handlers
 
 from __future__ import annotations
 
+import functools
 from typing import Any
+
+from pydantic import BaseModel
 
 from gateway.api.endpoint import Endpoint
 from gateway.resource_types import BUILT_IN, ResourceType, ResourceTypes
@@ -24,6 +27,11 @@ CONNECTION = (
     ("Connection-Id", "The connection to call through"),
     ("Provider-Config-Key", "The integration (unique key) the connection belongs to"),
 )
+
+
+@functools.cache  # pydantic keeps parametrized models weakly: hold them, or each gateway built rebuilds them
+def envelope_of(envelope: Any, model: type[BaseModel]) -> Any:
+    return envelope[model]
 
 
 def _endpoint(resource: ResourceType, operation: str, method: str, path: str) -> Endpoint:
@@ -47,7 +55,7 @@ def _endpoint(resource: ResourceType, operation: str, method: str, path: str) ->
         TAG,
         body=body,
         query=list_params(resource) if operation == "list" else None if operation == "delete" else ItemParams,
-        response=None if operation == "delete" else envelope[resource.model],
+        response=None if operation == "delete" else envelope_of(envelope, resource.model),
         status={"create": 201, "delete": 204}.get(operation, 200),
         errors=ERRORS,
         description=HEADERS,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
@@ -73,13 +74,20 @@ FILTER_FIELDS: dict[str, tuple[Any, Any]] = {
 
 def list_params(resource: ResourceType) -> type[ListParams]:
     """The query model of ``resource``'s list route: paging, ``modified_after``, its standard and own filters."""
-    fields: dict[str, Any] = {name: FILTER_FIELDS[name] for name in sorted(resource.filters) if name in FILTER_FIELDS}
-    if "status" in fields and "status" in resource.model.model_fields:  # the model's own enum: TicketStatus, ...
-        fields["status"] = (resource.model.model_fields["status"].annotation, fields["status"][1])
-    if resource.filter_model is not None:
-        for name, info in resource.filter_model.model_fields.items():
+    return _list_params(resource.model, frozenset(resource.filters), resource.filter_model)
+
+
+@functools.cache  # kept for the process: every gateway built in it (tests build many) reuses the model
+def _list_params(
+    model: type[BaseModel], filters: frozenset[str], filter_model: type[BaseModel] | None
+) -> type[ListParams]:
+    fields: dict[str, Any] = {name: FILTER_FIELDS[name] for name in sorted(filters) if name in FILTER_FIELDS}
+    if "status" in fields and "status" in model.model_fields:  # the model's own enum: TicketStatus, ...
+        fields["status"] = (model.model_fields["status"].annotation, fields["status"][1])
+    if filter_model is not None:
+        for name, info in filter_model.model_fields.items():
             fields[name] = (info.annotation, info)
     if not fields:
         return ListParams
-    name = f"{resource.model.__name__}ListParams"
+    name = f"{model.__name__}ListParams"
     return create_model(name, __base__=ListParams, __module__=__name__, **fields)

@@ -8,7 +8,6 @@ cached as JSON under a hash of every input; a restart with unchanged sources rea
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 import logging
@@ -69,13 +68,16 @@ def read_catalog_file(path: Path) -> dict[str, Any]:
 
 
 def deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
-    """``override`` wins key by key; nested mappings merge, everything else is replaced."""
+    """``override`` wins key by key; nested mappings merge, everything else is replaced.
+
+    Neither input is changed; values taken whole are shared with the inputs, not copied (catalog entries are
+    read-only, and every input is freshly parsed)."""
     merged = dict(base)
     for key, value in override.items():
         if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
             merged[key] = deep_merge(merged[key], value)
         else:
-            merged[key] = copy.deepcopy(value)
+            merged[key] = value
     return merged
 
 
@@ -132,7 +134,7 @@ def _build(sources: Sequence[tuple[str, bool, Mapping[str, Any]]]) -> tuple[dict
         for name, entry in entries.items():
             problems.extend(check_file_entry(origin, name, entry, strict))
             if isinstance(entry, Mapping):
-                raw[name] = deep_merge(raw.get(name, {}), entry)
+                raw[name] = deep_merge(raw[name], entry) if name in raw else dict(entry)
                 origins[name] = origin
                 strictness[name] = strict
     if any(p.severity == "error" for p in problems):
@@ -165,7 +167,8 @@ def load_catalog(
     for path in files:
         inputs.append((str(path), True, _read_bytes(path), None))
     for origin, entries in contributed:
-        inputs.append((origin, True, json.dumps(entries, sort_keys=True, default=str).encode(), entries))
+        data = json.dumps(entries, sort_keys=True, default=str).encode()
+        inputs.append((origin, True, data, json.loads(data)))  # a copy: the catalog never shares a plugin's dicts
     for path in overrides:
         inputs.append((str(path), False, _read_bytes(path), None))
     cache = cache_dir / f"catalog-{_fingerprint([(o, s, b) for o, s, b, _ in inputs])}.json" if cache_dir else None

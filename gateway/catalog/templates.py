@@ -104,6 +104,8 @@ def _closing_brace(text: str, start: int) -> int:
 
 def _split_top_level(text: str, separator: str) -> list[str]:
     """Split on ``separator`` outside ``${...}`` blocks."""
+    if separator not in text:  # most values: nothing to split, no need to walk them character by character
+        return [text]
     pieces, depth, current, i = [], 0, [], 0
     while i < len(text):
         if text.startswith("${", i):
@@ -162,6 +164,7 @@ def parse(text: str) -> Template:
     return Template(tuple(parts))
 
 
+@lru_cache(maxsize=8192)
 def alternatives(text: str) -> tuple[Template, ...]:
     """Parse ``A || B || ...`` into its alternatives, in order."""
     return tuple(parse(piece.strip()) for piece in _split_top_level(text, "||"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import orjson
 from sqlmodel import SQLModel
 
 from gateway.crypto import KeyringSource
@@ -23,6 +24,10 @@ class Vault:
         )
 
     def open(self, table: type[SQLModel], column: str, stored: str) -> dict[str, Any]:
-        data = json.loads(self.keyring.current().decrypt(stored, encryption_context(table, column)))
+        text = self.keyring.current().decrypt(stored, encryption_context(table, column))
+        try:
+            data = orjson.loads(text)  # several times faster: synced records are opened a page at a time
+        except orjson.JSONDecodeError:  # what only the json module reads, e.g. integers beyond 64 bits
+            data = json.loads(text)
         assert isinstance(data, dict)
         return data

@@ -45,8 +45,32 @@ class RunningServer:
 def running_server(
     env: dict[str, str], *args: str, timeout: float = 20.0, factory: str | None = None
 ) -> Iterator[RunningServer]:
-    """``unigate serve`` on a free port; with ``factory`` (``module:function``), uvicorn serving that app instead."""
-    port = free_port()
+    """``unigate serve`` on a free port; with ``factory`` (``module:function``), uvicorn serving that app instead.
+
+    A port found free may be taken by another test's server before this one binds it: then it starts again on
+    another port (three tries)."""
+    for attempt in range(3):
+        port = free_port()
+        process, log = _start(env, port, args, factory)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            if not _wait_until_serving(process, log, url, timeout, last=attempt == 2):
+                continue
+            secret = env.get("UNIGATE_SECRET_KEY") or (Path(env["UNIGATE_DATA_DIR"]) / "secret_key").read_text().strip()
+            yield RunningServer(url, secret, process, log)
+            return
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def _start(
+    env: dict[str, str], port: int, args: tuple[str, ...], factory: str | None
+) -> tuple[subprocess.Popen[bytes], Path]:
     command = [UNIGATE, "serve", "--port", str(port), *args]
     if factory is not None:
         command = [sys.executable, "-m", "uvicorn", "--factory", factory, "--port", str(port), "--lifespan", "on"]
@@ -54,26 +78,23 @@ def running_server(
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("wb") as out:
         process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"unigate serve exited with {process.returncode}:\n{log.read_text()}")
-            try:
-                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"unigate serve did not answer within {timeout}s:\n{log.read_text()}")
-            time.sleep(0.1)
-        secret = env.get("UNIGATE_SECRET_KEY") or (Path(env["UNIGATE_DATA_DIR"]) / "secret_key").read_text().strip()
-        yield RunningServer(url, secret, process, log)
-    finally:
-        process.terminate()
+    return process, log
+
+
+def _wait_until_serving(process: subprocess.Popen[bytes], log: Path, url: str, timeout: float, last: bool) -> bool:
+    """True once ``/health`` answers; False if the port was taken meanwhile (and this is not the last try)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if process.poll() is not None:
+            text = log.read_text()
+            if "address already in use" in text and not last:
+                return False
+            raise RuntimeError(f"unigate serve exited with {process.returncode}:\n{text}")
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                return True
+        except httpx.TransportError:
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"unigate serve did not answer within {timeout}s:\n{log.read_text()}")
+        time.sleep(0.1)

@@ -11,7 +11,6 @@ from gateway.api.endpoint import Call, Endpoint
 from gateway.api.responses import Json
 from gateway.errors import GatewayError
 from gateway.runtime import Gateway
-from gateway.store.connections import require_connection
 from gateway.syncs.records import ACTIONS
 from unified_models import UtcDatetime
 
@@ -69,9 +68,7 @@ async def _connection_pk(call: Call[Any, Any]) -> int:
     connection_id = call.request.headers.get("connection-id", "")
     if not key or not connection_id:
         raise GatewayError(400, "invalid_headers", "Missing header Connection-Id or Provider-Config-Key")
-    async with gateway.sessions() as session:
-        row, _ = await require_connection(session, key, connection_id)
-    return row.id or 0
+    return await gateway.live.stored_id(key, connection_id)
 
 
 async def prune_records(call: Call[PruneBody, Any]) -> Response:

@@ -17,7 +17,6 @@ from starlette.responses import Response
 from gateway.api.endpoint import Call
 from gateway.errors import GatewayError
 from gateway.runtime import Gateway
-from gateway.store.connections import require_connection
 from gateway.unified.context import connection_headers
 from gateway.unified.cursors import cursor_key, seal, unseal
 
@@ -73,8 +72,7 @@ async def list_cached(
     gateway: Gateway = call.request.app.state.gateway
     params = call.query
     key, connection_id = connection_headers(call.request)
-    async with gateway.sessions() as session:
-        row, _ = await require_connection(session, key, connection_id)
+    connection_pk = await gateway.live.stored_id(key, connection_id)
     scope = (key, connection_id, f"cache:{name}")
     secret = cursor_key(gateway.secrets.secret_key)
     records_cursor: str | None = None
@@ -86,7 +84,7 @@ async def list_cached(
     found: list[dict[str, Any]] = []
     more = False
     for _ in range(SCAN_LIMIT):
-        page = await gateway.syncs.records.list(row.id or 0, model, limit=params.page_size, cursor=records_cursor)
+        page = await gateway.syncs.records.list(connection_pk, model, limit=params.page_size, cursor=records_cursor)
         for index, record in enumerate(page.records):
             meta = record.pop("_nango_metadata")
             records_cursor = meta["cursor"]

@@ -80,6 +80,7 @@ class LiveConnections:
         self._cache: dict[tuple[str, str], LiveConnection] = {}
         self._loading: dict[tuple[str, str], asyncio.Task[LiveConnection]] = {}
         self._generation = 0  # bumped by each forget: a load begun before it does not fill the cache
+        self._ids: dict[tuple[str, str], tuple[int, float]] = {}  # stored ids for record reads, until a time
 
     def invalidate(self, integration_key: str | None = None, connection_id: str | None = None) -> None:
         """The stored connection changed (or is gone): forget it here and tell the other servers on the database."""
@@ -89,7 +90,7 @@ class LiveConnections:
     def forget(self, integration_key: str | None = None, connection_id: str | None = None) -> None:
         """Forget one connection, all of an integration, or everything (in this process only)."""
         self._generation += 1
-        for store in (self._cache, self._loading):
+        for store in (self._cache, self._loading, self._ids):
             if integration_key is None:
                 store.clear()
                 continue
@@ -111,6 +112,21 @@ class LiveConnections:
                 return cached
         CACHE_MISS.inc()
         return await asyncio.shield(self._start_load(key))
+
+    async def stored_id(self, integration_key: str, connection_id: str) -> int:
+        """The connection's database id, for reads of its synced records: held in memory for up to the TTL (and
+        forgotten with the connection), never refreshing its credentials."""
+        key = (integration_key, connection_id)
+        held = self._ids.get(key)
+        if held is not None and time.monotonic() < held[1]:
+            return held[0]
+        generation = self._generation
+        async with self.sessions() as session:
+            row, _ = await require_connection(session, integration_key, connection_id)
+        assert row.id is not None
+        if generation == self._generation:
+            self._ids[key] = (row.id, time.monotonic() + self.ttl)
+        return row.id
 
     def _start_load(self, key: tuple[str, str]) -> asyncio.Task[LiveConnection]:
         task = self._loading.get(key)

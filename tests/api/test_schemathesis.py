@@ -67,7 +67,7 @@ def test_every_operation_answers_as_described(database_url: str, tmp_path: Path)
                 "--max-examples",
                 "12",
                 "--max-time",
-                "60",
+                "40",
                 "--seed",
                 "20261202",
                 "--generation-deterministic",

@@ -307,9 +307,9 @@ class FakeAttio(FakeUpstream):
         if attribute is None or not attribute.unique:
             raise Refused(400, "validation_type", f'Matching attribute "{matching}" is not a unique attribute.')
         values = await self._values(request)
-        probe = {"values": {}}
-        self.workspace.write(obj, probe, {matching: values.get(matching, [])}, "put", self.actor(request))
-        keys = {(e.get("email_address"), e.get("domain")) for e in probe["values"][matching]}
+        given = values.get(matching) or []
+        probe = [self.workspace.entry(obj, matching, v, {}) for v in (given if isinstance(given, list) else [given])]
+        keys = {(e.get("email_address"), e.get("domain")) for e in probe}
         found = [
             r
             for r in self.records[obj].values()

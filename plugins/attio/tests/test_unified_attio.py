@@ -17,6 +17,7 @@ from attio_world import seeded
 from fake_attio import FakeAttio
 
 from gateway.testing.kit import make_gateway
+from gateway.testing.syncs import run_sync
 
 HEADERS = {"Connection-Id": "u1", "Provider-Config-Key": "at"}
 World = tuple[FakeAttio, httpx.AsyncClient, dict[str, Any]]
@@ -291,3 +292,17 @@ async def test_tasks_split_subject_and_update_what_attio_allows(world: World) ->
     retitled = await client.patch(f"/crm/tasks/{created['id']}", json={"subject": "Other"})
     assert retitled.status_code == 400 and retitled.json()["error"]["message"].startswith("subject:")
     assert (await client.delete(f"/crm/tasks/{created['id']}")).status_code == 204
+
+
+async def test_full_syncs_detect_deleted_records(world: World) -> None:
+    fake, client, _ = world
+    first = await run_sync(client, "at", "u1", "contacts")
+    assert first["status"] == "SUCCESS" and first["recordCount"]["CrmContact"] == 4, first
+    gone = record(fake, "people", "Person 3")["id"]["record_id"]
+    del fake.records["people"][gone]
+    second = await run_sync(client, "at", "u1", "contacts")
+    assert second["status"] == "SUCCESS", second
+    deleted = await client.get("/records", params={"model": "CrmContact", "filter": "deleted"})
+    assert deleted.status_code == 200, deleted.text
+    assert [r["id"] for r in deleted.json()["records"]] == [gone]
+    assert deleted.json()["records"][0]["_nango_metadata"]["last_action"] == "DELETED"

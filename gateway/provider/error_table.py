@@ -17,9 +17,11 @@ Messages start with the operation and name the provider (its catalog display nam
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
 from typing import Any, Literal
 
 import httpx
@@ -129,13 +131,19 @@ def raise_for_answer(
 
 
 def retry_after(ctx: ProviderContext, response: httpx.Response) -> int:
-    """Seconds to wait: ``Retry-After`` (or the catalog's ``retry.after`` headers), else the reset time of the
-    catalog's ``retry.at`` headers (epoch s/ms or a date), else a minute."""
+    """Seconds to wait: ``Retry-After`` (or the catalog's ``retry.after`` headers; seconds or an HTTP-date, as
+    Attio sends), else the reset time of the catalog's ``retry.at`` headers (epoch s/ms or a date), else a minute."""
     retry = (ctx.catalog_entry.get("proxy") or {}).get("retry") or {}
     for header in ("retry-after", *retry.get("after", ())):
-        value = response.headers.get(header, "")
-        if value.strip().isdigit():
+        value = response.headers.get(header, "").strip()
+        if value.isdigit():
             return max(int(value), 1)
+        try:
+            moment = parsedate_to_datetime(value) if value else None
+        except (TypeError, ValueError):
+            moment = None
+        if moment is not None:
+            return max(math.ceil(moment.timestamp() - time.time()), 1)
     for header in retry.get("at", ()):
         try:
             reset = parse_time(response.headers.get(header))

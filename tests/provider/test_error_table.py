@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from email.utils import formatdate
 from typing import Any
 
 import httpx
@@ -78,6 +79,17 @@ def test_429_waits_retry_after_or_the_catalogs_reset_header() -> None:
     by_reset = failure(429, headers={"x-ratelimit-reset": reset}, entry=entry)
     assert isinstance(by_reset, RateLimited) and 25 <= by_reset.retry_after <= 32
     assert isinstance(unknown := failure(429), RateLimited) and unknown.retry_after == 60
+
+
+def test_429_reads_retry_after_as_an_http_date() -> None:
+    when = formatdate(time.time() + 40, usegmt=True)  # Attio's form: "Wed, 09 Dec 2026 10:00:40 GMT"
+    dated = failure(429, headers={"Retry-After": when})
+    assert isinstance(dated, RateLimited) and 38 <= dated.retry_after <= 41
+    assert dated.headers == {"Retry-After": str(dated.retry_after)}  # answered in seconds, whatever the provider sent
+    past = failure(429, headers={"Retry-After": formatdate(time.time() - 5, usegmt=True)})
+    assert isinstance(past, RateLimited) and past.retry_after == 1
+    garbage = failure(429, headers={"Retry-After": "soon"})
+    assert isinstance(garbage, RateLimited) and garbage.retry_after == 60
 
 
 def test_the_field_a_refusal_names_is_the_unified_one() -> None:

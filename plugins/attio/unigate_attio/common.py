@@ -7,11 +7,8 @@ naming an attribute the object does not have), 429 ``rate_limit_exceeded`` with 
 
 from __future__ import annotations
 
-import math
 import re
-import time
 from collections.abc import Mapping
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
@@ -22,10 +19,7 @@ from gateway.provider import (
     ListQuery,
     ProviderContext,
     ProviderError,
-    RateLimited,
-    body_of,
 )
-from gateway.provider.error_table import retry_after
 
 UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 QUERY_PAGE = 500  # records/query and /v2/tasks default (and cap) their ``limit`` at 500
@@ -87,30 +81,7 @@ def unified_field(body: Mapping[str, Any]) -> str | None:
     return FIELDS.get(slug, f"custom_fields.{slug}")
 
 
-def http_date_wait(value: str | None) -> int | None:
-    """Seconds until an HTTP-date ``Retry-After`` (at least 1); None when it is no date."""
-    if not value or value.strip().isdigit():
-        return None
-    try:
-        moment = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(math.ceil(moment.timestamp() - time.time()), 1)
-
-
-class AttioErrors(ErrorTable):
-    """The kit's table; a rate limit's wait read from Attio's ``Retry-After`` date (the kit reads seconds only)."""
-
-    def error(self, ctx: ProviderContext, response: httpx.Response, operation: str) -> Exception:
-        if response.status_code != 429:
-            return super().error(ctx, response, operation)
-        wait = http_date_wait(response.headers.get("retry-after")) or retry_after(ctx, response)
-        name = str(ctx.catalog_entry.get("display_name") or ctx.provider)
-        detail = _detail(body_of(response)) or "rate limit exceeded"
-        return RateLimited(ctx.provider, f"{operation}: {name} rate limit reached ({detail}); retry in {wait} s", wait)
-
-
-ERRORS = AttioErrors(
+ERRORS = ErrorTable(
     rules=(
         ErrorRule(400, "invalid_query", _querying),
         ErrorRule(400, "invalid"),

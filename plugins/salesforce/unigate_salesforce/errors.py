@@ -29,7 +29,6 @@ from gateway.provider import (
 DAILY_WAIT = 3600  # the budget is a rolling 24 hours: ask for an hour at least (more than any retry budget)
 CONCURRENT_WAIT = 1  # the concurrent long-request limit frees as running requests end
 USAGE = re.compile(r"api-usage=(\d+)/(\d+)")
-QUERY_REFUSALS = frozenset({"MALFORMED_QUERY", "INVALID_FIELD", "INVALID_QUERY_FILTER_OPERATOR", "INVALID_TYPE"})
 GONE = frozenset({"NOT_FOUND", "ENTITY_IS_DELETED"})
 
 
@@ -60,7 +59,7 @@ def _named(error: Mapping[str, Any], fields: Mapping[str, str]) -> str | None:
     named = error.get("fields")
     name = str(named[0]) if isinstance(named, list) and named else None
     if name is None:
-        found = re.search(r"\[(\w+)\]|field[: ]+'?(\w+)", str(error.get("message") or ""))
+        found = re.search(r"\[(\w+)\]|(?:field|column)[: ]+'?(\w+)", str(error.get("message") or ""))
         name = (found.group(1) or found.group(2)) if found else None
     if name is None:
         return None
@@ -88,7 +87,7 @@ def failure(
     if code == "INVALID_QUERY_LOCATOR":
         message = f"{operation}: the cursor's Salesforce query expired; start the list again without a cursor"
         return ProviderError(400, "invalid_cursor", message, field="cursor")
-    if status == 400 and (response.request.method == "GET" or code in QUERY_REFUSALS):
+    if status == 400 and response.request.method == "GET":
         return ProviderError(400, "invalid_query_params", f"{operation}: Salesforce refused the query ({detail})")
     if status in (400, 409, 422):
         unified = _named(error, fields or {})

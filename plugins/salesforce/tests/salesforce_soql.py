@@ -172,13 +172,16 @@ class _Parser:
             return lambda r: any(_compare(r.get(name), "=", v) for v in values)
         operator = self.take("=", "!=", "<>", "<", "<=", ">", ">=")
         value = self.value()
+        if isinstance(value, str):
+            value = re.sub(r"\\(.)", r"\1", value)
         return lambda r: _compare(r.get(name), operator, value)
 
     def value(self) -> Any:
         kind, text = self.tokens[self.at] if self.at < len(self.tokens) else ("", "")
         self.take()
         if kind == "string":
-            return re.sub(r"\\(.)", lambda m: {"n": "\n", "r": "\r"}.get(m.group(1), "\\" + m.group(1)), text[1:-1])
+            quoted = {"n": "\n", "r": "\r", "t": "\t", "'": "'", '"': '"'}  # \\, \% and \_ stay for LIKE
+            return re.sub(r"\\(.)", lambda m: quoted.get(m.group(1), m.group(0)), text[1:-1])
         if kind in ("stamp", "date"):
             return as_time(text)
         if kind == "number":

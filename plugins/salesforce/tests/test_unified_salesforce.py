@@ -258,7 +258,10 @@ async def test_tasks_and_notes(world: World) -> None:
 
 
 async def test_ids_and_missing_records(world: World) -> None:
-    _, client = world
+    fake, client = world
+    fake.add("Contact", LastName="O'Brien", Email="o'brien@example.com")
+    quoted = (await client.get("/crm/contacts", params={"email": "o'brien@example.com"})).json()["data"]
+    assert [c["last_name"] for c in quoted] == ["O'Brien"] and "Email = 'o\\'brien@example.com'" in soql(fake)
     wrong = await client.get("/crm/contacts/abc")
     assert wrong.status_code == 400 and wrong.json()["error"]["code"] == "invalid_id", wrong.text
     injected = await client.get("/crm/contacts", params={"company_id": "x' OR Name != '"})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from gateway.provider import Action, ErrorResolution, Provider, Resource, Sync, UpstreamError
+from gateway.provider import ErrorResolution, Provider, Resource, Sync, UpstreamError
 from unigate_salesforce.activities import SalesforceNotes, SalesforceTasks, SalesforceUsers
 from unigate_salesforce.deals import SalesforceDeals, SalesforcePipelines
 from unigate_salesforce.errors import limit_wait
@@ -25,7 +25,6 @@ class SalesforceProvider(Provider):
         "crm/notes": SalesforceNotes,
         "crm/tasks": SalesforceTasks,
     }
-    actions: ClassVar[Mapping[str, type[Action[Any, Any]]]] = {}
     syncs: ClassVar[Mapping[str, Sync]] = {  # incremental ones list by SystemModstamp > the last run
         "contacts": Sync("crm/contacts", description="Contacts changed since the last run"),
         "companies": Sync("crm/companies", description="Accounts changed since the last run"),

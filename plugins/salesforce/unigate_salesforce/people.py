@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gateway.provider import ENVELOPE_FIELDS, ListQuery, ProviderContext
+from gateway.provider import ENVELOPE_FIELDS, ListQuery, ProviderContext, ResourcePage
 from unified_models.crm import Company, CompanyCreate, CompanyUpdate, CrmContact, CrmContactCreate, CrmContactUpdate
 from unigate_salesforce.common import containing, literal
 from unigate_salesforce.mappers import domain_of, to_company, to_contact
@@ -96,7 +96,7 @@ class SalesforceCompanies(SObjects[Company, CompanyCreate, CompanyUpdate]):
         domain = domain_of(query.domain) or query.domain
         return [f"Website LIKE {containing(domain)}"]
 
-    async def list(self, ctx: ProviderContext, query: ListQuery) -> Any:
+    async def list(self, ctx: ProviderContext, query: ListQuery) -> ResourcePage[Company]:
         """``domain`` narrows by ``Website LIKE '%domain%'``, then keeps the accounts whose domain is exactly it."""
         page = await super().list(ctx, query)
         if query.domain is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from gateway.provider import Provider, Resource
+from gateway.provider import Provider, Resource, Sync
 from unigate_pipedrive.activities import PipedriveNotes, PipedriveTasks
 from unigate_pipedrive.people import PipedriveCompanies, PipedriveContacts
 from unigate_pipedrive.sales import PipedriveDeals, PipedrivePipelines, PipedriveUsers
@@ -23,4 +23,13 @@ class PipedriveProvider(Provider):
         "crm/users": PipedriveUsers,
         "crm/notes": PipedriveNotes,
         "crm/tasks": PipedriveTasks,
+    }
+    syncs: ClassVar[Mapping[str, Sync]] = {  # incremental ones list v2 with ``updated_since``
+        "contacts": Sync("crm/contacts", description="Persons changed since the last run"),
+        "companies": Sync("crm/companies", description="Organizations changed since the last run"),
+        "deals": Sync("crm/deals", description="Deals changed since the last run"),
+        "tasks": Sync("crm/tasks", description="Activities changed since the last run"),
+        "notes": Sync("crm/notes", incremental=False, description="Every note (v1 lists have no update filter)"),
+        "pipelines": Sync("crm/pipelines", incremental=False, frequency="every 6h"),
+        "users": Sync("crm/users", incremental=False, frequency="every 6h"),
     }

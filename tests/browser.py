@@ -1,0 +1,67 @@
+"""A real browser for page tests: Playwright driving Debian's Chromium (no browser download), and axe's checks.
+
+async with chromium_page() as page:
+    await page.goto(url)
+    assert await serious_violations(page) == []
+    await screenshot(page, "dashboard-home")  # docs/screenshots/dashboard-home.png
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from axe_playwright_python.async_playwright import Axe
+from playwright.async_api import Browser, BrowserContext, Page, async_playwright
+
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+SERIOUS = ("serious", "critical")
+
+
+def chromium_path() -> str:
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    assert path, "Chromium is missing: .ci/run installs Debian's chromium package (make system-deps)"
+    return path
+
+
+@asynccontextmanager
+async def chromium() -> AsyncIterator[Browser]:
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox"])
+        try:
+            yield browser
+        finally:
+            await browser.close()
+
+
+@asynccontextmanager
+async def chromium_page(width: int = 1280, height: int = 800, **options: Any) -> AsyncIterator[Page]:
+    """A fresh page (its own cookies) in a fresh Chromium; ``options`` go to ``new_context``."""
+    async with chromium() as browser:
+        context: BrowserContext = await browser.new_context(viewport={"width": width, "height": height}, **options)
+        page = await context.new_page()
+        try:
+            yield page
+        finally:
+            await context.close()
+
+
+async def serious_violations(page: Page) -> list[str]:
+    """axe-core's serious and critical violations on the page as it is now, one line each (empty: none)."""
+    results = await Axe().run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v.get("impact") in SERIOUS
+    ]
+
+
+async def screenshot(page: Page, name: str) -> Path:
+    """Save the page as docs/screenshots/<name>.png (the docs show what the suite saw)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    await page.screenshot(path=str(path), full_page=True)
+    return path

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import httpx
@@ -117,6 +118,22 @@ async def test_offset_pages_by_response_size_stop_on_a_short_page() -> None:
     items, cursors = await walk(ctx, "/things", 2)
     assert items == ITEMS and cursors == ["2", "4", None]
     assert [r.url.params["start"] for r in seen] == ["0", "2", "4"]
+
+
+async def test_a_post_query_pages_in_its_body() -> None:
+    def query_pages(request: httpx.Request) -> httpx.Response:
+        body = json.loads(request.content)
+        assert request.method == "POST" and body["filter"] == {"name": "x"} and request.url.params["v"] == "2"
+        start, limit = body["offset"], body["limit"]
+        assert isinstance(start, int) and isinstance(limit, int)  # numbers stay numbers in a JSON body
+        return httpx.Response(200, json={"data": ITEMS[start : start + limit]})
+
+    paging = {"type": "offset", "limit_name_in_request": "limit", "response_path": "data"}
+    ctx, seen = context(query_pages, {"proxy": {"paginate": paging}})
+    options = {"method": "POST", "json": {"filter": {"name": "x"}}, "params": {"v": "2"}}
+    items, cursors = await walk(ctx, "/records/query", 2, **options)
+    assert items == ITEMS and cursors == ["2", "4", None]
+    assert [json.loads(r.content)["offset"] for r in seen] == [0, 2, 4]
 
 
 async def test_offset_pages_per_page_stop_on_an_empty_page() -> None:

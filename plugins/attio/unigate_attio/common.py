@@ -19,6 +19,7 @@ from gateway.provider import (
     ListQuery,
     ProviderContext,
     ProviderError,
+    paginate,
 )
 
 UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -103,41 +104,42 @@ def data_of(ctx: ProviderContext, response: httpx.Response, operation: str) -> A
     return response.json().get("data")
 
 
-def offset_of(query: ListQuery) -> int:
-    """The provider cursor of an offset page (the gateway signs it, so it is ours)."""
-    return int(query.cursor) if query.cursor and query.cursor.isdigit() else 0
-
-
-def next_offset(offset: int, items: list[Any], limit: int) -> str | None:
-    """The next page's offset, None after a short page."""
-    return str(offset + len(items)) if items and len(items) >= limit else None
+OFFSET_PAGING = {"type": "offset", "limit_name_in_request": "limit", "offset_name_in_request": "offset"}
 
 
 async def query_records(
     ctx: ProviderContext, obj: str, query: ListQuery, record_filter: Mapping[str, Any] | None
 ) -> tuple[list[dict[str, Any]], str | None]:
     """One page of ``POST /v2/objects/{obj}/records/query``, oldest first, ``limit``/``offset`` in the body."""
-    limit, offset = min(query.page_size, QUERY_PAGE), offset_of(query)
-    body: dict[str, Any] = {
-        "sorts": [{"attribute": "created_at", "direction": "asc"}],
-        "limit": limit,
-        "offset": offset,
-    }
+    body: dict[str, Any] = {"sorts": [{"attribute": "created_at", "direction": "asc"}]}
     if record_filter:
         body["filter"] = dict(record_filter)
-    response = await ctx.http.post(f"/v2/objects/{obj}/records/query", json=body)
-    items = [item for item in data_of(ctx, response, f"listing {obj}") or [] if isinstance(item, dict)]
-    return items, next_offset(offset, items, limit)
+    page = await paginate(
+        ctx,
+        f"/v2/objects/{obj}/records/query",
+        query,
+        default={**OFFSET_PAGING, "response_path": "data"},
+        override={"max_page_size": QUERY_PAGE},
+        operation=f"listing {obj}",
+        errors=ERRORS,
+        method="POST",
+        json=body,
+    )
+    return [item for item in page.items if isinstance(item, dict)], page.next_cursor
 
 
 async def list_offset(
     ctx: ProviderContext, path: str, query: ListQuery, cap: int, params: Mapping[str, str | None]
 ) -> tuple[list[dict[str, Any]], str | None]:
     """One page of a ``GET`` list paged by ``limit``/``offset`` query parameters (notes, tasks)."""
-    limit, offset = min(query.page_size, cap), offset_of(query)
-    sent = {k: v for k, v in params.items() if v is not None} | {"limit": str(limit), "offset": str(offset)}
-    response = await ctx.http.get(path, params=sent)
-    items = [
-        item for item in data_of(ctx, response, f"listing {path.rsplit('/', 1)[-1]}") or [] if isinstance(item, dict)
-    ]
-    return items, next_offset(offset, items, limit)
+    page = await paginate(
+        ctx,
+        path,
+        query,
+        params={name: value for name, value in params.items() if value is not None},
+        default={**OFFSET_PAGING, "response_path": "data"},
+        override={"max_page_size": cap},
+        operation=f"listing {path.rsplit('/', 1)[-1]}",
+        errors=ERRORS,
+    )
+    return [item for item in page.items if isinstance(item, dict)], page.next_cursor

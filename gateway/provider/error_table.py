@@ -11,8 +11,11 @@
 other 4xx, 5xx         502 ``upstream_error``
 =====================  ==============================================================================
 
-An ``ErrorRule`` overrides a status (optionally only when its predicate holds on the answer), first match wins.
-Messages start with the operation and name the provider (its catalog display name).
+An ``ErrorRule`` overrides a status (optionally only when its predicate holds on the answer), first match wins; a
+rule may also make an answer ``rate_limited`` (Salesforce's 403 ``REQUEST_LIMIT_EXCEEDED``) or ``invalid_cursor``
+(400: the provider forgot the list a cursor continues). ``read_body`` finds the error object of an answer whose
+body is not one (Salesforce answers a list of errors), ``wait_of`` the wait of a rate limit that the headers do not
+give. Messages start with the operation and name the provider (its catalog display name).
 """
 
 from __future__ import annotations
@@ -31,7 +34,9 @@ from gateway.provider.failures import RateLimited, UpstreamFailure, UpstreamUnau
 from gateway.provider.refusals import ProviderError
 from gateway.provider.times import parse_time
 
-Kind = Literal["unauthorized", "forbidden", "not_found", "invalid", "invalid_query", "rate_limited", "upstream"]
+Kind = Literal[
+    "unauthorized", "forbidden", "not_found", "invalid", "invalid_query", "invalid_cursor", "rate_limited", "upstream"
+]
 Predicate = Callable[[httpx.Response, Mapping[str, Any]], bool]
 DEFAULT_RETRY_AFTER = 60
 
@@ -81,6 +86,8 @@ class ErrorTable:
     fields: Mapping[str, str] = field(default_factory=dict)
     field_of: Callable[[Mapping[str, Any]], str | None] = lambda body: None
     detail_of: Callable[[Mapping[str, Any]], str | None] = default_detail
+    read_body: Callable[[httpx.Response], Mapping[str, Any]] = body_of
+    wait_of: Callable[[httpx.Response, Mapping[str, Any]], int | None] = lambda response, body: None
 
     def kind(self, response: httpx.Response, body: Mapping[str, Any]) -> Kind:
         rule = next((r for r in self.rules if r.matches(response, body)), None)
@@ -88,7 +95,7 @@ class ErrorTable:
 
     def error(self, ctx: ProviderContext, response: httpx.Response, operation: str) -> Exception:
         """The exception for a failed answer (status 400 or more)."""
-        body = body_of(response)
+        body = self.read_body(response)
         name = str(ctx.catalog_entry.get("display_name") or ctx.provider)
         status = response.status_code
         detail = self.detail_of(body) or response.reason_phrase or "no detail"
@@ -108,9 +115,13 @@ class ErrorTable:
             return ProviderError(422, "invalid_request", f"{prefix}{operation}: {said}", field=unified)
         if kind == "invalid_query":
             return ProviderError(400, "invalid_query_params", f"{operation}: {name} refused the query ({detail})")
+        if kind == "invalid_cursor":
+            message = f"{operation}: {name} no longer has the list this cursor continues; start again without one"
+            return ProviderError(400, "invalid_cursor", message, field="cursor")
         if kind == "rate_limited":
-            wait = retry_after(ctx, response)
-            return RateLimited(ctx.provider, f"{operation}: {name} rate limit reached; retry in {wait} s", wait)
+            wait = self.wait_of(response, body) or retry_after(ctx, response)
+            reason = f" ({given})" if (given := self.detail_of(body)) else ""
+            return RateLimited(ctx.provider, f"{operation}: {name} rate limit reached{reason}; retry in {wait} s", wait)
         failure = UpstreamUnavailable if status >= 500 else UpstreamFailure  # same answer; a 5xx may pass on retry
         return failure(ctx.provider, f"{operation}: {said}")
 

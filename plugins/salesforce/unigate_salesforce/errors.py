@@ -13,18 +13,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 import httpx
 
-from gateway.provider import (
-    ProviderContext,
-    ProviderError,
-    RateLimited,
-    UpstreamFailure,
-    UpstreamUnauthorized,
-    UpstreamUnavailable,
-)
+from gateway.provider import ErrorRule, ErrorTable, ProviderContext
 
 DAILY_WAIT = 3600  # the budget is a rolling 24 hours: ask for an hour at least (more than any retry budget)
 CONCURRENT_WAIT = 1  # the concurrent long-request limit frees as running requests end
@@ -54,52 +48,45 @@ def limit_wait(status: int, headers: Mapping[str, str], body: bytes) -> int | No
     return DAILY_WAIT if daily else CONCURRENT_WAIT
 
 
-def _named(error: Mapping[str, Any], fields: Mapping[str, str]) -> str | None:
-    """The unified field a refusal names: a mapped field's, else ``custom_fields.<name>`` for a custom one."""
+def _code(body: Mapping[str, Any]) -> str:
+    return str(body.get("errorCode") or "")
+
+
+def _named(error: Mapping[str, Any]) -> str | None:
+    """The Salesforce field a refusal names (``fields``, else the message's ``[Name]`` or ``field 'Name'``); a
+    custom field as ``custom_fields.<name>``."""
     named = error.get("fields")
     name = str(named[0]) if isinstance(named, list) and named else None
     if name is None:
         found = re.search(r"\[(\w+)\]|(?:field|column)[: ]+'?(\w+)", str(error.get("message") or ""))
         name = (found.group(1) or found.group(2)) if found else None
-    if name is None:
-        return None
-    return fields.get(name) or (f"custom_fields.{name}" if name.endswith("__c") else None)
+    return f"custom_fields.{name}" if name and name.endswith("__c") else name
 
 
-def failure(
-    ctx: ProviderContext, response: httpx.Response, operation: str, fields: Mapping[str, str] | None = None
-) -> Exception:
-    """The exception for a failed Salesforce answer; ``fields`` maps Salesforce field names to unified ones."""
-    status = response.status_code
-    error = first_error(response.content)
-    code = str(error.get("errorCode") or "")
-    detail = str(error.get("message") or response.reason_phrase or "no detail").strip()
-    said = f"Salesforce answered {status} {code}: {detail}".replace(" :", ":")
-    wait = limit_wait(status, response.headers, response.content)
-    if wait is not None:
-        return RateLimited(ctx.provider, f"{operation}: Salesforce's API request limit was reached ({detail})", wait)
-    if status == 401:
-        return UpstreamUnauthorized(ctx.provider, f"{operation}: Salesforce refused the connection's session")
-    if status == 403:
-        return ProviderError(403, "forbidden", f"{operation}: Salesforce does not let the connection do this ({said})")
-    if status == 404 or code in GONE:
-        return ProviderError(404, "not_found", f"{operation}: Salesforce has no such record, or the user cannot see it")
-    if code == "INVALID_QUERY_LOCATOR":
-        message = f"{operation}: the cursor's Salesforce query expired; start the list again without a cursor"
-        return ProviderError(400, "invalid_cursor", message, field="cursor")
-    if status == 400 and response.request.method == "GET":
-        return ProviderError(400, "invalid_query_params", f"{operation}: Salesforce refused the query ({detail})")
-    if status in (400, 409, 422):
-        unified = _named(error, fields or {})
-        prefix = f"{unified}: " if unified else ""
-        return ProviderError(422, "invalid_request", f"{prefix}{operation}: {said}", field=unified)
-    kind = UpstreamUnavailable if status >= 500 else UpstreamFailure
-    return kind(ctx.provider, f"{operation}: {said}")
+def _detail(error: Mapping[str, Any]) -> str | None:
+    message = str(error.get("message") or "").strip()
+    return f"{_code(error)}: {message}".strip(": ") if message or _code(error) else None
+
+
+ERRORS = ErrorTable(
+    rules=(
+        ErrorRule(403, "rate_limited", lambda response, body: _code(body) == "REQUEST_LIMIT_EXCEEDED"),
+        ErrorRule((400, 404), "not_found", lambda response, body: _code(body) in GONE),
+        ErrorRule(400, "invalid_cursor", lambda response, body: _code(body) == "INVALID_QUERY_LOCATOR"),
+        ErrorRule(400, "invalid_query", lambda response, body: response.request.method == "GET"),
+        ErrorRule(400, "invalid"),
+    ),
+    field_of=_named,
+    detail_of=_detail,
+    read_body=lambda response: first_error(response.content),
+    wait_of=lambda response, body: limit_wait(response.status_code, response.headers, response.content),
+)
 
 
 def check(
     ctx: ProviderContext, response: httpx.Response, operation: str, fields: Mapping[str, str] | None = None
 ) -> None:
-    """Return for a success; raise the API error for a Salesforce error answer (``operation`` says what was done)."""
+    """Return for a success; raise the API error for a Salesforce error answer (``operation`` says what was done;
+    ``fields`` maps Salesforce field names to unified ones)."""
     if response.status_code >= 400:
-        raise failure(ctx, response, operation, fields)
+        raise (replace(ERRORS, fields=fields) if fields else ERRORS).error(ctx, response, operation)

@@ -179,8 +179,8 @@ async def test_a_closed_relabelled_issue_reaches_the_records_as_a_sync_would_map
 async def test_a_new_issue_and_a_note_are_added(api: httpx.AsyncClient, fake: FakeGitLab) -> None:
     proj = project_of(fake)
     ada = next(u for u in fake.users.values() if u.username == "ada")
-    item = fake.add_issue(proj, "Second", ada, labels=["documentation"])
-    answer = await api.post("/webhook/prod/gl", **posted(issue_hook(fake, item, "open"), "Issue Hook"))
+    item = fake.add_issue(proj, "Second", ada, labels=["documentation"], confidential=True)
+    answer = await api.post("/webhook/prod/gl", **posted(issue_hook(fake, item, "open"), "Confidential Issue Hook"))
     assert answer.json()["connections"][0]["added"] == 1
     second = next(t for t in await records(api, "Ticket") if t["id"] == f"{APP}#2")
     assert (second["status"], second["tags"], second["creator"]) == ("OPEN", ["documentation"], str(ada.id))

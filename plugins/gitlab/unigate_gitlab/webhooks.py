@@ -1,5 +1,6 @@
 """GitLab webhooks: ``X-Gitlab-Token`` must equal the integration's secret; ``Issue Hook`` and ``Note Hook`` events
-become tickets and comments for the connections that sync the project (``project.path_with_namespace``).
+(and their ``Confidential`` variants) become tickets and comments for the connections that sync the project
+(``project.path_with_namespace``); work items other than issues (``object_kind: work_item``) are forwarded only.
 
 A hook's ``object_attributes`` is not the REST issue: labels are objects (``title``), assignees and the author are
 ids (``assignee_ids``, ``author_id``), the milestone is ``milestone_id``, the page is ``url``, and times may read
@@ -16,7 +17,8 @@ from typing import Any
 from gateway.provider import IncomingWebhook, WebhookRejected, WebhookResult
 from unigate_gitlab.mapping import ticket_id, to_comment, to_ticket
 
-ISSUE_HOOK, NOTE_HOOK = "Issue Hook", "Note Hook"
+ISSUE_HOOKS = {"Issue Hook", "Confidential Issue Hook"}
+NOTE_HOOKS = {"Note Hook", "Confidential Note Hook"}
 
 
 def verified(webhook: IncomingWebhook) -> dict[str, Any]:
@@ -88,11 +90,11 @@ def gitlab_webhook(webhook: IncomingWebhook) -> WebhookResult:
     attrs = payload.get("object_attributes")
     if not project or not isinstance(attrs, dict):
         return result  # pushes, pipelines, tests without a project: forwarded only
-    if event == ISSUE_HOOK and payload.get("object_kind") == "issue":
+    if event in ISSUE_HOOKS and payload.get("object_kind") == "issue":
         ticket = to_ticket(rest_issue(attrs, project))
         ticket.remote_data = attrs
         result.changed.append(("tickets", ticket))
-    elif event == NOTE_HOOK and attrs.get("noteable_type") == "Issue" and not attrs.get("system"):
+    elif event in NOTE_HOOKS and attrs.get("noteable_type") == "Issue" and not attrs.get("system"):
         issue = payload.get("issue") or {}
         if issue.get("iid") is not None:
             comment = to_comment(rest_note(attrs), ticket_id(project, int(issue["iid"])))

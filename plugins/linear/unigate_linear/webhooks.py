@@ -33,7 +33,8 @@ def verified(webhook: IncomingWebhook, now_ms: float | None = None) -> dict[str,
         raise WebhookRejected("the body is not a JSON object")
     stamp = payload.get("webhookTimestamp")
     now = time.time() * 1000 if now_ms is None else now_ms
-    if not isinstance(stamp, int | float) or isinstance(stamp, bool) or abs(now - stamp) > MAX_AGE_MS:
+    recent = isinstance(stamp, int | float) and not isinstance(stamp, bool) and abs(now - stamp) <= MAX_AGE_MS
+    if not recent:  # written so that NaN is refused too
         raise WebhookRejected("webhookTimestamp is missing or more than 60 s away (a replayed delivery?)")
     return payload
 

@@ -41,15 +41,25 @@ def webhook_url(gateway: Gateway, key: str) -> str:
     return f"{gateway.settings.resolved_public_url}/webhook/{ENVIRONMENT}/{key}"
 
 
-async def set_secret(call: Call[SecretBody, Any]) -> Response:
-    gateway: Gateway = call.request.app.state.gateway
+UNREAD = object()  # save_secret's ``expected`` when any stored secret may be replaced
+
+
+async def save_secret(gateway: Gateway, key: str, secret: str, expected: object = UNREAD) -> None:
+    """Seal ``secret`` as integration ``key``'s webhook secret; 409 if ``expected`` is given and no longer stored."""
     async with gateway.sessions() as session:
-        integration = await require_integration(session, call.path["unique_key"], for_update=True)
+        integration = await require_integration(session, key, for_update=True)
         stored = gateway.vault.open(Integration, "secrets", integration.secrets) if integration.secrets else {}
-        stored["webhook_secret"] = call.body.secret
+        if expected is not UNREAD and stored.get("webhook_secret") != expected:
+            raise GatewayError(409, "conflict", "The integration's webhook secret changed meanwhile; try again")
+        stored["webhook_secret"] = secret
         integration.secrets = gateway.vault.seal(Integration, "secrets", stored)
         session.add(integration)
         await session.commit()
+
+
+async def set_secret(call: Call[SecretBody, Any]) -> Response:
+    gateway: Gateway = call.request.app.state.gateway
+    await save_secret(gateway, call.path["unique_key"], call.body.secret)
     return Json({"data": {"webhook_url": webhook_url(gateway, call.path["unique_key"])}})
 
 
@@ -71,6 +81,9 @@ async def receive(call: Call[Any, Any]) -> Response:
     result = await provider.handle_webhook(incoming) if provider is not None else None
     if result is None:
         raise GatewayError(404, "not_found", f"No plugin handles {integration.provider} webhooks")
+    if result.store_secret is not None:  # a handshake: nothing to merge or forward
+        await save_secret(gateway, key, result.store_secret, expected=incoming.secret)
+        return Json(result.response or {"success": True}, headers=dict(result.response_headers))
     if result.payload is None:
         try:
             result.payload = json.loads(incoming.body or b"null")
@@ -113,8 +126,9 @@ ENDPOINTS = [
         "Receive a provider's webhook",
         "webhooks",
         public=True,
-        errors=(401, 404, 413),
+        errors=(401, 404, 409, 413),
         description="Called by the provider. The plugin verifies the signature (401 when it does not match); the "
-        "changes go into the records of the connections concerned and the payload is forwarded to your app.",
+        "changes go into the records of the connections concerned and the payload is forwarded to your app. A "
+        "handshake that hands over a secret (Asana) stores it as the integration's webhook secret instead.",
     ),
 ]

@@ -35,6 +35,10 @@ class WebhookResult:
     neither, every connection of the integration. ``changed`` are ``(resource, object)`` pairs, ``deleted``
     ``(resource, id)`` pairs. ``payload`` is what is forwarded (the parsed body by default); ``response`` a body
     the provider expects back (a handshake), if any.
+
+    ``store_secret`` is a secret the provider hands over in a handshake (Asana's ``X-Hook-Secret``): the gateway
+    saves it, sealed, as the integration's webhook secret (unless that changed since the plugin read it: 409) and
+    answers ``response`` and ``response_headers`` without storing or forwarding anything else.
     """
 
     connection_config: Mapping[str, str] = field(default_factory=dict)
@@ -44,6 +48,7 @@ class WebhookResult:
     payload: Any = None
     response: dict[str, Any] | None = None
     response_headers: Mapping[str, str] = field(default_factory=dict)
+    store_secret: str | None = None
 
 
 class WebhookRejected(Exception):

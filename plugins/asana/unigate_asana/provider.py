@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from gateway.provider import Provider, ProviderContext, Resource, Sync
+from gateway.provider import IncomingWebhook, Provider, ProviderContext, Resource, Sync, WebhookResult
 from unified_models import CollectionType
 from unigate_asana.attachments import AsanaAttachments
 from unigate_asana.collections import AsanaCollections
@@ -13,6 +13,7 @@ from unigate_asana.comments import AsanaComments
 from unigate_asana.common import check, data_of
 from unigate_asana.people import AsanaTags, AsanaUsers
 from unigate_asana.tickets import AsanaTickets
+from unigate_asana.webhooks import asana_webhook
 
 
 class AsanaProvider(Provider):
@@ -45,3 +46,7 @@ class AsanaProvider(Provider):
         me = data_of(response) or {}
         ctx.connection_config["user_gid"] = str(me.get("gid"))
         ctx.connection_config["workspaces"] = [str(w["gid"]) for w in me.get("workspaces") or [] if w.get("gid")]
+
+    async def handle_webhook(self, webhook: IncomingWebhook) -> WebhookResult | None:
+        """The ``X-Hook-Secret`` handshake and ``X-Hook-Signature`` deliveries (see ``unigate_asana.webhooks``)."""
+        return asana_webhook(webhook)

@@ -5,11 +5,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from gateway.provider import ErrorResolution, Provider, Resource, Sync, UpstreamError
+from gateway.provider import (
+    ErrorResolution,
+    IncomingWebhook,
+    Provider,
+    Resource,
+    Sync,
+    UpstreamError,
+    WebhookResult,
+)
 from unigate_gitlab.comments import GitLabComments
 from unigate_gitlab.projects import GitLabCollections
 from unigate_gitlab.tickets import GitLabTickets
 from unigate_gitlab.users import GitLabTags, GitLabUsers
+from unigate_gitlab.webhooks import gitlab_webhook
 
 
 class GitLabProvider(Provider):
@@ -31,6 +40,10 @@ class GitLabProvider(Provider):
         "users": Sync("users", incremental=False, frequency="every 6h", scope="collections"),
         "tags": Sync("tags", incremental=False, frequency="every 6h", scope="collections"),
     }
+
+    async def handle_webhook(self, webhook: IncomingWebhook) -> WebhookResult | None:
+        """``Issue Hook`` and ``Note Hook`` events, checked by ``X-Gitlab-Token`` (see ``unigate_gitlab.webhooks``)."""
+        return gitlab_webhook(webhook)
 
     def classify_error(self, error: UpstreamError) -> ErrorResolution | None:
         """429 is GitLab's rate limit, with or without ``RateLimit-*``/``Retry-After`` (then Unigate backs off)."""

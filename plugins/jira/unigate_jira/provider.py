@@ -5,7 +5,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from gateway.provider import Action, Provider, ProviderContext, ProviderError, Resource, Sync
+from gateway.provider import (
+    Action,
+    IncomingWebhook,
+    Provider,
+    ProviderContext,
+    ProviderError,
+    Resource,
+    Sync,
+    WebhookResult,
+)
 from unigate_jira.actions import TransitionIssue
 from unigate_jira.attachments import JiraAttachments
 from unigate_jira.comments import JiraComments
@@ -13,6 +22,7 @@ from unigate_jira.common import BASIC, api, check
 from unigate_jira.projects import JiraCollections
 from unigate_jira.tickets import JiraTickets
 from unigate_jira.users import JiraTags, JiraUsers
+from unigate_jira.webhooks import jira_webhook
 
 
 class JiraProvider(Provider):
@@ -53,3 +63,7 @@ class JiraProvider(Provider):
             me = await ctx.http.get(api(ctx, "/myself"))
             if me.status_code == 200 and me.json().get("accountId"):
                 config["accountId"] = str(me.json()["accountId"])
+
+    async def handle_webhook(self, webhook: IncomingWebhook) -> WebhookResult | None:
+        """``jira:issue_*`` and ``comment_*`` events, checked by ``X-Hub-Signature`` (see ``unigate_jira.webhooks``)."""
+        return jira_webhook(webhook)

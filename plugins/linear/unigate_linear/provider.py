@@ -6,7 +6,16 @@ import time
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from gateway.provider import Action, ErrorResolution, Provider, Resource, Sync, UpstreamError
+from gateway.provider import (
+    Action,
+    ErrorResolution,
+    IncomingWebhook,
+    Provider,
+    Resource,
+    Sync,
+    UpstreamError,
+    WebhookResult,
+)
 from unigate_linear.actions import ArchiveIssue
 from unigate_linear.attachments import LinearAttachments
 from unigate_linear.collections import LinearCollections
@@ -14,6 +23,7 @@ from unigate_linear.comments import LinearComments
 from unigate_linear.common import error_kind, errors_of
 from unigate_linear.tickets import LinearTickets
 from unigate_linear.users import LinearTags, LinearUsers
+from unigate_linear.webhooks import linear_webhook
 
 RESET_HEADER = "x-ratelimit-requests-reset"  # epoch milliseconds
 
@@ -47,6 +57,10 @@ class LinearProvider(Provider):
         "users": Sync("users", incremental=False, frequency="every 6h"),
         "tags": Sync("tags", incremental=False, frequency="every 6h"),
     }
+
+    async def handle_webhook(self, webhook: IncomingWebhook) -> WebhookResult | None:
+        """``Issue`` and ``Comment`` events, checked by ``Linear-Signature`` (see ``unigate_linear.webhooks``)."""
+        return linear_webhook(webhook)
 
     def classify_error(self, error: UpstreamError) -> ErrorResolution | None:
         """Linear answers most errors with HTTP 400 and a GraphQL error: rate limits wait, auth errors refresh."""

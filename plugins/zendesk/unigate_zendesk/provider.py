@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from gateway.provider import Action, Provider, ProviderContext, Resource, Sync
+from gateway.provider import Action, IncomingWebhook, Provider, ProviderContext, Resource, Sync, WebhookResult
 from unigate_zendesk.actions import MergeTickets
 from unigate_zendesk.attachments import ZendeskAttachments
 from unigate_zendesk.comments import ZendeskComments
 from unigate_zendesk.common import API, check
 from unigate_zendesk.directory import ZendeskAccounts, ZendeskContacts, ZendeskTags, ZendeskTeams, ZendeskUsers
 from unigate_zendesk.tickets import ZendeskTickets
+from unigate_zendesk.webhooks import zendesk_webhook
 
 
 class ZendeskProvider(Provider):
@@ -49,3 +50,7 @@ class ZendeskProvider(Provider):
             me = response.json().get("user") or {}
             if isinstance(me.get("id"), int):
                 ctx.connection_config["user_id"] = str(me["id"])
+
+    async def handle_webhook(self, webhook: IncomingWebhook) -> WebhookResult | None:
+        """Trigger webhooks, checked by signature and forwarded only (see ``unigate_zendesk.webhooks``)."""
+        return zendesk_webhook(webhook)

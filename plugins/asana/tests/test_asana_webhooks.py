@@ -20,7 +20,6 @@ from typing import Any
 import httpx
 import pytest
 import unigate_asana
-from asana_databases import database  # noqa: F401  (the fixture)
 from fake_asana import FakeAsana
 from test_unified_asana import catalog
 
@@ -43,8 +42,12 @@ def fake() -> Iterator[FakeAsana]:
 
 
 @pytest.fixture
-async def api(tmp_path: Path, fake: FakeAsana, database: dict[str, str]) -> AsyncIterator[httpx.AsyncClient]:  # noqa: F811
-    settings: dict[str, Any] = {"providers_files": [catalog(tmp_path, fake)], "allow_private_hosts": True, **database}
+async def api(tmp_path: Path, fake: FakeAsana, unigate_database: dict[str, str]) -> AsyncIterator[httpx.AsyncClient]:
+    settings: dict[str, Any] = {
+        "providers_files": [catalog(tmp_path, fake)],
+        "allow_private_hosts": True,
+        **unigate_database,
+    }
     async with make_gateway(plugins=[unigate_asana], **settings) as (_, client):
         integration = {"type": "OAUTH2", "client_id": fake.client_id, "client_secret": fake.client_secret}
         await client.post(

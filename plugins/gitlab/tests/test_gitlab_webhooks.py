@@ -15,7 +15,6 @@ import httpx
 import pytest
 import unigate_gitlab
 from fake_gitlab import FakeGitLab
-from gitlab_databases import database  # noqa: F401  (the fixture)
 from gitlab_shapes import Issue, Project, stamp
 from test_unified_gitlab import catalog, host
 
@@ -39,8 +38,8 @@ def fake() -> Iterator[FakeGitLab]:
 
 
 @pytest.fixture
-async def api(tmp_path: Path, fake: FakeGitLab, database: dict[str, str]) -> AsyncIterator[httpx.AsyncClient]:  # noqa: F811
-    settings: dict[str, Any] = {"providers_files": [catalog(tmp_path)], "allow_private_hosts": True, **database}
+async def api(tmp_path: Path, fake: FakeGitLab, unigate_database: dict[str, str]) -> AsyncIterator[httpx.AsyncClient]:
+    settings: dict[str, Any] = {"providers_files": [catalog(tmp_path)], "allow_private_hosts": True, **unigate_database}
     async with make_gateway(plugins=[unigate_gitlab], **settings) as (_, client):
         assert (await client.post("/integrations", json={"provider": "gitlab-pat", "unique_key": "gl"})).is_success
         ada = next(u for u in fake.users.values() if u.username == "ada")

@@ -19,7 +19,6 @@ import httpx
 import pytest
 import unigate_jira
 from fake_jira import FakeJira
-from jira_databases import database  # noqa: F401  (the fixture)
 from jira_shapes import JiraIssue, adf, issue_fields, stamp, user_details
 
 from gateway.testing.kit import make_gateway
@@ -45,10 +44,10 @@ def account(fake: FakeJira, name: str) -> str:
 
 
 @pytest.fixture
-async def api(tmp_path: Path, fake: FakeJira, database: dict[str, str]) -> AsyncIterator[httpx.AsyncClient]:  # noqa: F811
+async def api(tmp_path: Path, fake: FakeJira, unigate_database: dict[str, str]) -> AsyncIterator[httpx.AsyncClient]:
     override = tmp_path / "jira.yaml"
     override.write_text(f"jira:\n  proxy:\n    base_url: {fake.base_url}\n")
-    settings: dict[str, Any] = {"providers_files": [override], "allow_private_hosts": True, **database}
+    settings: dict[str, Any] = {"providers_files": [override], "allow_private_hosts": True, **unigate_database}
     async with make_gateway(plugins=[unigate_jira], **settings) as (_, client):
         credentials = {"type": "OAUTH2", "client_id": "cid", "client_secret": "secret"}
         await client.post("/integrations", json={"provider": "jira", "unique_key": "jira", "credentials": credentials})

@@ -21,7 +21,6 @@ import httpx
 import pytest
 import unigate_linear
 from fake_linear import PRIORITY_LABELS, WEB, FakeLinear, now
-from linear_databases import database  # noqa: F401  (the fixture)
 from test_unified_linear import catalog_override, connect, named
 
 from gateway.testing.kit import make_gateway
@@ -45,9 +44,9 @@ def fake() -> Iterator[FakeLinear]:
 
 
 @pytest.fixture
-async def api(tmp_path: Path, fake: FakeLinear, database: dict[str, str]) -> AsyncIterator[httpx.AsyncClient]:  # noqa: F811
+async def api(tmp_path: Path, fake: FakeLinear, unigate_database: dict[str, str]) -> AsyncIterator[httpx.AsyncClient]:
     settings: dict[str, Any] = {"providers_files": [catalog_override(tmp_path, fake)], "allow_private_hosts": True}
-    async with make_gateway(plugins=[unigate_linear], **settings, **database) as (_, client):
+    async with make_gateway(plugins=[unigate_linear], **settings, **unigate_database) as (_, client):
         ada = named(fake.users, "Ada Lovelace")
         client.headers.update(await connect(client, fake.oauth_token_for(ada, expires_in=None)))
         for name in ("collections", "tickets", "comments"):

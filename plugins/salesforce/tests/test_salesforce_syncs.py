@@ -3,14 +3,11 @@
 
 from __future__ import annotations
 
-import os
-import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import httpx
-import psycopg
 import pytest
 import unigate_salesforce
 import yaml
@@ -20,37 +17,18 @@ from salesforce_world import seeded
 from gateway.testing.kit import make_gateway
 from gateway.testing.syncs import run_sync
 
-PG_ADMIN = os.environ.get("UNIGATE_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/test")
 OLD = "2020-01-01T00:00:00.000+0000"
 World = tuple[FakeSalesforce, httpx.AsyncClient]
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database(request: pytest.FixtureRequest) -> Iterator[dict[str, Any]]:
-    """``make_gateway`` overrides: its own SQLite file, or a database of our own on the local PostgreSQL."""
-    if request.param == "sqlite":
-        yield {}
-        return
-    name = f"unigate_sf_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield {
-            "database_url": PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://") + f"/{name}"
-        }
-    finally:
-        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 @pytest.fixture
-async def world(tmp_path: Path, database: dict[str, Any]) -> AsyncIterator[World]:
+async def world(tmp_path: Path, unigate_database: dict[str, str]) -> AsyncIterator[World]:
     fake, admin = seeded()
     with fake.run() as url:
         override = tmp_path / "sf.yaml"
         override.write_text(yaml.safe_dump({"salesforce": {"display_name": "Salesforce"}}))
         async with make_gateway(
-            plugins=[unigate_salesforce], providers_files=[override], allow_private_hosts=True, **database
+            plugins=[unigate_salesforce], providers_files=[override], allow_private_hosts=True, **unigate_database
         ) as (_, client):
             oauth = {"type": "OAUTH2", "client_id": "cid", "client_secret": "secret"}
             made = await client.post(

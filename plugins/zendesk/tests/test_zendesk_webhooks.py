@@ -18,7 +18,6 @@ import pytest
 import unigate_zendesk
 from fake_zendesk import FakeZendesk
 from test_unified_zendesk import catalog
-from zendesk_databases import database  # noqa: F401  (the fixture)
 
 from gateway.testing.kit import make_gateway
 from gateway.testing.syncs import run_sync
@@ -38,9 +37,9 @@ def fake() -> Iterator[FakeZendesk]:
 
 
 @pytest.fixture
-async def api(tmp_path: Path, fake: FakeZendesk, database: dict[str, str]) -> AsyncIterator[httpx.AsyncClient]:  # noqa: F811
+async def api(tmp_path: Path, fake: FakeZendesk, unigate_database: dict[str, str]) -> AsyncIterator[httpx.AsyncClient]:
     settings: dict[str, Any] = {"providers_files": [catalog(tmp_path, fake.base_url)], "allow_private_hosts": True}
-    async with make_gateway(plugins=[unigate_zendesk], **settings, **database) as (_, client):
+    async with make_gateway(plugins=[unigate_zendesk], **settings, **unigate_database) as (_, client):
         credentials = {"type": "OAUTH2", "client_id": fake.client_id, "client_secret": fake.client_secret}
         await client.post("/integrations", json={"provider": "zendesk", "unique_key": "zd", "credentials": credentials})
         admin = next(u for u in fake.users.values() if u.role == "admin")

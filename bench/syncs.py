@@ -34,7 +34,7 @@ from proxy import BIN, free_port, peak_rss_mb, start, stop, wait_http, wrk  # no
 
 
 def fake_with(issues: int) -> FakeGitHub:
-    fake = FakeGitHub()
+    fake = FakeGitHub(frozen_issues=True)
     fake.add_user("octo")
     repo = fake.add_repo("octo", "hello")
     for n in range(issues):

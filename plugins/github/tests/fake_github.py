@@ -107,9 +107,13 @@ class FakeGitHub(FakeUpstream):
     public_paths = ("/login/oauth/",)
     rate_limit = 5000
 
-    def __init__(self, *, expiring_user_tokens: bool = False) -> None:
+    def __init__(self, *, expiring_user_tokens: bool = False, frozen_issues: bool = False) -> None:
         super().__init__()
         self.expiring_user_tokens = expiring_user_tokens  # GitHub App user tokens instead of OAuth-app tokens
+        # benchmarks with 100,000 issues that no request changes: each filtered, sorted list is kept, so a page
+        # costs its own size instead of the whole repository's
+        self.frozen_issues = frozen_issues
+        self._listed: dict[tuple[Any, ...], list[Issue]] = {}
         self.users: dict[str, User] = {}
         self.repos: dict[str, Repo] = {}
         self.rate_used = 0
@@ -302,6 +306,10 @@ class FakeGitHub(FakeUpstream):
         if repo is None:
             return error(404, "Not Found", f"{DOCS}/issues/issues#list-repository-issues")
         q = request.query_params
+        key = (repo.id, len(repo.issues), *sorted((k, v) for k, v in q.multi_items() if k != "page"))
+        if self.frozen_issues and key in self._listed:
+            render = partial(render_issue, self.base_url, repo, users=self.users)
+            return self._page(request, self._listed[key], f"/repositories/{repo.id}/issues", render)
         items = list(repo.issues)
         state = q.get("state", "open")
         if state != "all":
@@ -329,6 +337,8 @@ class FakeGitHub(FakeUpstream):
             "comments": lambda i: (len(i.comments), i.number),
         }.get(q.get("sort", "created"), lambda i: (i.created_at, i.number))
         items.sort(key=sort_key, reverse=q.get("direction", "desc") != "asc")
+        if self.frozen_issues:
+            self._listed[key] = items
         render = partial(render_issue, self.base_url, repo, users=self.users)
         return self._page(request, items, f"/repositories/{repo.id}/issues", render)
 

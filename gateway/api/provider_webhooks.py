@@ -23,6 +23,7 @@ from gateway.runtime import Gateway
 from gateway.store.integrations import require_integration
 from gateway.store.tables import Integration
 from gateway.syncs.webhook_merge import merge, targets
+from gateway.syncs.webhook_refetch import with_refetched
 
 log = logging.getLogger("unigate")
 ENVIRONMENT = "prod"
@@ -90,9 +91,17 @@ async def receive(call: Call[Any, Any]) -> Response:
         except ValueError:
             result.payload = incoming.body.decode("utf-8", "replace")
     merged = []
+    services = (gateway.live, gateway.providers, gateway.outbound, gateway.field_mappings)
     for connection in await targets(gateway.syncs.records, integration.id or 0, result):
+        complete = await with_refetched(*services, key, connection[1], result)
         counts = await merge(
-            gateway.syncs.records, gateway.outbox, gateway.resource_types, connection, key, integration.provider, result
+            gateway.syncs.records,
+            gateway.outbox,
+            gateway.resource_types,
+            connection,
+            key,
+            integration.provider,
+            complete,
         )
         merged.append({"connection_id": connection[1], **counts})
     if result.response is not None:

@@ -33,8 +33,10 @@ class WebhookResult:
     ``connection_config`` picks connections whose ``connection_config`` holds those values (GitHub App
     installations); else ``collection`` picks those whose synced collections include it (a repository); with
     neither, every connection of the integration. ``changed`` are ``(resource, object)`` pairs, ``deleted``
-    ``(resource, id)`` pairs. ``payload`` is what is forwarded (the parsed body by default); ``response`` a body
-    the provider expects back (a handshake), if any.
+    ``(resource, id)`` pairs; ``refetch`` ``(resource, id)`` pairs of objects the event names without their fields,
+    which the gateway reads with the resource's ``get`` through each connection (404: deleted). ``payload`` is
+    what is forwarded (the parsed body by default); ``response`` a body the provider expects back (a handshake),
+    if any.
 
     ``store_secret`` is a secret the provider hands over in a handshake (Asana's ``X-Hook-Secret``): the gateway
     saves it, sealed, as the integration's webhook secret (unless that changed since the plugin read it: 409) and
@@ -45,6 +47,7 @@ class WebhookResult:
     collection: str | None = None
     changed: list[tuple[str, RemoteObject]] = field(default_factory=list)
     deleted: list[tuple[str, str]] = field(default_factory=list)
+    refetch: list[tuple[str, str]] = field(default_factory=list)  # (resource, id) the gateway reads per connection
     payload: Any = None
     response: dict[str, Any] | None = None
     response_headers: Mapping[str, str] = field(default_factory=dict)

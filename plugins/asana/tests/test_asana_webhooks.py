@@ -127,17 +127,26 @@ async def test_deleted_tasks_and_stories_leave_the_records(api: httpx.AsyncClien
     assert forward["payload"]["from"] == "asana" and len(forward["payload"]["payload"]["events"]) == 2
 
 
-async def test_compact_changes_are_forwarded_and_the_records_wait_for_the_sync(
-    api: httpx.AsyncClient, fake: FakeAsana
-) -> None:
+async def test_a_changed_task_is_read_again_into_the_records(api: httpx.AsyncClient, fake: FakeAsana) -> None:
     assert (await shake(api)).status_code == 200
-    before = await records(api, "Ticket")
-    changed = event("changed", first_task(fake), "task", change={"field": "completed", "action": "changed"})
-    answer = await api.post("/webhook/prod/asana", **delivery(changed))
-    assert answer.json()["connections"] == [{"connection_id": "u1", "added": 0, "updated": 0, "deleted": 0}]
-    assert await records(api, "Ticket") == before
+    task = fake.world.tasks[first_task(fake)]
+    task.completed, task.completed_at = True, "2026-03-01T10:00:00.000Z"  # done on Asana; the event names it only
+    changed = event("changed", task.gid, "task", change={"field": "completed", "action": "changed"})
+    answer = await api.post("/webhook/prod/asana", **delivery(changed, changed))  # twice: read once
+    assert answer.json()["connections"] == [{"connection_id": "u1", "added": 0, "updated": 1, "deleted": 0}]
+    record = next(r for r in await records(api, "Ticket") if r["id"] == task.gid)
+    assert record["status"] == "CLOSED" and record["_nango_metadata"]["last_action"] == "UPDATED"
     (forward,) = await forwards(api)
     assert forward["payload"]["payload"]["events"][0]["change"]["field"] == "completed"
+
+
+async def test_other_compact_events_are_forwarded_only(api: httpx.AsyncClient, fake: FakeAsana) -> None:
+    assert (await shake(api)).status_code == 200
+    before = await records(api, "Comment")
+    story = event("added", first_story(fake), "story", {"gid": first_task(fake), "resource_type": "task"})
+    answer = await api.post("/webhook/prod/asana", **delivery(story))
+    assert answer.json()["connections"] == [{"connection_id": "u1", "added": 0, "updated": 0, "deleted": 0}]
+    assert await records(api, "Comment") == before and len(await forwards(api)) == 1
 
 
 async def test_a_bad_signature_changes_nothing(api: httpx.AsyncClient, fake: FakeAsana) -> None:

@@ -7,10 +7,10 @@ integration's webhook secret. Only the first handshake is taken: while a secret 
 
 Later deliveries carry ``X-Hook-Signature``, the hex HMAC-SHA256 of the body with that secret, and a body
 ``{"events": [{"action", "resource": {"gid", "resource_type"}, "parent", "user", "created_at", ...}]}``. Events
-are compact: they name what changed, never its fields, and the gateway has no hook to refetch a task per
-connection. So a ``deleted`` task or story marks the ticket or comment deleted; every other event is forwarded
-only and the records catch up at the next sync. Events name no workspace: every connection of the integration
-gets them.
+are compact: they name what changed, never its fields. A ``deleted`` task or story marks the ticket or comment
+deleted; a task ``added``, ``changed`` or ``undeleted`` is read again through each connection
+(``WebhookResult.refetch``) and stored in the records; other events are forwarded only and the records catch up at
+the next sync. Events name no workspace: every connection of the integration gets them.
 """
 
 from __future__ import annotations
@@ -57,9 +57,11 @@ def asana_webhook(webhook: IncomingWebhook) -> WebhookResult:
     result = WebhookResult(payload=payload)
     for event in payload.get("events") or []:
         resource = event.get("resource") if isinstance(event, dict) else None
-        if not isinstance(resource, dict) or not resource.get("gid") or event.get("action") != "deleted":
+        if not isinstance(resource, dict) or not resource.get("gid"):
             continue
-        target = DELETED_RESOURCES.get(str(resource.get("resource_type")))
-        if target is not None:
-            result.deleted.append((target, str(resource["gid"])))
+        kind, action, gid = str(resource.get("resource_type")), event.get("action"), str(resource["gid"])
+        if action == "deleted" and kind in DELETED_RESOURCES:
+            result.deleted.append((DELETED_RESOURCES[kind], gid))
+        elif action in ("added", "changed", "undeleted") and kind == "task":
+            result.refetch.append(("tickets", gid))
     return result

@@ -89,18 +89,31 @@ async def forwards(api: httpx.AsyncClient) -> list[dict[str, Any]]:
     return [d for d in deliveries if d["type"] == "forward"]
 
 
-async def test_a_trigger_is_forwarded_to_the_connections_of_its_subdomain(
+async def test_a_trigger_refetches_its_ticket_for_the_connections_of_its_subdomain(
     api: httpx.AsyncClient, fake: FakeZendesk
 ) -> None:
     (ticket_id,) = fake.tickets
-    before = await records(api)
+    fake.tickets[ticket_id].subject = "Printer jammed again"  # edited on Zendesk; the trigger names only its id
     answer = await api.post("/webhook/prod/zd", **signed(trigger_body(ticket_id)))
     assert answer.status_code == 200, answer.text
-    assert answer.json()["connections"] == [{"connection_id": "user-1", "added": 0, "updated": 0, "deleted": 0}]
+    assert answer.json()["connections"] == [{"connection_id": "user-1", "added": 0, "updated": 1, "deleted": 0}]
+    (record,) = await records(api)
+    assert record["name"] == "Printer jammed again" and record["_nango_metadata"]["last_action"] == "UPDATED"
+    assert len(fake.requests_to(f"/api/v2/tickets/{ticket_id}", "GET")) == 1  # read once, for user-1 only
     (forward,) = await forwards(api)
     assert forward["payload"]["from"] == "zendesk" and forward["payload"]["connectionId"] == "user-1"
     assert forward["payload"]["payload"]["ticket_id"] == str(ticket_id)
-    assert await records(api) == before  # no ticket in the body: the next sync brings the change
+
+
+async def test_a_trigger_for_a_ticket_zendesk_no_longer_has_marks_it_deleted(
+    api: httpx.AsyncClient, fake: FakeZendesk
+) -> None:
+    (ticket_id,) = fake.tickets
+    del fake.tickets[ticket_id]
+    answer = await api.post("/webhook/prod/zd", **signed(trigger_body(ticket_id) | {"event": "ticket_deleted"}))
+    assert answer.json()["connections"] == [{"connection_id": "user-1", "added": 0, "updated": 0, "deleted": 1}]
+    (record,) = await records(api)
+    assert record["_nango_metadata"]["last_action"] == "DELETED"
 
 
 async def test_a_trigger_without_a_subdomain_goes_to_every_connection(

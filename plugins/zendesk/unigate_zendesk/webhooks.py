@@ -4,8 +4,9 @@
 A Zendesk webhook's body is whatever the trigger (or automation) that calls it says. This plugin expects a JSON
 object such as ``{"ticket_id": "{{ticket.id}}", "event": "ticket_updated", "subdomain": "acme"}``: ``subdomain``
 (optional) picks the connections whose ``connection_config.subdomain`` it is, else every connection of the
-integration gets it. Such a body carries no full ticket and the gateway has no hook to refetch one per connection,
-so Zendesk webhooks are verified and forwarded to the customer's app only; the records change at the next sync.
+integration gets it. Such a body carries no ticket, only its id: the gateway reads the ticket through each of those
+connections (``WebhookResult.refetch``) and stores it in the records (a ticket Zendesk no longer has is marked
+deleted), then forwards the body to the customer's app.
 """
 
 from __future__ import annotations
@@ -50,4 +51,7 @@ def zendesk_webhook(webhook: IncomingWebhook) -> WebhookResult:
     subdomain = payload.get("subdomain")
     if isinstance(subdomain, str) and subdomain:
         result.connection_config = {"subdomain": subdomain}
+    ticket = str(payload.get("ticket_id") or "").strip()
+    if ticket.isdigit():
+        result.refetch.append(("tickets", ticket))
     return result

@@ -44,10 +44,14 @@ from gateway.provider.webhooks import (
     WebhookRejected,
     WebhookResult,
     hmac_sha256_hex,
+    json_object,
     require_signature,
+    secret_of,
 )
 
 __all__ = [
+    "json_object",
+    "secret_of",
     "require_signature",
     "hmac_sha256_hex",
     "WebhookResult",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -66,3 +67,21 @@ def require_signature(expected: str | None, given: str | None) -> None:
     """Raise ``WebhookRejected`` unless ``given`` equals ``expected`` (constant time); both must be present."""
     if not expected or not given or not hmac.compare_digest(expected, given):
         raise WebhookRejected("the signature does not match the integration's webhook secret")
+
+
+def secret_of(webhook: IncomingWebhook) -> str:
+    """The integration's webhook secret; ``WebhookRejected`` naming the fix when none is set."""
+    if not webhook.secret:
+        raise WebhookRejected("set the integration's webhook secret (PUT /integrations/{key}/webhook-secret)")
+    return webhook.secret
+
+
+def json_object(body: bytes, hint: str = "") -> dict[str, Any]:
+    """The body as a JSON object; ``WebhookRejected`` otherwise (``hint`` is added to the reason)."""
+    try:
+        payload = json.loads(body)
+    except ValueError:
+        raise WebhookRejected(f"the body is not JSON{hint}") from None
+    if not isinstance(payload, dict):
+        raise WebhookRejected(f"the body is not a JSON object{hint}")
+    return payload

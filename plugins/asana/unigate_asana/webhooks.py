@@ -15,10 +15,16 @@ the next sync. Events name no workspace: every connection of the integration get
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from gateway.provider import IncomingWebhook, WebhookRejected, WebhookResult, hmac_sha256_hex, require_signature
+from gateway.provider import (
+    IncomingWebhook,
+    WebhookRejected,
+    WebhookResult,
+    hmac_sha256_hex,
+    json_object,
+    require_signature,
+)
 
 DELETED_RESOURCES = {"task": "tickets", "story": "comments"}  # resource_type -> resource whose record goes
 
@@ -40,11 +46,8 @@ def verified(webhook: IncomingWebhook) -> dict[str, Any]:
     if not webhook.secret:
         raise WebhookRejected("no Asana handshake yet: create the webhook at Asana first")
     require_signature(hmac_sha256_hex(webhook.secret, webhook.body), webhook.headers.get("x-hook-signature"))
-    try:
-        payload = json.loads(webhook.body)
-    except ValueError:
-        raise WebhookRejected("the body is not JSON") from None
-    if not isinstance(payload, dict) or not isinstance(payload.get("events", []), list):
+    payload = json_object(webhook.body)
+    if not isinstance(payload.get("events", []), list):
         raise WebhookRejected("the body is not {events: [...]}")
     return payload
 

@@ -3,27 +3,26 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from gateway.provider import IncomingWebhook, WebhookRejected, WebhookResult, hmac_sha256_hex, require_signature
+from gateway.provider import (
+    IncomingWebhook,
+    WebhookResult,
+    hmac_sha256_hex,
+    json_object,
+    require_signature,
+    secret_of,
+)
 from unigate_github.comments import to_comment
 from unigate_github.tickets import ticket_id, to_ticket
 
 
 def verified(webhook: IncomingWebhook) -> dict[str, Any]:
     """The event's payload, once its signature matches the integration's webhook secret."""
-    if not webhook.secret:
-        raise WebhookRejected("set the integration's webhook secret (PUT /integrations/{key}/webhook-secret)")
+    secret = secret_of(webhook)
     given = webhook.headers.get("x-hub-signature-256", "")
-    require_signature("sha256=" + hmac_sha256_hex(webhook.secret, webhook.body), given)
-    try:
-        payload = json.loads(webhook.body)
-    except ValueError:
-        raise WebhookRejected("the body is not JSON") from None
-    if not isinstance(payload, dict):
-        raise WebhookRejected("the body is not a JSON object")
-    return payload
+    require_signature("sha256=" + hmac_sha256_hex(secret, webhook.body), given)
+    return json_object(webhook.body)
 
 
 def github_webhook(webhook: IncomingWebhook) -> WebhookResult:

@@ -11,10 +11,9 @@ the stored ``remote_data`` stays the hook's own object. GitLab sends no hook for
 from __future__ import annotations
 
 import hmac
-import json
 from typing import Any
 
-from gateway.provider import IncomingWebhook, WebhookRejected, WebhookResult
+from gateway.provider import IncomingWebhook, WebhookRejected, WebhookResult, json_object, secret_of
 from unigate_gitlab.mapping import ticket_id, to_comment, to_ticket
 
 ISSUE_HOOKS = {"Issue Hook", "Confidential Issue Hook"}
@@ -23,18 +22,11 @@ NOTE_HOOKS = {"Note Hook", "Confidential Note Hook"}
 
 def verified(webhook: IncomingWebhook) -> dict[str, Any]:
     """The event's payload, once ``X-Gitlab-Token`` matches the integration's webhook secret (constant time)."""
-    if not webhook.secret:
-        raise WebhookRejected("set the integration's webhook secret (PUT /integrations/{key}/webhook-secret)")
+    secret = secret_of(webhook)
     given = webhook.headers.get("x-gitlab-token", "")
-    if not given or not hmac.compare_digest(given.encode(), webhook.secret.encode()):
+    if not given or not hmac.compare_digest(given.encode(), secret.encode()):
         raise WebhookRejected("X-Gitlab-Token does not match the integration's webhook secret")
-    try:
-        payload = json.loads(webhook.body)
-    except ValueError:
-        raise WebhookRejected("the body is not JSON") from None
-    if not isinstance(payload, dict):
-        raise WebhookRejected("the body is not a JSON object")
-    return payload
+    return json_object(webhook.body)
 
 
 def hook_time(value: Any) -> Any:

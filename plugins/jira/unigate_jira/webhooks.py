@@ -8,11 +8,17 @@ Webhook bodies carry issues and comments in the REST v2 form: ``description`` an
 
 from __future__ import annotations
 
-import json
 from typing import Any
 from urllib.parse import urlsplit
 
-from gateway.provider import IncomingWebhook, WebhookRejected, WebhookResult, hmac_sha256_hex, require_signature
+from gateway.provider import (
+    IncomingWebhook,
+    WebhookResult,
+    hmac_sha256_hex,
+    json_object,
+    require_signature,
+    secret_of,
+)
 from unigate_jira.comments import to_comment
 from unigate_jira.tickets import to_ticket
 
@@ -22,17 +28,10 @@ COMMENT_CHANGED = {"comment_created", "comment_updated"}
 
 def verified(webhook: IncomingWebhook) -> dict[str, Any]:
     """The event's payload, once ``X-Hub-Signature`` matches the integration's webhook secret."""
-    if not webhook.secret:
-        raise WebhookRejected("set the integration's webhook secret (PUT /integrations/{key}/webhook-secret)")
-    expected = "sha256=" + hmac_sha256_hex(webhook.secret, webhook.body)
+    secret = secret_of(webhook)
+    expected = "sha256=" + hmac_sha256_hex(secret, webhook.body)
     require_signature(expected, webhook.headers.get("x-hub-signature"))
-    try:
-        payload = json.loads(webhook.body)
-    except ValueError:
-        raise WebhookRejected("the body is not JSON") from None
-    if not isinstance(payload, dict):
-        raise WebhookRejected("the body is not a JSON object")
-    return payload
+    return json_object(webhook.body)
 
 
 def site_of(issue: dict[str, Any]) -> str | None:

@@ -9,11 +9,18 @@ A webhook's ``data`` is not the GraphQL node the mappers read: it names related 
 
 from __future__ import annotations
 
-import json
 import time
 from typing import Any
 
-from gateway.provider import IncomingWebhook, WebhookRejected, WebhookResult, hmac_sha256_hex, require_signature
+from gateway.provider import (
+    IncomingWebhook,
+    WebhookRejected,
+    WebhookResult,
+    hmac_sha256_hex,
+    json_object,
+    require_signature,
+    secret_of,
+)
 from unigate_linear.comments import to_comment
 from unigate_linear.tickets import to_ticket
 
@@ -22,15 +29,9 @@ MAX_AGE_MS = 60_000  # Linear's advice: refuse deliveries whose timestamp is mor
 
 def verified(webhook: IncomingWebhook, now_ms: float | None = None) -> dict[str, Any]:
     """The payload, once its signature matches and its ``webhookTimestamp`` is recent."""
-    if not webhook.secret:
-        raise WebhookRejected("set the integration's webhook secret (PUT /integrations/{key}/webhook-secret)")
-    require_signature(hmac_sha256_hex(webhook.secret, webhook.body), webhook.headers.get("linear-signature"))
-    try:
-        payload = json.loads(webhook.body)
-    except ValueError:
-        raise WebhookRejected("the body is not JSON") from None
-    if not isinstance(payload, dict):
-        raise WebhookRejected("the body is not a JSON object")
+    secret = secret_of(webhook)
+    require_signature(hmac_sha256_hex(secret, webhook.body), webhook.headers.get("linear-signature"))
+    payload = json_object(webhook.body)
     stamp = payload.get("webhookTimestamp")
     now = time.time() * 1000 if now_ms is None else now_ms
     recent = isinstance(stamp, int | float) and not isinstance(stamp, bool) and abs(now - stamp) <= MAX_AGE_MS

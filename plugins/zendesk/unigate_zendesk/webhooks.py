@@ -14,10 +14,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import json
 from typing import Any
 
-from gateway.provider import IncomingWebhook, WebhookRejected, WebhookResult, require_signature
+from gateway.provider import IncomingWebhook, WebhookRejected, WebhookResult, json_object, require_signature, secret_of
 
 
 def signature(secret: str, timestamp: str, body: bytes) -> str:
@@ -28,21 +27,12 @@ def signature(secret: str, timestamp: str, body: bytes) -> str:
 
 def verified(webhook: IncomingWebhook) -> dict[str, Any]:
     """The body, once its signature matches the integration's webhook (signing) secret."""
-    if not webhook.secret:
-        raise WebhookRejected("set the integration's webhook secret (PUT /integrations/{key}/webhook-secret)")
+    secret = secret_of(webhook)
     timestamp = webhook.headers.get("x-zendesk-webhook-signature-timestamp")
     if not timestamp:
         raise WebhookRejected("X-Zendesk-Webhook-Signature-Timestamp is missing")
-    require_signature(
-        signature(webhook.secret, timestamp, webhook.body), webhook.headers.get("x-zendesk-webhook-signature")
-    )
-    try:
-        payload = json.loads(webhook.body or b"{}")
-    except ValueError:
-        raise WebhookRejected("the body is not JSON; make the trigger send a JSON body") from None
-    if not isinstance(payload, dict):
-        raise WebhookRejected("the body is not a JSON object")
-    return payload
+    require_signature(signature(secret, timestamp, webhook.body), webhook.headers.get("x-zendesk-webhook-signature"))
+    return json_object(webhook.body or b"{}", "; make the trigger send a JSON object")
 
 
 def zendesk_webhook(webhook: IncomingWebhook) -> WebhookResult:

@@ -1,4 +1,5 @@
-"""Fake HubSpot (CRM v3 objects and search, v4 associations, properties, pipelines, owners, OAuth) on 127.0.0.1.
+"""Fake HubSpot (CRM v3 objects, search and merge, v4 associations, properties, pipelines, owners, OAuth) on
+127.0.0.1.
 
 Credentials: OAuth bearer tokens of 30 minutes (``/oauth/authorize``, ``/oauth/v1/token`` answering ``hub_id``; the
 refresh token does not rotate) and private-app tokens (``pat-na1-…``). Lists page by ``limit`` (≤ 100) and
@@ -14,6 +15,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from hubspot_merge import merge_objects
 from hubspot_oauth import HubSpotTokens
 from hubspot_shapes import (
     CREATED,
@@ -56,6 +58,7 @@ class FakeHubSpot(FakeUpstream):
         self.objects: dict[str, dict[str, HObject]] = {kind: {} for kind in STANDARD}
         self.custom: dict[str, dict[str, str]] = {kind: {} for kind in STANDARD}  # name -> type
         self.links: set[tuple[str, str, str, str]] = set()  # (from kind, from id, to kind, to id), both ways kept
+        self.aliases: dict[tuple[str, str], str] = {}  # (kind, id of a merged record) -> the record it became
         self.owners: dict[str, Owner] = {}
         self.pipelines: list[dict[str, Any]] = [self._pipeline("default", "Sales Pipeline", DEFAULT_STAGES, 0)]
         self._ids = itertools.count(1001)
@@ -180,6 +183,7 @@ class FakeHubSpot(FakeUpstream):
             Route(f"/crm/v3/objects/{kinds}/search", self.search, methods=["POST"]),
             Route(f"/crm/v3/objects/{kinds}/batch/read", self.batch_read, methods=["POST"]),
             Route(f"/crm/v3/objects/{kinds}/batch/upsert", self.batch_upsert, methods=["POST"]),
+            Route(f"/crm/v3/objects/{kinds}/merge", self.merge, methods=["POST"]),
             Route(f"/crm/v3/objects/{kinds}", self.list_objects, methods=["GET"]),
             Route(f"/crm/v3/objects/{kinds}", self.create, methods=["POST"]),
             Route(f"/crm/v3/objects/{kinds}/{{object_id:str}}", self.get, methods=["GET"]),
@@ -204,9 +208,21 @@ class FakeHubSpot(FakeUpstream):
         kind = str(request.path_params["kind"])
         return kind if kind in self.objects else None
 
-    def _live(self, kind: str, object_id: str) -> HObject | None:
+    def live(self, kind: str, object_id: str) -> HObject | None:
+        """The unarchived object with this id, or the record it was merged into."""
+        object_id = self.aliases.get((kind, object_id), object_id)
         item = self.objects.get(kind, {}).get(object_id)
         return item if item is not None and not item.archived else None
+
+    def retire(self, item: HObject, merged: HObject) -> None:
+        """Archive a merged record without its associations; its id leads to ``merged`` from now on."""
+        item.archived = True
+        own = (item.kind, item.id)
+        self.links = {link for link in self.links if own not in ((link[0], link[1]), (link[2], link[3]))}
+        for key, target in list(self.aliases.items()):
+            if key[0] == item.kind and target == item.id:
+                self.aliases[key] = merged.id
+        self.aliases[(item.kind, item.id)] = merged.id
 
     def known(self, kind: str) -> set[str]:
         return set(STANDARD[kind]) | set(self.custom[kind])
@@ -352,7 +368,7 @@ class FakeHubSpot(FakeUpstream):
 
     async def get(self, request: Request) -> Response:
         kind = self._kind(request)
-        item = self._live(kind, request.path_params["object_id"]) if kind else None
+        item = self.live(kind, request.path_params["object_id"]) if kind else None
         return JSONResponse(item.json(self._names(request))) if item else not_found()
 
     async def create(self, request: Request) -> Response:
@@ -369,7 +385,7 @@ class FakeHubSpot(FakeUpstream):
 
     async def update(self, request: Request) -> Response:
         kind = self._kind(request)
-        item = self._live(kind, request.path_params["object_id"]) if kind else None
+        item = self.live(kind, request.path_params["object_id"]) if kind else None
         if kind is None or item is None:
             return not_found()
         properties = dict((await request.json()).get("properties") or {})
@@ -381,7 +397,7 @@ class FakeHubSpot(FakeUpstream):
 
     async def archive(self, request: Request) -> Response:
         kind = self._kind(request)
-        item = self._live(kind, request.path_params["object_id"]) if kind else None
+        item = self.live(kind, request.path_params["object_id"]) if kind else None
         if item is not None:
             item.archived = True
             self.links = {
@@ -399,14 +415,14 @@ class FakeHubSpot(FakeUpstream):
         ids = [str(i.get("id")) for i in body.get("inputs") or []]
         if len(ids) > 100:
             return error(400, "Batch input cannot contain more than 100 inputs.", "VALIDATION_ERROR")
-        found = [item for i in ids if (item := self._live(kind, i))]
+        found = [item for i in ids if (item := self.live(kind, i))]
         answer: dict[str, Any] = {
             "status": "COMPLETE",
             "results": [o.json(list(body.get("properties") or []) or None) for o in found],
             "startedAt": stamp(),
             "completedAt": stamp(),
         }
-        missing = [i for i in ids if not self._live(kind, i)]
+        missing = [i for i in ids if not self.live(kind, i)]
         if missing:
             message = f"Could not get some {kind[:-1].upper()} objects, they may be deleted or not exist."
             answer.update(
@@ -438,6 +454,9 @@ class FakeHubSpot(FakeUpstream):
             self._apply(item, properties)
             results.append({**item.json(list(properties)), "new": new})
         return JSONResponse({"status": "COMPLETE", "results": results, "startedAt": stamp(), "completedAt": stamp()})
+
+    async def merge(self, request: Request) -> Response:
+        return await merge_objects(self, request)
 
     async def search(self, request: Request) -> Response:
         kind = self._kind(request)
@@ -524,7 +543,7 @@ class FakeHubSpot(FakeUpstream):
         )
         if kind not in self.objects or target not in self.objects:
             return error(400, f"Unable to infer object type from: {target}", "VALIDATION_ERROR")
-        if self._live(kind, object_id) is None:
+        if self.live(kind, object_id) is None:
             return not_found()
         limit = self._limit(request, 500, 500)
         if isinstance(limit, Response):
@@ -568,7 +587,7 @@ class FakeHubSpot(FakeUpstream):
 
     async def link_default(self, request: Request) -> Response:
         p = request.path_params
-        source, target = self._live(p["kind"], p["object_id"]), self._live(p["target"], p["target_id"])
+        source, target = self.live(p["kind"], p["object_id"]), self.live(p["target"], p["target_id"])
         if source is None or target is None:
             return error(
                 404,

@@ -20,12 +20,12 @@ STANDARD = {  # the HubSpot-defined properties the fake knows, per object type
     "contacts": (
         "firstname", "lastname", "jobtitle", "email", "hs_additional_emails", "phone", "mobilephone", "address",
         "city", "state", "zip", "country", "hubspot_owner_id", "notes_last_updated", "createdate",
-        "lastmodifieddate", "hs_object_id", "lifecyclestage",
+        "lastmodifieddate", "hs_object_id", "lifecyclestage", "hs_merged_object_ids",
     ),
     "companies": (
         "name", "domain", "website", "industry", "description", "numberofemployees", "phone", "address", "city",
         "state", "zip", "country", "hubspot_owner_id", "notes_last_updated", "createdate", "hs_lastmodifieddate",
-        "hs_object_id",
+        "hs_object_id", "hs_merged_object_ids",
     ),
     "deals": (
         "dealname", "amount", "deal_currency_code", "pipeline", "dealstage", "closedate",
@@ -52,6 +52,7 @@ READ_ONLY = {
     "hs_task_completion_date",
     "hs_additional_emails",
     "notes_last_updated",
+    "hs_merged_object_ids",
 }
 DATETIMES = {"createdate", "lastmodifieddate", "hs_lastmodifieddate", "hs_createdate", "closedate", "hs_timestamp"}
 DEFAULTS = {  # properties every read answers, asked for or not

@@ -6,7 +6,8 @@ import json
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from gateway.provider import ErrorResolution, Provider, ProviderContext, Resource, Sync, UpstreamError
+from gateway.provider import Action, ErrorResolution, Provider, ProviderContext, Resource, Sync, UpstreamError
+from unigate_hubspot.actions import MergeCompanies, MergeContacts
 from unigate_hubspot.activities import HubSpotNotes, HubSpotTasks
 from unigate_hubspot.common import check, rate_limit_wait
 from unigate_hubspot.crm import HubSpotCompanies, HubSpotContacts, HubSpotDeals
@@ -25,6 +26,10 @@ class HubSpotProvider(Provider):
         "crm/users": HubSpotUsers,
         "crm/notes": HubSpotNotes,
         "crm/tasks": HubSpotTasks,
+    }
+    actions: ClassVar[Mapping[str, type[Action[Any, Any]]]] = {
+        "merge-contacts": MergeContacts,
+        "merge-companies": MergeCompanies,
     }
     syncs: ClassVar[Mapping[str, Sync]] = {  # incremental ones search by hs_lastmodifieddate (lastmodifieddate)
         "contacts": Sync("crm/contacts", description="Contacts changed since the last run"),

@@ -5,7 +5,7 @@ Basic client authentication, ``expires_in: 3599``, rotating refresh tokens and `
 v2 lists page by ``cursor``/``limit`` (≤ 500; ``additional_data.next_cursor``) and filter by ``updated_since``;
 v1 lists by ``start``/``limit`` (``additional_data.pagination``). Answers are ``{success, data, additional_data}``;
 errors ``{success: false, error, error_info}``; the rate limit is 429 with ``x-ratelimit-*`` and
-``x-daily-ratelimit-token-*`` headers.
+``x-daily-ratelimit-token-*`` headers. Persons and organizations merge through v1 (see ``pipedrive_merge``).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from itertools import count
 from typing import Any
 
+from pipedrive_merge import merge_objects
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -112,6 +113,7 @@ class FakePipedrive(FakeUpstream):
             Route("/api/{version}/{kind}/{id:int}", self.get, methods=["GET"]),
             Route("/api/{version}/{kind}/{id:int}", self.update, methods=["PATCH", "PUT"]),
             Route("/api/{version}/{kind}/{id:int}", self.delete, methods=["DELETE"]),
+            Route("/api/v1/{kind}/{id:int}/merge", self.merge, methods=["PUT"]),
         ]
 
     async def token(self, request: Request) -> Response:
@@ -229,6 +231,9 @@ class FakePipedrive(FakeUpstream):
             return error(400, "Validation failed: status: Must be one of open, won, lost")
         item.update(body, update_time=now())
         return JSONResponse({"success": True, "data": item})
+
+    async def merge(self, request: Request) -> Response:
+        return await merge_objects(self, request)
 
     async def delete(self, request: Request) -> Response:
         store = self._kind(request, ("v1", "v2"))

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from gateway.provider import Provider, Resource, Sync
+from gateway.provider import Action, Provider, Resource, Sync
+from unigate_pipedrive.actions import MergeOrganizations, MergePersons
 from unigate_pipedrive.activities import PipedriveNotes, PipedriveTasks
 from unigate_pipedrive.people import PipedriveCompanies, PipedriveContacts
 from unigate_pipedrive.sales import PipedriveDeals, PipedrivePipelines, PipedriveUsers
@@ -23,6 +24,10 @@ class PipedriveProvider(Provider):
         "crm/users": PipedriveUsers,
         "crm/notes": PipedriveNotes,
         "crm/tasks": PipedriveTasks,
+    }
+    actions: ClassVar[Mapping[str, type[Action[Any, Any]]]] = {
+        "merge-persons": MergePersons,
+        "merge-organizations": MergeOrganizations,
     }
     syncs: ClassVar[Mapping[str, Sync]] = {  # incremental ones list v2 with ``updated_since``
         "contacts": Sync("crm/contacts", description="Persons changed since the last run"),

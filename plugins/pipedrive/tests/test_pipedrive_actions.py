@@ -5,42 +5,29 @@ runs on SQLite and PostgreSQL, refusals keeping Pipedrive's meaning."""
 from __future__ import annotations
 
 import asyncio
-import os
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
-import psycopg
 import pytest
 import unigate_pipedrive
 import yaml
 from fake_pipedrive import FakePipedrive
 from pipedrive_world import CUSTOM, seeded
 
+from gateway.testing.databases import database_overrides
 from gateway.testing.kit import make_gateway
 
-PG_ADMIN = os.environ.get("UNIGATE_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/test")
 HEADERS = {"Connection-Id": "u1", "Provider-Config-Key": "pd"}
 World = tuple[FakePipedrive, httpx.AsyncClient]
 
 
 @pytest.fixture
-def database(request: pytest.FixtureRequest) -> Iterator[dict[str, Any]]:
-    """``make_gateway`` overrides: SQLite (the default), or a database of our own on the local PostgreSQL."""
-    if getattr(request, "param", "sqlite") == "sqlite":
-        yield {}
-        return
-    name = f"unigate_pd_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        server = PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
-        yield {"database_url": f"{server}/{name}"}
-    finally:
-        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+def database(request: pytest.FixtureRequest) -> Iterator[dict[str, str]]:
+    """``make_gateway`` overrides: SQLite (the default), or a fresh PostgreSQL database when parametrized so."""
+    with database_overrides(getattr(request, "param", "sqlite")) as overrides:
+        yield overrides
 
 
 @pytest.fixture

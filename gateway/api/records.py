@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.responses import Response
 
@@ -83,7 +84,7 @@ async def list_records(call: Call[Any, RecordsQuery]) -> Response:
     pk = await _connection_pk(call)
     query = call.query
     actions = [a.strip().upper() for a in (query.filter or "").split(",") if a.strip()]
-    page = await gateway.syncs.records.list(
+    records, next_cursor = await gateway.syncs.records.list_json(
         pk,
         query.model,
         limit=query.limit,
@@ -92,7 +93,8 @@ async def list_records(call: Call[Any, RecordsQuery]) -> Response:
         ids=_ids(query.ids),
         actions=actions,
     )
-    return Json({"records": page.records, "next_cursor": page.next_cursor})
+    body = b'{"records":[' + b",".join(records) + b'],"next_cursor":' + orjson.dumps(next_cursor) + b"}"
+    return Response(body, media_type="application/json")
 
 
 async def list_records_slash(call: Call[Any, RecordsQuery]) -> Response:

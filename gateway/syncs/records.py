@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import builtins
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -62,7 +63,11 @@ def content_hash(payload: dict[str, Any]) -> str:
 
 
 def encode_cursor(modified: datetime, row_id: int) -> str:
-    return base64.urlsafe_b64encode(f"{modified.isoformat()}||{row_id}".encode()).decode().rstrip("=")
+    return _cursor_text(modified.isoformat(), row_id)
+
+
+def _cursor_text(modified: str, row_id: int) -> str:
+    return base64.urlsafe_b64encode(f"{modified}||{row_id}".encode()).decode().rstrip("=")
 
 
 def decode_cursor(cursor: str) -> tuple[datetime, int]:
@@ -206,6 +211,50 @@ class RecordStore:
         actions: Sequence[str] = (),
     ) -> RecordPage:
         """One page of records in ``(last_modified_at, id)`` order, Nango's shape."""
+        rows = await self._rows(connection_pk, model, limit, cursor, modified_after, ids, actions)
+        page = RecordPage()
+        for row in rows[:limit]:
+            payload = self.vault.open(Record, "payload", row.payload) if row.payload else {"id": row.record_id}
+            payload["_nango_metadata"] = _metadata(row)
+            page.records.append(payload)
+        if len(rows) > limit:
+            page.next_cursor = page.records[-1]["_nango_metadata"]["cursor"]
+        return page
+
+    async def list_json(
+        self,
+        connection_pk: int,
+        model: str,
+        *,
+        limit: int = 100,
+        cursor: str | None = None,
+        modified_after: datetime | None = None,
+        ids: Sequence[str] = (),
+        actions: Sequence[str] = (),
+    ) -> tuple[Sequence[bytes], str | None]:
+        """The page ``list`` gives, each record as JSON: the decrypted payload with the metadata appended, never
+        parsed and written again; and the next page's cursor."""
+        rows = await self._rows(connection_pk, model, limit, cursor, modified_after, ids, actions)
+        items: builtins.list[bytes] = []
+        meta: dict[str, Any] = {}
+        for row in rows[:limit]:
+            text = self.vault.open_text(Record, "payload", row.payload) if row.payload else None
+            body = text.encode() if text else orjson.dumps({"id": row.record_id})
+            meta = _metadata(row)
+            joint = b"," if len(body) > 2 else b""  # ``{}`` takes the metadata without a comma
+            items.append(body[:-1] + joint + b'"_nango_metadata":' + orjson.dumps(meta) + b"}")
+        return items, (meta["cursor"] if len(rows) > limit else None)
+
+    async def _rows(
+        self,
+        connection_pk: int,
+        model: str,
+        limit: int,
+        cursor: str | None,
+        modified_after: datetime | None,
+        ids: Sequence[str],
+        actions: Sequence[str],
+    ) -> Sequence[Any]:
         query = select(TABLE).where(TABLE.c.connection_pk == connection_pk, TABLE.c.model == model)
         if cursor:
             stamp, row_id = decode_cursor(cursor)
@@ -219,20 +268,17 @@ class RecordStore:
             query = query.where(TABLE.c.last_action.in_(list(actions)))
         query = query.order_by(TABLE.c.last_modified_at, TABLE.c.id).limit(limit + 1)
         async with self.engine.connect() as conn:
-            rows = list(await conn.execute(query))
-        page = RecordPage()
-        for row in rows[:limit]:
-            payload = self.vault.open(Record, "payload", row.payload) if row.payload else {"id": row.record_id}
-            cursor_text = encode_cursor(row.last_modified_at, row.id)
-            payload["_nango_metadata"] = {
-                "first_seen_at": row.first_seen_at.isoformat(),
-                "last_modified_at": row.last_modified_at.isoformat(),
-                "last_action": row.last_action,
-                "deleted_at": row.deleted_at.isoformat() if row.deleted_at else None,
-                "pruned_at": row.pruned_at.isoformat() if row.pruned_at else None,
-                "cursor": cursor_text,
-            }
-            page.records.append(payload)
-        if len(rows) > limit:
-            page.next_cursor = page.records[-1]["_nango_metadata"]["cursor"]
-        return page
+            return list(await conn.execute(query))
+
+
+def _metadata(row: Any) -> dict[str, Any]:
+    """Nango's ``_nango_metadata`` of a record row; its cursor is the row's place in the listing order."""
+    modified = row.last_modified_at.isoformat()
+    return {
+        "first_seen_at": row.first_seen_at.isoformat(),
+        "last_modified_at": modified,
+        "last_action": row.last_action,
+        "deleted_at": row.deleted_at.isoformat() if row.deleted_at else None,
+        "pruned_at": row.pruned_at.isoformat() if row.pruned_at else None,
+        "cursor": _cursor_text(modified, row.id),
+    }

@@ -15,7 +15,6 @@ from tests.servers import RunningServer, running_server, unigate_env
 
 NARROW = {"width": 375, "height": 740}
 WIDE = {"width": 1280, "height": 800}
-checked_pages: list[str] = []  # every page checked in this process, for the axe totals
 
 
 @contextmanager
@@ -45,6 +44,5 @@ async def check(page: Page, name: str | None = None) -> None:
     assert width <= NARROW["width"], f"{page.url} is {width}px wide at 375px"
     assert await serious_violations(page) == [], f"{page.url} at 375px"
     await page.set_viewport_size(WIDE)
-    checked_pages.append(page.url)
     if name:
         await screenshot(page, f"dashboard-{name}")

@@ -36,6 +36,7 @@ from gateway.api import (
 )
 from gateway.api.endpoint import Endpoint
 from gateway.body_timeout import BodyTimeout
+from gateway.dashboard import dashboard_routes
 from gateway.errors import GatewayError
 from gateway.provider.failures import UpstreamFailure
 from gateway.proxy import route as proxy_route
@@ -134,6 +135,7 @@ def create_app(gateway: Gateway) -> Starlette:
             *docs.documentation_routes(endpoints),
             *unified_reference.reference_routes(),
             *connect_ui.connect_routes(),
+            *dashboard_routes(gateway),
             WebSocketRoute("/", gateway.notifier.serve),
             *plugin_routes,
         ],

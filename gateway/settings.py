@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_HOST = "127.0.0.1"
@@ -53,6 +53,7 @@ class Settings(BaseSettings):
     metrics: Literal["off", "on"] = "on"
     metrics_port: int | None = Field(default=None, ge=1, le=65535)
     shutdown_grace: float = Field(default=30.0, ge=0)
+    dashboard_password: SecretStr | None = None  # the dashboard's sign-in takes it instead of the secret key
 
     @field_validator("public_url")
     @classmethod

@@ -129,8 +129,8 @@ def distribution_version(distribution: str) -> str | None:
         return None
 
 
-def _page(gateway: Gateway, reference: Reference) -> HTMLResponse:
-    """The reference as a page: per resource its routes, then each field the provider fills with type and meaning."""
+def described_resources(gateway: Gateway, reference: Reference) -> list[dict[str, Any]]:
+    """Per resource of ``reference``: ``{"ref": ResourceRef, "fields": [(name, readable type, description)]}``."""
     resources = []
     for resource in reference.resources:
         cls = gateway.providers[reference.provider].resources[resource.name]
@@ -139,6 +139,12 @@ def _page(gateway: Gateway, reference: Reference) -> HTMLResponse:
         described = [(name, properties.get(name, {})) for name in resource.fields]
         fields = [(name, _type(field), field.get("description", "")) for name, field in described]
         resources.append({"ref": resource, "fields": fields})
+    return resources
+
+
+def _page(gateway: Gateway, reference: Reference) -> HTMLResponse:
+    """The reference as a page: per resource its routes, then each field the provider fills with type and meaning."""
+    resources = described_resources(gateway, reference)
     entry = gateway.catalog.get(reference.provider) or {}
     html = PAGES.get_template("reference.html").render(
         reference=reference, resources=resources, display_name=entry.get("display_name") or reference.provider

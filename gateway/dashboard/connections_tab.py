@@ -1,0 +1,93 @@
+"""The Connections tab: each end user's connection, when it was made and how its credentials are doing; deleting
+one (after a confirmation) runs ``DELETE /connections/{id}``'s handler."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import quote
+
+from sqlmodel import col, select
+from starlette.responses import Response
+
+from gateway.api import connections
+from gateway.dashboard.auth import Visit, redirect
+from gateway.dashboard.calls import call_api
+from gateway.dashboard.integration import missing, open_integration, tab
+from gateway.dashboard.render import problem
+from gateway.errors import GatewayError
+from gateway.store.tables import Connection
+from gateway.store.types import utcnow
+
+EXPIRING_WITHIN = timedelta(minutes=15)  # an access token this close to its expiry (or past it) is "expiring"
+
+
+@dataclass
+class ConnectionView:
+    connection_id: str
+    end_user: str
+    created_at: datetime
+    status: str  # ok, expiring, refresh failed
+    detail: str
+
+
+def credential_status(row: Connection, now: datetime) -> tuple[str, str]:
+    """``ok``, ``expiring`` (refreshed on next use) or ``refresh failed``, with what the operator should know."""
+    if row.last_refresh_failure_at is not None or row.refresh_exhausted:
+        return "refresh failed", row.last_refresh_error or "the last refresh failed; the end user may reconnect"
+    if row.expires_at is not None and row.expires_at - now < EXPIRING_WITHIN:
+        verb = "expired" if row.expires_at <= now else "expires"
+        return "expiring", f"{verb} {row.expires_at:%Y-%m-%d %H:%M} UTC; refreshed on next use"
+    if row.expires_at is not None:
+        return "ok", f"valid until {row.expires_at:%Y-%m-%d %H:%M} UTC"
+    return "ok", "does not expire"
+
+
+def end_user_text(end_user: dict[str, Any] | None) -> str:
+    if not end_user:
+        return "—"
+    parts = [str(end_user.get(k)) for k in ("display_name", "email", "id") if end_user.get(k)]
+    return " · ".join(dict.fromkeys(parts)) or "—"
+
+
+async def connections_page(visit: Visit) -> Response:
+    opened = await open_integration(visit)
+    if opened is None:
+        return missing(visit)
+    query = (
+        select(Connection)
+        .where(Connection.integration_id == opened.row.id)
+        .order_by(col(Connection.created_at).desc(), col(Connection.id).desc())
+    )
+    async with visit.gateway.sessions() as session:
+        rows = list((await session.exec(query)).all())
+    now = utcnow()
+    views = [
+        ConnectionView(r.connection_id, end_user_text(r.end_user), r.created_at, *credential_status(r, now))
+        for r in rows
+    ]
+    return tab(visit, opened, "connections", "connections.html", connections=views)
+
+
+async def delete_connection_page(visit: Visit) -> Response:
+    opened = await open_integration(visit)
+    if opened is None:
+        return missing(visit)
+    connection_id = visit.request.path_params["connection_id"]
+    return tab(visit, opened, "connections", "delete_connection.html", connection_id=connection_id)
+
+
+async def delete_connection(visit: Visit) -> Response:
+    opened = await open_integration(visit)
+    if opened is None:
+        return missing(visit)
+    connection_id = visit.request.path_params["connection_id"]
+    query = connections.KeyQuery(provider_config_key=opened.row.unique_key)
+    try:
+        await call_api(visit.request, connections.remove, query=query, path={"connection_id": connection_id})
+    except GatewayError as exc:
+        return problem(exc.status_code, "Not deleted", exc.message)
+    return redirect(
+        f"/dashboard/integrations/{quote(opened.row.unique_key, safe='')}/connections?notice=connection-deleted"
+    )

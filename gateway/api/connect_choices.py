@@ -140,5 +140,10 @@ def matching(choices: list[Choice], query: str, category: str) -> list[Choice]:
     ]
 
 
-def categories_of(choices: list[Choice]) -> list[str]:
-    return sorted({c for choice in choices for c in choice.categories})
+ACRONYMS = {"ai": "AI", "cms": "CMS", "crm": "CRM", "hr": "HR"}
+
+
+def categories_of(choices: list[Choice]) -> list[tuple[str, str]]:
+    """The categories of these choices: ``(catalog name, label)`` pairs, e.g. ``("dev-tools", "Dev tools")``."""
+    names = sorted({c for choice in choices for c in choice.categories})
+    return [(n, ACRONYMS.get(n) or n.replace("-", " ").capitalize()) for n in names]

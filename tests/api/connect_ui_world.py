@@ -27,12 +27,8 @@ from tests.servers import UNIGATE, free_port, unigate_env
 
 FRONTEND_VERSION = "0.71.10"
 GOOD_KEY = "ak_live7"
-LOGO = (
-    "data:image/svg+xml;base64,"
-    + base64.b64encode(
-        b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><circle cx="12" cy="12" r="11" fill="#0f766e"/></svg>'
-    ).decode()
-)
+CIRCLE = b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><circle cx="12" cy="12" r="11" fill="#0f766e"/>'
+LOGO = "data:image/svg+xml;base64," + base64.b64encode(CIRCLE + b"</svg>").decode()
 #: Real catalog providers, listed (with a client) so that the page offers many: search, categories, logos.
 LISTED = ("github", "gitlab", "jira", "linear", "zendesk", "asana", "hubspot", "salesforce", "pipedrive", "attio")
 

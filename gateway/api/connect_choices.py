@@ -112,6 +112,8 @@ def choice_for(catalog: Mapping[str, Any], integration: Integration) -> Choice:
     mode = str(entry.get("auth_mode") or "")
     key = integration.unique_key
     settings = fields_of(key, "params", entry.get("connection_config") or {})
+    if mode == "APP":  # the app's slug comes from the integration's credentials
+        settings = [f for f in settings if f.name != "appPublicLink"]
     declared: Mapping[str, Any] = entry.get("credentials") or {}
     form = FORM_MODES.get(mode)
     if form is None:

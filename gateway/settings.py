@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -54,6 +55,23 @@ class Settings(BaseSettings):
     metrics_port: int | None = Field(default=None, ge=1, le=65535)
     shutdown_grace: float = Field(default=30.0, ge=0)
     dashboard_password: SecretStr | None = None  # the dashboard's sign-in takes it instead of the secret key
+    connect_name: str = Field(default="", max_length=80)  # the operator's name on the Connect UI
+    connect_logo_url: str = Field(default="", max_length=65_536)  # https:// or data:image/... only
+    connect_accent: str = Field(default="#2f5bd3", pattern=r"^#[0-9a-fA-F]{6}$")  # buttons and links
+
+    @field_validator("connect_logo_url")
+    @classmethod
+    def _logo_url(cls, value: str) -> str:
+        """An https URL, or a ``data:image/...`` URL: never a script or a plain-http address on the page."""
+        if not value:
+            return value
+        if any(c in value for c in "\"'<> \t\r\n\\"):
+            raise ValueError("the logo URL may not contain quotes, angle brackets, spaces or backslashes")
+        if re.match(r"^https://[^/?#@]+(/[^?#]*)?(\?[^#]*)?$", value):
+            return value
+        if re.match(r"^data:image/(png|jpeg|gif|webp|svg\+xml);base64,[A-Za-z0-9+/=]+$", value):
+            return value
+        raise ValueError("use an https:// URL or a base64 data:image/(png|jpeg|gif|webp|svg+xml) URL")
 
     @field_validator("public_url")
     @classmethod

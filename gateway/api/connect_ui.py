@@ -1,86 +1,59 @@
 """The Connect UI: the page a connect session's ``connect_link`` opens (``GET /connect?session_token=...``).
 
-It lists the integrations the session may use. OAuth-style integrations (OAuth 2, OAuth 1, GitHub App, MCP) get a
-button that starts ``/oauth/connect/{key}``, with inputs for the connection settings the user must give (a
-subdomain, a hostname). API key, Basic, client-credentials and no-auth integrations get a form posted to
-``POST /connect/forms/{key}``, which runs the same checks and storage as the ``/api-auth`` routes (the provider verifies
-the credentials first) and answers the callback page the frontend SDK listens to, or the form again with the error.
-Plain HTML forms: the page works without JavaScript.
+It lists the integrations the session may use, with their logos (and, past six, a search box and category links),
+and the right form for each auth mode (``gateway.api.connect_choices``). Credential forms post to
+``POST /connect/forms/{key}``, which checks each field (``gateway.api.connect_fields``), then runs the same route
+handler as the API (the provider verifies the credentials) and answers the success screen, or the form again with
+each field's error and the provider's message, secrets never echoed. Plain HTML forms: the page works without
+JavaScript; ``/connect/static/connect.js`` adds the OAuth popup and the ``@nangohq/frontend`` iframe protocol
+(``GET /connect/`` waits for the parent's ``session_token`` message; see docs/connect-ui.md).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+import secrets
 from typing import Any
 from urllib.parse import urlencode
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 from sqlmodel import select
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
 
-from gateway.api import credential_routes
-from gateway.api.endpoint import Call, Handler, NoInput
-from gateway.auth.callback_page import TEMPLATES, success_page
-from gateway.auth.connect_sessions import find_session
+from gateway.api.connect_choices import FORM_MODES, SEARCH_FROM, STATIC, Choice, categories_of, choice_for, matching
+from gateway.api.connect_fields import assign_error, check
+from gateway.api.connect_theme import Theme
+from gateway.api.endpoint import Call
+from gateway.auth.callback_page import TEMPLATES
+from gateway.auth.connect_sessions import check_allowed, find_session
 from gateway.errors import GatewayError
 from gateway.runtime import Gateway
+from gateway.store.connections import find_connection
 from gateway.store.tables import ConnectSession, Integration
 
-OAUTH_MODES = ("OAUTH2", "OAUTH1", "APP", "MCP_OAUTH2")
-#: Credential modes the page collects: the route handler, its body model and the fields it takes (with defaults).
-FORM_MODES: dict[str, tuple[Handler, type[BaseModel], dict[str, dict[str, Any]]]] = {
-    "API_KEY": (
-        credential_routes.api_key,
-        credential_routes.ApiKeyBody,
-        {"apiKey": {"title": "API key", "secret": True}},
-    ),
-    "BASIC": (
-        credential_routes.basic,
-        credential_routes.BasicBody,
-        {"username": {"title": "Username"}, "password": {"title": "Password", "secret": True}},
-    ),
-    "OAUTH2_CC": (
-        credential_routes.oauth2_client_credentials,
-        credential_routes.ClientCredentialsBody,
-        {"client_id": {"title": "Client ID"}, "client_secret": {"title": "Client secret", "secret": True}},
-    ),
-    "NONE": (credential_routes.unauthenticated, NoInput, {}),
-}
+
+def _headers(nonce: str) -> dict[str, str]:
+    """Scripts only from this server, styles from it or with the response's nonce; the token never leaves it."""
+    policy = (
+        f"default-src 'none'; script-src 'self'; style-src 'self' 'nonce-{nonce}'; img-src 'self' https: data:; "
+        "connect-src 'self'; base-uri 'none'; frame-ancestors *"
+    )
+    return {
+        "Content-Security-Policy": policy,
+        "Referrer-Policy": "same-origin",
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "no-store",
+    }
 
 
-@dataclass
-class Choice:
-    """One integration as the page shows it."""
-
-    key: str
-    name: str
-    mode: str
-    settings: list[tuple[str, dict[str, Any]]]  # connection_config fields the user types
-    credentials: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
-    error: str | None = None
-    values: dict[str, str] = field(default_factory=dict)  # what the user typed (secrets never echoed)
-
-    @property
-    def oauth(self) -> bool:
-        return self.mode in OAUTH_MODES
-
-    @property
-    def supported(self) -> bool:
-        return self.oauth or self.mode in FORM_MODES
-
-
-def _choice(gateway: Gateway, integration: Integration) -> Choice:
-    entry = gateway.catalog.get(integration.provider) or {}
-    mode = str(entry.get("auth_mode") or "")
-    config = entry.get("connection_config") or {}
-    settings = [(name, spec) for name, spec in config.items() if isinstance(spec, dict) and not spec.get("automated")]
-    declared = entry.get("credentials") or {}
-    defaults = FORM_MODES[mode][2] if mode in FORM_MODES else {}
-    credentials = [(name, {**spec, **(declared.get(name) or {})}) for name, spec in defaults.items()]
-    name = integration.display_name or entry.get("display_name") or integration.unique_key
-    return Choice(integration.unique_key, str(name), mode, settings, credentials)
+def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    gateway: Gateway = request.app.state.gateway
+    nonce = secrets.token_urlsafe(16)
+    html = TEMPLATES.get_template(template).render(theme=Theme.of(gateway.settings), nonce=nonce, **context)
+    return HTMLResponse(html, status_code=status, headers=_headers(nonce))
 
 
 async def _session_and_choices(gateway: Gateway, token: str) -> tuple[ConnectSession, list[Choice]]:
@@ -88,70 +61,129 @@ async def _session_and_choices(gateway: Gateway, token: str) -> tuple[ConnectSes
         row = await find_session(session, token)
         integrations = list((await session.exec(select(Integration).order_by(Integration.unique_key))).all())
     allowed = [row.reconnect_integration] if row.reconnect_integration else row.allowed_integrations
-    return row, [_choice(gateway, i) for i in integrations if allowed is None or i.unique_key in allowed]
+    chosen = [i for i in integrations if allowed is None or i.unique_key in allowed]
+    return row, [choice_for(gateway.catalog, i) for i in chosen]
 
 
-def _page(token: str, choices: list[Choice], status: int = 200) -> HTMLResponse:
-    html = TEMPLATES.get_template("connect.html").render(token=token, choices=choices)
-    return HTMLResponse(html, status_code=status)
+def _page(request: Request, row: ConnectSession, token: str, choices: list[Choice], status: int = 200) -> HTMLResponse:
+    query, category = request.query_params.get("q", "")[:100], request.query_params.get("category", "")[:64]
+    searchable = len(choices) >= SEARCH_FROM
+    shown = matching(choices, query, category) if searchable else choices
+    return render(
+        request,
+        "connect.html",
+        status,
+        token=token,
+        choices=shown,
+        total=len(choices),
+        searchable=searchable,
+        query=query,
+        category=category,
+        categories=categories_of(choices) if searchable else [],
+        failed=next((c for c in choices if c.error), None),
+        reconnect=row.reconnect_connection_id,
+    )
 
 
-def _error_page(exc: GatewayError) -> HTMLResponse:
-    html = TEMPLATES.get_template("connect.html").render(token="", choices=[], fatal=exc.message)
-    return HTMLResponse(html, status_code=exc.status_code)
+def _error_page(request: Request, exc: GatewayError) -> HTMLResponse:
+    return render(request, "connect.html", exc.status_code, token="", choices=[], fatal=exc.message)
 
 
 async def connect_page(request: Request) -> Response:
     gateway: Gateway = request.app.state.gateway
     token = request.query_params.get("session_token", "")
     try:
-        _, choices = await _session_and_choices(gateway, token)
+        row, choices = await _session_and_choices(gateway, token)
     except GatewayError as exc:
-        return _error_page(exc)
-    return _page(token, choices)
+        return _error_page(request, exc)
+    return _page(request, row, token, choices)
+
+
+async def embedded_page(request: Request) -> Response:
+    """``GET /connect/``, where ``openConnectUI`` points its iframe: the page, or a shell awaiting the token."""
+    if request.query_params.get("session_token"):
+        return await connect_page(request)
+    return render(request, "connect_shell.html")
+
+
+async def _run_form(request: Request, choice: Choice, token: str, typed: dict[str, str]) -> str:
+    """Run the mode's API route handler with what was typed; the new connection's id."""
+    mode = FORM_MODES[choice.mode]
+    query = [("connect_session_token", token)]
+    query += [(f.input_name, f.value) for f in choice.settings if f.value]
+    scope = {**request.scope, "query_string": urlencode(query).encode(), "path_params": {"integration": choice.key}}
+    given = {f.name: f.value or str(f.spec.get("default_value") or "") for f in choice.credentials}
+    body = mode.body.model_validate({k: v for k, v in given.items() if v})
+    answer = await mode.handler(Call(Request(scope, request.receive), body, None))
+    return str(json.loads(bytes(answer.body))["connectionId"])
 
 
 async def connect_submit(request: Request) -> Response:
-    """A credential form: run the ``/api-auth`` route for the integration's mode with what the user typed."""
+    """A credential form: check the fields, then run the route of the integration's mode with them."""
     gateway: Gateway = request.app.state.gateway
     token, key = request.query_params.get("session_token", ""), request.path_params["integration"]
     try:
-        _, choices = await _session_and_choices(gateway, token)
+        row, choices = await _session_and_choices(gateway, token)
     except GatewayError as exc:
-        return _error_page(exc)
+        return _error_page(request, exc)
     choice = next((c for c in choices if c.key == key), None)
     if choice is None or choice.mode not in FORM_MODES:
         refused = GatewayError(403, "integration_not_allowed", f"{key!r} cannot be connected with a form here")
-        return _error_page(refused)
+        return _error_page(request, refused)
     declared = request.headers.get("content-length", "")
     if not declared.isascii() or not declared.isdigit() or int(declared) > gateway.settings.max_body_bytes:
         too_big = GatewayError(413, "request_too_large", "Send the form with a Content-Length within the body limit")
-        return _error_page(too_big)
+        return _error_page(request, too_big)
     form = await request.form(max_files=0, max_fields=200)
     typed = {name: str(value) for name, value in form.multi_items() if isinstance(value, str)}
-    handler, body_model, _ = FORM_MODES[choice.mode]
-    query = [("connect_session_token", token)]
-    settings = [(f"params[{name}]", typed.get(f"params[{name}]", "")) for name, _ in choice.settings]
-    query += [(name, value) for name, value in settings if value]
-    scope = {**request.scope, "query_string": urlencode(query).encode(), "path_params": {"integration": key}}
+    choice.error = check(choice.fields, typed)
+    choice.error_type = "invalid_body" if choice.error else None
+    if choice.error is None:
+        try:
+            connection_id = await _run_form(request, choice, token, typed)
+        except ValidationError:
+            choice.error, choice.error_type = "Fill in every required field", "invalid_body"
+        except GatewayError as exc:
+            choice.error, choice.error_type = exc.message, exc.code
+            assign_error(choice.fields, exc.message)
+        else:
+            return _done(request, token, choice, connection_id)
+    return _page(request, row, token, choices, status=400)
+
+
+def _done(request: Request, token: str, choice: Choice, connection_id: str) -> HTMLResponse:
+    event = {"type": "connect", "payload": {"providerConfigKey": choice.key, "connectionId": connection_id}}
+    return render(request, "connect_done.html", token=token, choice=choice, connection_id=connection_id, event=event)
+
+
+async def connect_done(request: Request) -> Response:
+    """The success screen after an OAuth popup: shown only for a connection this session just wrote."""
+    gateway: Gateway = request.app.state.gateway
+    query = request.query_params
+    token, key, connection_id = (
+        query.get("session_token", ""),
+        query.get("integration", ""),
+        query.get("connection_id", ""),
+    )
     try:
-        secrets = {name: typed.get(f"credentials[{name}]", "") for name, _ in choice.credentials}
-        body = body_model.model_validate({k: v for k, v in secrets.items() if v or k == "password"})
-        await handler(Call(Request(scope, request.receive), body, None))
-    except ValidationError as exc:
-        missing = sorted({str(e["loc"][0]) for e in exc.errors() if e["loc"]})
-        titles = dict(choice.credentials)
-        choice.error = "Fill in " + ", ".join(str(titles.get(m, {}).get("title") or m) for m in missing)
+        row, choices = await _session_and_choices(gateway, token)
+        check_allowed(row, key, connection_id if row.reconnect_connection_id else None)
+        async with gateway.sessions() as session:
+            found = await find_connection(session, key, connection_id)
+        end_user = str((row.end_user or {}).get("id") or "") or None
+        if found is None or found[0].updated_at < row.created_at or (end_user and found[0].end_user_id != end_user):
+            raise GatewayError(404, "unknown_connection", "This session has not connected that account")
     except GatewayError as exc:
-        choice.error = exc.message
-    else:
-        return success_page(choice.name)
-    choice.values = {name: typed.get(f"params[{name}]", "") for name, _ in choice.settings}
-    return _page(token, choices, status=400)
+        return _error_page(request, exc)
+    choice = next(c for c in choices if c.key == key)
+    return _done(request, token, choice, connection_id)
 
 
 def connect_routes() -> list[BaseRoute]:
     return [
+        Mount("/connect/static", app=StaticFiles(directory=STATIC), name="connect-static"),
         Route("/connect", connect_page, methods=["GET"], include_in_schema=False),
+        Route("/connect/", embedded_page, methods=["GET"], include_in_schema=False),
+        Route("/connect/done", connect_done, methods=["GET"], include_in_schema=False),
         Route("/connect/forms/{integration}", connect_submit, methods=["POST"], include_in_schema=False),
     ]

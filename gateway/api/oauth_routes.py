@@ -127,7 +127,7 @@ async def oauth_callback(call: Call[Any, Any]) -> Response:
             )
         return error_page(exc.code, exc.message, exc.status_code)
     await gateway.notifier.notify(pending.ws_client_id, success_message(pending.integration_key, pending.connection_id))
-    return success_page(name)
+    return success_page(name, pending.connection_id)
 
 
 async def _finish(gateway: Gateway, pending: OAuthSession, query: Any) -> str:

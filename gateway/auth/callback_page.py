@@ -18,10 +18,11 @@ TEMPLATES = Environment(
 )
 
 
-def success_page(provider_name: str) -> HTMLResponse:
+def success_page(provider_name: str, connection_id: str | None = None) -> HTMLResponse:
+    named = f" (connection {connection_id})" if connection_id else ""
     html = TEMPLATES.get_template("oauth_callback.html").render(
         title="Connected",
-        detail=f"Your {provider_name} account is connected.",
+        detail=f"Your {provider_name} account is connected{named}.",
         error=False,
         message={"type": "nango_oauth_callback_success"},
     )

@@ -24,6 +24,32 @@ def _rejected(message: str) -> GatewayError:
     return GatewayError(400, "connection_test_failed", message)
 
 
+def provider_message(response: httpx.Response, credentials: dict[str, Any]) -> str:
+    """The provider's own short explanation from a JSON error body (``message``, ``error_description``,
+    ``error``, ``errors[0].message``...): one line, at most 200 characters, with any credential value blotted out."""
+    try:
+        body = response.json()
+    except ValueError:
+        return ""
+    found: Any = None
+    if isinstance(body, dict):
+        errors = body.get("errors")
+        first = errors[0] if isinstance(errors, list) and errors else None
+        for value in (body.get("message"), body.get("error_description"), body.get("error"), first):
+            if isinstance(value, dict):
+                value = value.get("message") or value.get("detail") or value.get("title")
+            if isinstance(value, str) and value.strip():
+                found = value
+                break
+    if not isinstance(found, str):
+        return ""
+    text = " ".join(found.split())[:200]
+    for secret in credentials.values():
+        if isinstance(secret, str) and len(secret) >= 4:
+            text = text.replace(secret, "***")
+    return text
+
+
 async def verify_credentials(
     gateway: ConnectionServices, integration: Integration, credentials: dict[str, Any], config: dict[str, Any]
 ) -> None:
@@ -54,7 +80,7 @@ async def verify_credentials(
         raise GatewayError(400, "invalid_connection_config", str(exc)) from None
     headers = {**auth.headers, **{k.lower(): str(v) for k, v in (verification.get("headers") or {}).items()}}
     method = str(verification.get("method") or "GET")
-    status = None
+    status, said = None, ""
     for endpoint in verification.get("endpoints") or ["/"]:
         try:
             response = await gateway.outbound.http.request(
@@ -74,5 +100,6 @@ async def verify_credentials(
             ) from None
         if response.is_success:
             return
-        status = response.status_code
-    raise _rejected(f"{integration.provider} refused the credentials (HTTP {status}); check them and try again")
+        status, said = response.status_code, provider_message(response, credentials)
+    told = f": {said}" if said else ""
+    raise _rejected(f"{integration.provider} refused the credentials (HTTP {status}){told}; check them and try again")

@@ -65,7 +65,7 @@ def redirect(url: str) -> Response:
 class DashboardAuth:
     def __init__(self, gateway: Gateway) -> None:
         self.gateway = gateway
-        self.sessions = Sessions(derive_key(gateway.secrets.secret_key))
+        self.sessions = Sessions(derive_key(gateway.secrets.secret_key), gateway.engine)
         self.throttle = SignInThrottle()
         public_url = gateway.settings.resolved_public_url
         self.secure = public_url.lower().startswith("https://")
@@ -112,7 +112,7 @@ class DashboardAuth:
         return response
 
     async def signin_page(self, request: Request) -> Response:
-        if self.sessions.find(request.cookies.get(COOKIE)):
+        if await self.sessions.find(request.cookies.get(COOKIE)):
             return redirect(HOME)
         return self._signin_form()
 
@@ -134,14 +134,14 @@ class DashboardAuth:
             what = "password" if self.asks_password else "secret key"
             return self._signin_form(401, f"That {what} is not valid.")
         self.throttle.succeeded(client)
-        _, cookie = self.sessions.open()
+        _, cookie = await self.sessions.open()
         response = redirect(HOME)
         self._cookie(response, COOKIE, cookie, TTL_SECONDS)
         response.delete_cookie(SIGNIN_COOKIE, path=PATH, secure=self.secure, httponly=True, samesite="strict")
         return response
 
     async def signout(self, visit: Visit) -> Response:
-        self.sessions.close(visit.sid)
+        await self.sessions.close(visit.sid)
         response = redirect(SIGNIN)
         response.delete_cookie(COOKIE, path=PATH, secure=self.secure, httponly=True, samesite="strict")
         return response
@@ -151,7 +151,7 @@ class DashboardAuth:
         and a POST whose form lacks the session's CSRF token is refused (403) before ``handler`` runs."""
 
         async def endpoint(request: Request) -> Response:
-            sid = self.sessions.find(request.cookies.get(COOKIE))
+            sid = await self.sessions.find(request.cookies.get(COOKIE))
             if sid is None:
                 if request.method in ("GET", "HEAD"):
                     return redirect(SIGNIN)

@@ -139,6 +139,17 @@ class RequestLog(SQLModel, table=True):
     error: str | None = Field(default=None, sa_type=String(64))
 
 
+class DashboardSession(SQLModel, table=True):
+    """An open dashboard session, by a digest of its id: any server on the database accepts its cookie until it
+    expires or is signed out."""
+
+    __tablename__ = "dashboard_sessions"
+
+    id_hash: str = Field(sa_column=Column(String(64), primary_key=True))
+    expires_at: datetime = _timestamp(index=True)
+    created_at: datetime = _timestamp(default_factory=utcnow)
+
+
 class SocketMessage(SQLModel, table=True):
     """A message for a frontend SDK WebSocket held by another worker; that worker delivers and deletes it."""
 

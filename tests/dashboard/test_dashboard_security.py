@@ -9,7 +9,10 @@ from starlette.routing import Route
 
 from gateway.dashboard import dashboard_routes
 from gateway.dashboard.sessions import COOKIE
+from gateway.app import create_app
+from gateway.assemble import build_gateway
 from gateway.runtime import Gateway
+from gateway.settings import Settings
 from tests.dashboard.dashboard_forms import csrf_of, session_token, sign_in
 
 GITHUB = {
@@ -146,6 +149,29 @@ async def test_sign_out_revokes_the_session_even_for_a_copied_cookie(
     browser.cookies.set(COOKIE, copied, path="/dashboard")
     again = await browser.get("/dashboard")
     assert again.status_code == 303 and again.headers["location"] == "/dashboard/login"
+
+
+async def test_a_session_holds_on_every_server_of_the_database_and_ends_on_all(
+    gateway: Gateway, browser: httpx.AsyncClient, settings: Settings
+) -> None:
+    """Two servers (``--workers 2``, or replicas) on one database: signed in through one, the other accepts the
+    cookie; signed out through the other, the first refuses it."""
+    await sign_in(browser, gateway.secrets.secret_key)
+    cookie = browser.cookies[COOKIE]
+    other = build_gateway(settings)
+    await other.start()
+    try:
+        transport = httpx.ASGITransport(app=create_app(other), client=("203.0.113.8", 50000))
+        async with httpx.AsyncClient(transport=transport, base_url="http://unigate.test") as second:
+            second.cookies.set(COOKIE, cookie, path="/dashboard")
+            home = await second.get("/dashboard")
+            assert home.status_code == 200 and "Sign out" in home.text
+            out = await second.post("/dashboard/logout", data={"csrf_token": await session_token(second)})
+            assert out.status_code == 303
+    finally:
+        await other.stop()
+    refused = await browser.get("/dashboard")
+    assert refused.status_code == 303 and refused.headers["location"] == "/dashboard/login"
 
 
 async def test_pages_are_not_cached_or_framed(gateway: Gateway, browser: httpx.AsyncClient) -> None:

@@ -7,11 +7,12 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine
 
 from gateway.store.migrate import current_revision
+from gateway.store.readiness import head_revision
 from gateway.store.tables import SQLModel
 
 
 def test_migrated_schema_matches_the_models(database_url: str) -> None:
-    assert current_revision(database_url) == "0008"
+    assert current_revision(database_url) == head_revision() == "0009"
     engine = create_engine(database_url)
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})

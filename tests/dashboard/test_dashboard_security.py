@@ -7,10 +7,10 @@ import re
 import httpx
 from starlette.routing import Route
 
-from gateway.dashboard import dashboard_routes
-from gateway.dashboard.sessions import COOKIE
 from gateway.app import create_app
 from gateway.assemble import build_gateway
+from gateway.dashboard import dashboard_routes
+from gateway.dashboard.sessions import COOKIE
 from gateway.runtime import Gateway
 from gateway.settings import Settings
 from tests.dashboard.dashboard_forms import csrf_of, session_token, sign_in

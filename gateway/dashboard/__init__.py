@@ -33,6 +33,7 @@ def dashboard_routes(gateway: Gateway) -> list[BaseRoute]:
         ("GET", ONE + "/scripts", info_tabs.scripts_page),
         ("GET", ONE + "/connections", connections_tab.connections_page),
         ("GET", ONE + "/connections/{connection_id}/delete", connections_tab.delete_connection_page),
+        ("POST", ONE + "/connections/{connection_id}/reconnect", connections_tab.reconnect_link),
         ("POST", ONE + "/connections/{connection_id}/delete", connections_tab.delete_connection),
         ("GET", ONE + "/logs", activity_tabs.logs_page),
         ("GET", ONE + "/syncs", activity_tabs.syncs_page),

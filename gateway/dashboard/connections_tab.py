@@ -1,5 +1,7 @@
-"""The Connections tab: each end user's connection, when it was made and how its credentials are doing; deleting
-one (after a confirmation) runs ``DELETE /connections/{id}``'s handler."""
+"""The Connections tab: each end user's connection, when it was made and how its credentials are doing; a
+re-authorise link (``POST /connect/sessions/reconnect``'s handler: a Connect UI link that may only re-authorise
+that connection, for its end user); deleting one (after a confirmation) runs ``DELETE /connections/{id}``'s
+handler."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from urllib.parse import quote
 from sqlmodel import col, select
 from starlette.responses import Response
 
-from gateway.api import connections
+from gateway.api import connect_session_routes, connections
 from gateway.dashboard.auth import Visit, redirect
 from gateway.dashboard.calls import call_api
 from gateway.dashboard.integration import missing, open_integration, tab
@@ -68,6 +70,42 @@ async def connections_page(visit: Visit) -> Response:
         for r in rows
     ]
     return tab(visit, opened, "connections", "connections.html", connections=views)
+
+
+async def reconnect_link(visit: Visit) -> Response:
+    """A fresh connect link that re-authorises this connection only, shown to copy and send to its end user."""
+    opened = await open_integration(visit)
+    if opened is None:
+        return missing(visit)
+    connection_id = visit.request.path_params["connection_id"]
+    async with visit.gateway.sessions() as session:
+        row = (
+            await session.exec(
+                select(Connection).where(
+                    Connection.integration_id == opened.row.id, Connection.connection_id == connection_id
+                )
+            )
+        ).first()
+    if row is None:
+        return problem(404, "No such connection", f"{opened.row.unique_key} has no connection {connection_id!r}.")
+    end_user = {"id": row.end_user_id or connection_id, **{k: v for k, v in (row.end_user or {}).items() if v}}
+    body = connect_session_routes.ReconnectSession.model_validate(
+        {"connection_id": connection_id, "integration_id": opened.row.unique_key, "end_user": end_user}
+    )
+    try:
+        answer = await call_api(visit.request, connect_session_routes.create_reconnect_session, body=body)
+    except GatewayError as exc:
+        return problem(exc.status_code, "No link made", exc.message)
+    data = answer["data"]
+    return tab(
+        visit,
+        opened,
+        "connections",
+        "reconnect.html",
+        connection_id=connection_id,
+        link=data["connect_link"],
+        expires_at=data["expires_at"],
+    )
 
 
 async def delete_connection_page(visit: Visit) -> Response:

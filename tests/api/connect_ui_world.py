@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from playwright.async_api import Page
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
@@ -161,3 +162,12 @@ def connect_world(tmp: Path, sqlite_template: Path) -> Iterator[World]:
                     created = api.post("/integrations", json=body)
                     assert created.status_code in (200, 201), created.text
             yield world
+
+
+async def consent(popup: Page, *, approve: bool) -> None:
+    """Sign in (unless this browser already did) and approve or deny on the OAuth server's pages, as a user would."""
+    await popup.locator("h1[data-prompt]").wait_for()
+    if await popup.locator("h1[data-prompt=login]").count():
+        await popup.get_by_role("button", name="Sign in").click()
+        await popup.locator("h1[data-prompt=consent]").wait_for()
+    await popup.get_by_role("button", name="Allow" if approve else "Deny").click()

@@ -11,7 +11,7 @@ import httpx
 import pytest
 from playwright.async_api import Page
 
-from tests.api.connect_ui_world import GOOD_KEY, World, connect_world
+from tests.api.connect_ui_world import GOOD_KEY, World, connect_world, consent
 from tests.browser import chromium_page, screenshot, serious_violations
 
 
@@ -25,15 +25,6 @@ async def checked(page: Page, state: str) -> None:
     """No serious or critical axe violation in this state, and its screenshot for the docs."""
     assert await serious_violations(page) == [], state
     await screenshot(page, f"connect-{state}")
-
-
-async def consent(popup: Page, *, approve: bool) -> None:
-    """Sign in (unless this browser already did) and approve or deny on the OAuth server's pages, as a user would."""
-    await popup.locator("h1[data-prompt]").wait_for()
-    if await popup.locator("h1[data-prompt=login]").count():
-        await popup.get_by_role("button", name="Sign in").click()
-        await popup.locator("h1[data-prompt=consent]").wait_for()
-    await popup.get_by_role("button", name="Allow" if approve else "Deny").click()
 
 
 async def events(page: Page) -> list[dict[str, Any]]:

@@ -8,6 +8,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
+from gateway.api.connect_choices import LOGOS
 from gateway.dashboard.auth import HOME, Visit, redirect
 from gateway.dashboard.catalog_view import provider_view
 from gateway.store.integrations import list_integrations
@@ -67,6 +68,10 @@ async def integrations_page(visit: Visit) -> Response:
                 "key": row.unique_key,
                 "name": row.display_name or view.display_name,
                 "provider": view.display_name,
+                "logo": f"/connect/static/logos/{row.provider}.svg"
+                if (LOGOS / f"{row.provider}.svg").is_file()
+                else None,
+                "initial": next((c.upper() for c in view.display_name if c.isalnum()), "?"),
                 "auth_mode": view.auth_mode,
                 "connections": counts.get(row.id or 0, 0),
             }

@@ -112,6 +112,8 @@ class SyncRunner:
                 ]
             for scope in scopes:
                 async for items in _pages(resource, ctx, {sync.scope_filter: scope} if scope else {}, modified_after):
+                    for item in items:  # stamped as the unified routes stamp them: the connection's catalog key
+                        item.provider = ctx.provider
                     async with self.records.engine.begin() as conn:
                         counts += await self.records.write_page(conn, claimed.connection_pk, model, items, run)
                     await self.states.renew(claimed.state_id)

@@ -230,6 +230,10 @@ class ProviderContractTests:
                 if sync is not None and "?" not in route:
                     model = self.gateway.resource_types[name].model.__name__
                     assert counts[model] >= count, f"{name}: {counts[model]} records, {count} listed by {route}"
+            for model in counts:
+                answer = await client.get("/records", params={"model": model, "limit": 100})
+                stamped = {record["provider"] for record in answer.json()["records"]}
+                assert stamped <= {self.catalog_key}, f"{model} records say provider {stamped}, not {self.catalog_key}"
 
 
 async def _walk(client: httpx.AsyncClient, route: str, *, page_size: int, limit: int) -> list[str]:

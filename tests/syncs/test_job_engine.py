@@ -210,8 +210,9 @@ def test_a_worker_runs_one_provider_s_syncs_within_its_bound(world: dict[str, st
     url = world["UNIGATE_DATABASE_URL"]
     bounded = {**world, "UNIGATE_SYNC_CONCURRENCY_PER_PROVIDER": "1"}
     finished = "SELECT count(*) FROM sync_states WHERE status = 'SUCCESS'"
+    count = len(unigate_github.GitHubProvider.syncs)
     with running_worker(bounded, "--concurrency", "4"):
-        _wait("the four GitHub syncs finishing", lambda: _query(url, finished) == (4,), 30)
+        _wait(f"the {count} GitHub syncs finishing", lambda: _query(url, finished) == (count,), 30)
     with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as conn:
         runs = conn.execute("SELECT last_started_at, last_finished_at FROM sync_states ORDER BY 1").fetchall()
     assert all(earlier[1] <= later[0] for earlier, later in zip(runs, runs[1:], strict=False)), runs  # one at a time

@@ -10,7 +10,6 @@ refresh tokens: reuse answers 403 ``invalid_grant``, as Atlassian documents) and
 from __future__ import annotations
 
 import base64
-import secrets
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -79,7 +78,8 @@ class FakeJira(FakeUpstream):
 
     # -- seeding --------------------------------------------------------------------------------------------------
     def add_account(self, display_name: str, email: str | None = None) -> Account:
-        account = Account("5b10a2844c20165700ede2" + secrets.token_hex(1), display_name, email or "")
+        # Atlassian account ids are 24 hex digits; the last ones count up here, so no two accounts share one
+        account = Account(f"5b10a2844c2016570{len(self.accounts) + 1:07x}", display_name, email or "")
         account.email = email or display_name.lower().replace(" ", ".") + "@example.com"
         self.accounts[account.account_id] = account
         return account

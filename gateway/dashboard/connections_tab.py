@@ -30,13 +30,17 @@ class ConnectionView:
     connection_id: str
     end_user: str
     created_at: datetime
-    status: str  # ok, expiring, refresh failed
+    status: str  # ok, expiring, refresh failed, exhausted
     detail: str
 
 
 def credential_status(row: Connection, now: datetime) -> tuple[str, str]:
-    """``ok``, ``expiring`` (refreshed on next use) or ``refresh failed``, with what the operator should know."""
-    if row.last_refresh_failure_at is not None or row.refresh_exhausted:
+    """``ok``, ``expiring`` (refreshed on next use), ``refresh failed`` or ``exhausted`` (refreshes failed too often:
+    no more are tried until it is re-authorised), with what the operator should know."""
+    if row.refresh_exhausted:
+        why = row.last_refresh_error or "refreshing failed too often"
+        return "exhausted", f"{why}; no more refreshes are tried: send the end user a re-authorise link"
+    if row.last_refresh_failure_at is not None:
         return "refresh failed", row.last_refresh_error or "the last refresh failed; the end user may reconnect"
     if row.expires_at is not None and row.expires_at - now < EXPIRING_WITHIN:
         verb = "expired" if row.expires_at <= now else "expires"

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
+from gateway.dashboard.connections_tab import credential_status
 from gateway.runtime import Gateway
+from gateway.store.tables import Connection
 from tests.dashboard.dashboard_forms import csrf_of, sign_in
 
 LINEAR = {"provider": "linear-api-key", "unique_key": "lin"}
@@ -49,3 +52,22 @@ async def test_a_re_authorise_link_may_only_reconnect_that_connection(
         "/dashboard/integrations/lin/connections/nobody/reconnect", data={"csrf_token": csrf_of(tab.text)}
     )
     assert missing.status_code == 404
+
+
+def test_credential_states_name_what_the_operator_should_do() -> None:
+    now = datetime(2026, 12, 8, 12, 0, tzinfo=UTC)
+
+    def state(**fields: object) -> str:
+        row = Connection(connection_id="c", integration_id=1, credentials_type="OAUTH2", credentials="x", **fields)
+        return credential_status(row, now)[0]
+
+    assert state() == "ok"
+    assert state(expires_at=now + timedelta(hours=2)) == "ok"
+    assert state(expires_at=now + timedelta(minutes=5)) == "expiring"
+    assert state(expires_at=now - timedelta(minutes=5)) == "expiring"
+    assert state(last_refresh_failure_at=now, last_refresh_error="invalid_grant") == "refresh failed"
+    exhausted = Connection(
+        connection_id="c", integration_id=1, credentials_type="OAUTH2", credentials="x", refresh_exhausted=True
+    )
+    status, detail = credential_status(exhausted, now)
+    assert status == "exhausted" and "re-authorise" in detail

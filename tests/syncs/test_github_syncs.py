@@ -4,7 +4,9 @@ through Nango's records and sync routes."""
 from __future__ import annotations
 
 import asyncio
+import math
 import sys
+import time
 from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -139,6 +141,9 @@ async def test_comments_are_synced_per_ticket_and_then_only_for_changed_tickets(
     before = len(fake.requests)
     first = await _run(client, gateway, "comments")
     assert first["comments"]["status"] == "SUCCESS" and len(fake.requests) - before == 131  # one list per ticket
+    # GitHub's times have whole seconds: comment in a later second than the tickets run began, or (with no overlap)
+    # the issue's new updated_at may fall before that run's checkpoint
+    await asyncio.sleep(math.ceil(time.time()) - time.time() + 0.05)
     posted = await client.post("/tickets/octo/hello%2312/comments", json={"body": "Seen it"}, headers=HEADERS)
     assert posted.status_code == 201, posted.text
     await _run(client, gateway, "tickets")  # the comment changed its issue's updated_at

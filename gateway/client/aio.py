@@ -10,7 +10,9 @@ from typing import Any, Never, TypeVar, overload
 import httpx
 from pydantic import BaseModel
 
-from gateway.client import actions, management, records
+import gateway.client.actions as actions
+import gateway.client.management as management
+import gateway.client.records as records
 from gateway.client.models import ActionRun, ConnectionDetail, ConnectSession, Integration
 from gateway.client.models import Connection as ConnectionSummary
 from gateway.client.proxy import AsyncProxy

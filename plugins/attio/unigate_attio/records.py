@@ -44,10 +44,11 @@ class AttioRecords(Resource[ModelT, CreateT, UpdateT]):
     unsettable_reasons: ClassVar[Mapping[str, str]] = {}  # unified fields Attio has no attribute for -> why
 
     def to_model(self, record: dict[str, Any], mapped: Iterable[str]) -> ModelT:
+        """The unified object of an Attio record (each object's resource defines it)."""
         raise NotImplementedError
 
     async def values_of(self, ctx: ProviderContext, data: BaseModel, creating: bool) -> Values:
-        """The attribute values of the unified fields sent."""
+        """The attribute values of the unified fields sent (each object's resource defines it)."""
         raise NotImplementedError
 
     async def record_filter(self, ctx: ProviderContext, query: ListQuery) -> Mapping[str, Any] | None:
